@@ -1,0 +1,33 @@
+# slots: many small __slots__ objects kept in a list (no instance dict), with a nested class
+# so that the type name needs its qualified name: __main__.Geometry.Point.
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from truth import report_and_wait  # noqa: E402
+
+POINTS = 20000
+
+
+class Geometry(object):
+    class Point(object):
+        __slots__ = ("x", "y", "label")
+
+        def __init__(self, x, y):
+            self.x = x
+            self.y = y
+            self.label = None
+
+
+class Tagged(Geometry.Point):
+    __slots__ = ("tag",)
+
+    def __init__(self, x, y, tag):
+        Geometry.Point.__init__(self, x, y)
+        self.tag = tag
+
+
+TRACK = [Geometry.Point(i, -i) for i in range(POINTS)]
+TRACK.extend(Tagged(i, i, "t") for i in range(POINTS // 10))
+
+report_and_wait(["__main__.Geometry.Point", "__main__.Tagged"])

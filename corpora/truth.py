@@ -1,0 +1,44 @@
+# truth.py - shared by the corpora programs: counts what the program holds, from inside the
+# interpreter, prints it as one "PYLEAKS-TRUTH {json}" line, says READY, and waits to be cored.
+# Works on Python 2.7 and 3.6+ so that every interpreter on the machine can run a scenario.
+import gc
+import json
+import sys
+import time
+
+
+def type_name(tp):
+    module = getattr(tp, "__module__", None)
+    qualname = getattr(tp, "__qualname__", tp.__name__)
+    if not module or module == "builtins":
+        return qualname
+    return module + "." + qualname
+
+
+def report_and_wait(class_names, frozen=None):
+    """Print the ground truth, then sleep until killed.
+
+    class_names: names (module.Qualname) whose tracked instances to count.
+    frozen: {name: count} of instances the program moved to the permanent generation with
+    gc.freeze() (gc.get_objects() does not list those)."""
+    counts = dict((name, 0) for name in class_names)
+    for obj in gc.get_objects():
+        name = type_name(type(obj))
+        if name in counts:
+            counts[name] += 1
+    obj = None
+    for name, n in (frozen or {}).items():
+        counts[name] = counts.get(name, 0) + n
+    freeze_count = gc.get_freeze_count() if hasattr(gc, "get_freeze_count") else 0
+    truth = {
+        "python": "%d.%d.%d" % sys.version_info[:3],
+        "classes": counts,
+        "garbage": len(gc.garbage),
+        "frozen": freeze_count,
+    }
+    truth["objects"] = len(gc.get_objects()) + freeze_count
+    sys.stdout.write("PYLEAKS-TRUTH " + json.dumps(truth, sort_keys=True) + "\n")
+    sys.stdout.write("READY\n")
+    sys.stdout.flush()
+    while True:
+        time.sleep(3600)

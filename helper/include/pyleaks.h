@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * @file pyleaks.h
+ * libpyleaks: find memory leaks in CPython processes and core dumps without running Python code.
+ *
+ * A session (struct pyleaks) reads one target: a core file or a stopped live process. Every call
+ * returns a PYLEAKS_* code; on failure the session keeps a message (pyleaks_errmsg()). Nothing is
+ * ever written to the target. Strings returned in *out parameters are freed with pyleaks_free().
+ */
+#ifndef PYLEAKS_H
+#define PYLEAKS_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** @defgroup errors Result codes */
+enum pyleaks_code {
+	PYLEAKS_OK = 0,
+	PYLEAKS_ENOMEM = 1,   /**< out of memory */
+	PYLEAKS_EOS = 2,      /**< a system call failed (file missing, permission) */
+	PYLEAKS_EFAULT = 3,   /**< target memory could not be read */
+	PYLEAKS_EBADDATA = 4, /**< the target's data is inconsistent, or not a core / Python */
+	PYLEAKS_EVERSION = 5, /**< unsupported Python version */
+	PYLEAKS_ELOOKUP = 6,  /**< a file, symbol, type or name that is not there */
+	PYLEAKS_ELIMIT = 7,   /**< a cap was hit */
+	PYLEAKS_EUSAGE = 8,   /**< invalid arguments */
+};
+
+/** @defgroup session Sessions */
+struct pyleaks;
+
+/** Create an empty session. Returns NULL only when out of memory. */
+struct pyleaks *pyleaks_create(void);
+/** Free a session and everything it holds. NULL is accepted. */
+void pyleaks_destroy(struct pyleaks *pl);
+/** Message of the last failed call on PL ("" if none). Valid until the next call on PL. */
+const char *pyleaks_errmsg(const struct pyleaks *pl);
+/** Warnings gathered so far (truncated core, broken lists, ...), one per line; NULL if none. */
+const char *pyleaks_warnings(const struct pyleaks *pl);
+/** Free a string returned by this library. NULL is accepted. */
+void pyleaks_free(void *p);
+
+/** Progress callback: objects walked so far and the generation being walked (3 = permanent). */
+typedef void pyleaks_progress_fn(void *arg, uint64_t objects, int generation);
+/** Have long heap walks call FN(ARG, ...) every million objects. FN may be NULL. */
+void pyleaks_set_progress(struct pyleaks *pl, pyleaks_progress_fn *fn, void *arg);
+
+/** @defgroup targets Opening a target (once per session) */
+/**
+ * Open the core file CORE. [in] EXE: the executable to use instead of the one the core names
+ * (NULL: as named). [in] SYSROOT: a directory prefixed to every file the core names (NULL: none).
+ */
+int pyleaks_open_core(struct pyleaks *pl, const char *core, const char *exe, const char *sysroot);
+/** Open the stopped live process PID, read through /proc/PID/mem. SYSROOT as above. */
+int pyleaks_open_pid(struct pyleaks *pl, int pid, const char *sysroot);
+
+/** @defgroup reports Reports */
+enum pyleaks_format { PYLEAKS_TEXT = 0, PYLEAKS_JSON = 1 };
+enum pyleaks_sort { PYLEAKS_SORT_COUNT = 0, PYLEAKS_SORT_SIZE = 1 };
+
+/**
+ * The leak census: Python version, interpreters, tracked objects per generation, the types with
+ * the most instances (or bytes), gc.garbage. [in] TOP: how many types (0: all; -1: the format's
+ * default, 20 for text and all for JSON). [in] TYPE_NAME: if not NULL, also list the addresses
+ * of every instance of that type. [out] OUT: the report, freed with pyleaks_free().
+ * The heap is walked on the first report and reused by later ones.
+ */
+int pyleaks_leaks_report(struct pyleaks *pl, enum pyleaks_format format, int top,
+			 enum pyleaks_sort sort, const char *type_name, char **out);
+
+/** Python version of the target ("3.12.1"), once a target is open; NULL before. */
+const char *pyleaks_python_version(const struct pyleaks *pl);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

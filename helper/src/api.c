@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: MIT */
+/* api.c - the public pyleaks_* functions: sessions, targets and reports. The only place where
+ * internal struct pl_error values become public codes and messages. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "heap.h"
+#include "internal.h"
+#include "pyleaks.h"
+#include "report.h"
+#include "runtime.h"
+#include "strbuf.h"
+#include "target.h"
+
+struct pyleaks {
+	struct pl_target *target;
+	struct pl_runtime *runtime;
+	struct pl_heap *heap;
+	char *errmsg;
+	char *warnings;       /* target warnings + heap warnings */
+	pyleaks_progress_fn *progress;
+	void *progress_arg;
+};
+
+/* Record ERR (consumed) as the session's last error; returns its public code. */
+static int api_fail(struct pyleaks *pl, struct pl_error *err)
+{
+	if (!err)
+		return PYLEAKS_OK;
+	free(pl->errmsg);
+	pl->errmsg = strdup(err->code == PL_ERR_NOMEM ? "out of memory" : err->message);
+	int code = (int)err->code;
+	pl_error_destroy(err);
+	return code;
+}
+
+PYLEAKS_API struct pyleaks *pyleaks_create(void)
+{
+	return calloc(1, sizeof(struct pyleaks));
+}
+
+PYLEAKS_API void pyleaks_destroy(struct pyleaks *pl)
+{
+	if (!pl)
+		return;
+	pl_heap_destroy(pl->heap);
+	pl_runtime_destroy(pl->runtime);
+	pl_target_destroy(pl->target);
+	free(pl->errmsg);
+	free(pl->warnings);
+	free(pl);
+}
+
+PYLEAKS_API const char *pyleaks_errmsg(const struct pyleaks *pl)
+{
+	return pl && pl->errmsg ? pl->errmsg : "";
+}
+
+PYLEAKS_API const char *pyleaks_warnings(const struct pyleaks *pl)
+{
+	return pl ? pl->warnings : NULL;
+}
+
+PYLEAKS_API void pyleaks_free(void *p)
+{
+	free(p);
+}
+
+PYLEAKS_API void pyleaks_set_progress(struct pyleaks *pl, pyleaks_progress_fn *fn, void *arg)
+{
+	pl->progress = fn;
+	pl->progress_arg = arg;
+}
+
+PYLEAKS_API const char *pyleaks_python_version(const struct pyleaks *pl)
+{
+	return pl && pl->runtime ? pl->runtime->version : NULL;
+}
+
+static void api_add_warnings(struct pyleaks *pl, const char *w)
+{
+	if (!w || !w[0])
+		return;
+	struct pl_strbuf sb;
+	pl_strbuf_init(&sb);
+	if (pl->warnings)
+		pl_strbuf_printf(&sb, "%s", pl->warnings);
+	pl_strbuf_printf(&sb, "%s%s", w, w[strlen(w) - 1] == '\n' ? "" : "\n");
+	char *all = pl_strbuf_finish(&sb, NULL);
+	if (all) {
+		free(pl->warnings);
+		pl->warnings = all;
+	}
+}
+
+/* Common tail of the open calls: find the runtime in the new target. */
+static int api_opened(struct pyleaks *pl, struct pl_error *err, struct pl_target *t)
+{
+	if (err)
+		return api_fail(pl, err);
+	pl->target = t;
+	api_add_warnings(pl, t->warnings);
+	return api_fail(pl, pl_runtime_create(t, &pl->runtime));
+}
+
+static struct pl_error *api_check_fresh(struct pyleaks *pl)
+{
+	if (!pl)
+		return pl_error_create(PL_ERR_USAGE, "no session");
+	if (pl->target)
+		return pl_error_create(PL_ERR_USAGE, "this session already has a target");
+	return NULL;
+}
+
+PYLEAKS_API int pyleaks_open_core(struct pyleaks *pl, const char *core, const char *exe,
+				  const char *sysroot)
+{
+	struct pl_error *err = api_check_fresh(pl);
+	if (!err && (!core || !core[0]))
+		err = pl_error_create(PL_ERR_USAGE, "no core file given");
+	if (err)
+		return pl ? api_fail(pl, err) : PYLEAKS_EUSAGE;
+	struct pl_target *t = NULL;
+	err = pl_target_core_create(core, exe && exe[0] ? exe : NULL,
+				    sysroot && sysroot[0] ? sysroot : NULL, &t);
+	return api_opened(pl, err, t);
+}
+
+PYLEAKS_API int pyleaks_open_pid(struct pyleaks *pl, int pid, const char *sysroot)
+{
+	struct pl_error *err = api_check_fresh(pl);
+	if (err)
+		return pl ? api_fail(pl, err) : PYLEAKS_EUSAGE;
+	struct pl_target *t = NULL;
+	err = pl_target_pid_create(pid, sysroot && sysroot[0] ? sysroot : NULL, &t);
+	return api_opened(pl, err, t);
+}
+
+/* Walk the heap once per session. */
+static struct pl_error *api_heap(struct pyleaks *pl)
+{
+	if (!pl->runtime)
+		return pl_error_create(PL_ERR_USAGE, "no Python target is open");
+	if (pl->heap)
+		return NULL;
+	struct pl_error *err = pl_heap_create(pl->runtime, pl->progress, pl->progress_arg, &pl->heap);
+	if (!err)
+		api_add_warnings(pl, pl->heap->warnings);
+	return err;
+}
+
+PYLEAKS_API int pyleaks_leaks_report(struct pyleaks *pl, enum pyleaks_format format, int top,
+				     enum pyleaks_sort sort, const char *type_name, char **out)
+{
+	if (!pl || !out)
+		return PYLEAKS_EUSAGE;
+	*out = NULL;
+	if (format != PYLEAKS_TEXT && format != PYLEAKS_JSON)
+		return api_fail(pl, pl_error_create(PL_ERR_USAGE, "unknown report format %d", format));
+	if (sort != PYLEAKS_SORT_COUNT && sort != PYLEAKS_SORT_SIZE)
+		return api_fail(pl, pl_error_create(PL_ERR_USAGE, "unknown sort order %d", sort));
+	struct pl_error *err = api_heap(pl);
+	if (err)
+		return api_fail(pl, err);
+	struct pl_leaks_options o = {
+		.json = format == PYLEAKS_JSON,
+		.top = top >= 0 ? top : (format == PYLEAKS_JSON ? 0 : 20),
+		.by_size = sort == PYLEAKS_SORT_SIZE,
+		.type_name = type_name && type_name[0] ? type_name : NULL,
+	};
+	return api_fail(pl, pl_report_leaks(pl->runtime, pl->heap, pl->target->description,
+					    pl->warnings, &o, out));
+}

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+/* elf_image.h - an ELF file on disk (the executable or a shared library the target mapped):
+ * its symbols, its load segments and its identity (soname, build-id, DWARF presence). */
+#ifndef PL_ELF_IMAGE_H
+#define PL_ELF_IMAGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+
+struct pl_elf_image;
+
+/* Open PATH. *RET is freed with pl_elf_image_destroy. */
+struct pl_error *pl_elf_image_create(const char *path, struct pl_elf_image **ret);
+void pl_elf_image_destroy(struct pl_elf_image *img);
+
+/* Look NAME up in .dynsym, then .symtab. Returns false if it is not defined there. */
+bool pl_elf_image_symbol(struct pl_elf_image *img, const char *name, uint64_t *value_ret,
+			 uint64_t *size_ret);
+
+/* The link-time address that file offset FILE_OFFSET (of a PT_LOAD) is loaded at, so that
+ * bias = mapping address - this. Returns false if no PT_LOAD starts at that page. */
+bool pl_elf_image_vaddr_of_offset(const struct pl_elf_image *img, uint64_t file_offset,
+				  uint64_t *vaddr_ret);
+
+/* The path it was opened from. */
+const char *pl_elf_image_path(const struct pl_elf_image *img);
+/* Whether it carries a .debug_info section. */
+bool pl_elf_image_has_dwarf(const struct pl_elf_image *img);
+
+#endif

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+/* internal.h - what every libpyleaks source file shares: the export marker, the
+ * limits that cap loops over untrusted data, and small inline helpers.
+ * Not for module interfaces: each module has its own header. */
+#ifndef PL_INTERNAL_H
+#define PL_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define PYLEAKS_API __attribute__((visibility("default")))
+
+/* Limits on what we believe of the target. Every loop over target data is capped by one. */
+enum {
+	PL_MAX_INTERPRETERS = 4096,      /* interpreters followed through interp->next */
+	PL_MAX_TYPE_NAME = 512,          /* bytes of a type or module name we copy */
+	PL_MAX_DICT_ENTRIES = 1 << 24,   /* entries scanned in one dict */
+	PL_MAX_LIST_ITEMS = 1 << 26,     /* items read from one list (gc.garbage) */
+	PL_MAX_CORE_SEGMENTS = 1 << 20,  /* PT_LOAD segments in a core */
+	PL_MAX_MAPPED_FILES = 1 << 16,   /* NT_FILE entries or /proc/PID/maps lines */
+	PL_MAX_PATH = 4096,
+};
+
+#define PL_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Free the pointer held by a variable when it goes out of scope. */
+#define _cleanup_free_ __attribute__((cleanup(pl_freep)))
+void pl_freep(void *p);
+
+#endif

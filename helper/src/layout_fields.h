@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: MIT */
+/* layout_fields.h - the one list of CPython struct offsets and sizes pyleaks uses.
+ * Each entry generates a member of struct pl_layout (layout.h), its DWARF query
+ * (layout_dwarf.c) and its line in layout dumps. Add a field here and nowhere else.
+ *
+ * PL_FIELD(id, type name in DWARF, member path, required)
+ *   offset of a member ("a.b" walks nested members; unnamed unions are searched).
+ * PL_SIZE(id, type name in DWARF, required)
+ *   sizeof the type.
+ * "required" fields must be found or the layout is refused; optional ones exist only in some
+ * versions, and their absence (-1) is itself information the walker uses. */
+
+#define PL_LAYOUT_FIELDS(PL_FIELD, PL_SIZE)                                                    \
+	/* runtime, interpreters */                                                             \
+	PL_FIELD(runtime_interpreters_head, "_PyRuntimeState", "interpreters.head", true)     \
+	PL_FIELD(runtime_gc, "_PyRuntimeState", "gc", false)           /* 3.8: one GC state */ \
+	PL_FIELD(interp_next, "PyInterpreterState", "next", true)                              \
+	PL_FIELD(interp_gc, "PyInterpreterState", "gc", false)         /* 3.9+ */              \
+	/* GC state */                                                                          \
+	PL_FIELD(gc_generations, "_gc_runtime_state", "generations", true)                    \
+	PL_FIELD(gc_generation0, "_gc_runtime_state", "generation0", false)                   \
+	PL_FIELD(gc_permanent, "_gc_runtime_state", "permanent_generation", false)            \
+	PL_FIELD(gc_garbage, "_gc_runtime_state", "garbage", true)                            \
+	PL_FIELD(gc_collecting, "_gc_runtime_state", "collecting", true)                      \
+	PL_SIZE(gc_generation, "gc_generation", true)                                          \
+	PL_SIZE(gc_head, "PyGC_Head", true)                                                    \
+	/* objects and types */                                                                 \
+	PL_FIELD(object_refcnt, "PyObject", "ob_refcnt", true)                                 \
+	PL_FIELD(object_type, "PyObject", "ob_type", true)                                     \
+	PL_FIELD(varobject_size, "PyVarObject", "ob_size", true)                               \
+	PL_FIELD(type_name, "PyTypeObject", "tp_name", true)                                   \
+	PL_FIELD(type_basicsize, "PyTypeObject", "tp_basicsize", true)                         \
+	PL_FIELD(type_itemsize, "PyTypeObject", "tp_itemsize", true)                           \
+	PL_FIELD(type_flags, "PyTypeObject", "tp_flags", true)                                 \
+	PL_FIELD(type_dict, "PyTypeObject", "tp_dict", true)                                   \
+	PL_FIELD(heaptype_qualname, "PyHeapTypeObject", "ht_qualname", true)                   \
+	/* containers */                                                                        \
+	PL_FIELD(list_items, "PyListObject", "ob_item", true)                                  \
+	PL_FIELD(dict_keys, "PyDictObject", "ma_keys", true)                                   \
+	PL_FIELD(dict_values, "PyDictObject", "ma_values", true)                               \
+	PL_FIELD(dictkeys_size, "PyDictKeysObject", "dk_size", false)          /* <= 3.10 */   \
+	PL_FIELD(dictkeys_log2_size, "PyDictKeysObject", "dk_log2_size", false) /* 3.11+ */    \
+	PL_FIELD(dictkeys_log2_index_bytes, "PyDictKeysObject", "dk_log2_index_bytes", false) \
+	PL_FIELD(dictkeys_kind, "PyDictKeysObject", "dk_kind", false)                          \
+	PL_FIELD(dictkeys_nentries, "PyDictKeysObject", "dk_nentries", true)                   \
+	PL_FIELD(dictkeys_indices, "PyDictKeysObject", "dk_indices", true)                     \
+	PL_SIZE(dict_entry, "PyDictKeyEntry", true)                                            \
+	PL_FIELD(dict_entry_key, "PyDictKeyEntry", "me_key", true)                             \
+	PL_FIELD(dict_entry_value, "PyDictKeyEntry", "me_value", true)                         \
+	PL_SIZE(dict_unicode_entry, "PyDictUnicodeEntry", false)               /* 3.11+ */     \
+	PL_FIELD(dict_unicode_entry_key, "PyDictUnicodeEntry", "me_key", false)                \
+	PL_FIELD(dict_unicode_entry_value, "PyDictUnicodeEntry", "me_value", false)            \
+	/* strings */                                                                           \
+	PL_FIELD(unicode_length, "PyASCIIObject", "length", true)                              \
+	PL_FIELD(unicode_state, "PyASCIIObject", "state", true)                                \
+	PL_SIZE(ascii_object, "PyASCIIObject", true)                                           \
+	PL_SIZE(compact_unicode_object, "PyCompactUnicodeObject", true)

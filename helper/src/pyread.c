@@ -1,0 +1,227 @@
+/* SPDX-License-Identifier: MIT */
+/* pyread.c - str, dict and list decoding from target memory (see pyread.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "pyread.h"
+
+/* PyASCIIObject.state bits, the same in 3.8 - 3.13. */
+enum { STATE_KIND_SHIFT = 2, STATE_KIND_MASK = 7, STATE_COMPACT = 1u << 5, STATE_ASCII = 1u << 6 };
+
+static size_t utf8_put(char *out, uint32_t cp)
+{
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xc0 | (cp >> 6));
+		out[1] = (char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (char)(0xe0 | (cp >> 12));
+		out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		out[2] = (char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	out[0] = (char)(0xf0 | (cp >> 18));
+	out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+	out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+	out[3] = (char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+struct pl_error *pl_py_str(struct pl_runtime *rt, uint64_t addr, char *buf, size_t max)
+{
+	const struct pl_layout *l = &rt->layout;
+	struct pl_target *t = rt->target;
+	uint64_t type, length;
+	uint32_t state;
+	if (max < 8)
+		return pl_error_create(PL_ERR_USAGE, "string buffer too small");
+	if (!pl_target_u64(t, addr + (uint64_t)l->object_type, &type) ||
+	    !pl_target_u64(t, addr + (uint64_t)l->unicode_length, &length) ||
+	    !pl_target_read_ok(t, addr + (uint64_t)l->unicode_state, &state, 4))
+		return pl_error_fault(addr, "str object");
+	if (type != rt->unicode_type)
+		return pl_error_create(PL_ERR_BAD_DATA, "object at 0x%llx is not a str",
+				       (unsigned long long)addr);
+	if (!(state & STATE_COMPACT))
+		return pl_error_create(PL_ERR_BAD_DATA, "str at 0x%llx is not compact",
+				       (unsigned long long)addr);
+	unsigned kind = (state >> STATE_KIND_SHIFT) & STATE_KIND_MASK;
+	if (kind != 1 && kind != 2 && kind != 4)
+		return pl_error_create(PL_ERR_BAD_DATA, "str at 0x%llx has kind %u",
+				       (unsigned long long)addr, kind);
+	bool ascii = state & STATE_ASCII;
+	uint64_t data = addr + (uint64_t)(ascii ? l->size_ascii_object : l->size_compact_unicode_object);
+	size_t out = 0;
+	bool truncated = false;
+	uint8_t chunk[256];
+	uint64_t i = 0;
+	while (i < length) {
+		size_t n = sizeof(chunk) / kind;
+		if (n > length - i)
+			n = (size_t)(length - i);
+		if (!pl_target_read_ok(t, data + i * kind, chunk, n * kind))
+			return pl_error_fault(data + i * kind, "str characters");
+		for (size_t k = 0; k < n; k++) {
+			uint32_t cp = kind == 1 ? chunk[k]
+				    : kind == 2 ? (uint32_t)(chunk[2 * k] | chunk[2 * k + 1] << 8)
+				    : (uint32_t)chunk[4 * k] | (uint32_t)chunk[4 * k + 1] << 8 |
+					      (uint32_t)chunk[4 * k + 2] << 16 |
+					      (uint32_t)chunk[4 * k + 3] << 24;
+			if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+				cp = 0xfffd;
+			if (out + 4 + 4 > max) {
+				truncated = true;
+				break;
+			}
+			out += utf8_put(buf + out, cp);
+		}
+		if (truncated)
+			break;
+		i += n;
+	}
+	if (truncated)
+		memcpy(buf + out, "...", 3), out += 3;
+	buf[out] = '\0';
+	return NULL;
+}
+
+struct dict_shape {
+	uint64_t entries;   /* address of entry 0 */
+	uint64_t nentries;
+	uint64_t entry_size;
+	uint64_t key_off, value_off;
+	uint64_t values;    /* split dict: address of value 0, else 0 */
+};
+
+static struct pl_error *dict_shape(struct pl_runtime *rt, uint64_t addr, struct dict_shape *s)
+{
+	const struct pl_layout *l = &rt->layout;
+	struct pl_target *t = rt->target;
+	uint64_t keys, values, nentries;
+	if (!pl_target_u64(t, addr + (uint64_t)l->dict_keys, &keys) ||
+	    !pl_target_u64(t, addr + (uint64_t)l->dict_values, &values))
+		return pl_error_fault(addr, "dict object");
+	if (!pl_target_u64(t, keys + (uint64_t)l->dictkeys_nentries, &nentries))
+		return pl_error_fault(keys, "dict keys");
+	uint64_t size, index_bytes;
+	s->key_off = (uint64_t)l->dict_entry_key;
+	s->value_off = (uint64_t)l->dict_entry_value;
+	s->entry_size = (uint64_t)l->size_dict_entry;
+	if (l->dict_keys_have_kind) {
+		uint8_t log2_size, log2_index, kind;
+		if (!pl_target_read_ok(t, keys + (uint64_t)l->dictkeys_log2_size, &log2_size, 1) ||
+		    !pl_target_read_ok(t, keys + (uint64_t)l->dictkeys_log2_index_bytes, &log2_index, 1) ||
+		    !pl_target_read_ok(t, keys + (uint64_t)l->dictkeys_kind, &kind, 1))
+			return pl_error_fault(keys, "dict keys");
+		if (log2_size > 40 || log2_index > 43)
+			return pl_error_create(PL_ERR_BAD_DATA, "dict keys at 0x%llx: bad size",
+					       (unsigned long long)keys);
+		size = 1ull << log2_size;
+		index_bytes = 1ull << log2_index;
+		if (kind != 0) { /* unicode or split: PyDictUnicodeEntry */
+			s->key_off = (uint64_t)l->dict_unicode_entry_key;
+			s->value_off = (uint64_t)l->dict_unicode_entry_value;
+			s->entry_size = (uint64_t)l->size_dict_unicode_entry;
+		}
+	} else {
+		if (!pl_target_u64(t, keys + (uint64_t)l->dictkeys_size, &size))
+			return pl_error_fault(keys, "dict keys");
+		if (size == 0 || size > (1ull << 40))
+			return pl_error_create(PL_ERR_BAD_DATA, "dict keys at 0x%llx: bad size",
+					       (unsigned long long)keys);
+		unsigned w = size <= 0xff ? 1 : size <= 0xffff ? 2 : size <= 0xffffffffull ? 4 : 8;
+		index_bytes = size * w;
+	}
+	if (nentries > size || nentries > PL_MAX_DICT_ENTRIES)
+		return pl_error_create(PL_ERR_BAD_DATA, "dict at 0x%llx claims %llu entries",
+				       (unsigned long long)addr, (unsigned long long)nentries);
+	s->entries = keys + (uint64_t)l->dictkeys_indices + index_bytes;
+	s->nentries = nentries;
+	s->values = values ? values + (uint64_t)l->dict_values_items : 0;
+	return NULL;
+}
+
+struct pl_error *pl_py_dict_each(struct pl_runtime *rt, uint64_t addr, pl_dict_visit_fn *fn,
+				 void *arg)
+{
+	struct dict_shape s = { 0 };
+	struct pl_error *err = dict_shape(rt, addr, &s);
+	if (err)
+		return err;
+	for (uint64_t i = 0; i < s.nentries; i++) {
+		uint64_t e = s.entries + i * s.entry_size, key, value;
+		if (!pl_target_u64(rt->target, e + s.key_off, &key))
+			return pl_error_fault(e, "dict entry");
+		if (key == 0)
+			continue;
+		uint64_t vaddr = s.values ? s.values + 8 * i : e + s.value_off;
+		if (!pl_target_u64(rt->target, vaddr, &value))
+			return pl_error_fault(vaddr, "dict value");
+		if (value == 0)
+			continue;
+		if (!fn(arg, key, value))
+			break;
+	}
+	return NULL;
+}
+
+struct str_lookup {
+	struct pl_runtime *rt;
+	const char *key;
+	uint64_t value;
+};
+
+static bool str_lookup_visit(void *arg, uint64_t key, uint64_t value)
+{
+	struct str_lookup *s = arg;
+	char buf[PL_MAX_TYPE_NAME];
+	struct pl_error *err = pl_py_str(s->rt, key, buf, sizeof(buf));
+	if (err) {
+		pl_error_destroy(err);
+		return true;
+	}
+	if (strcmp(buf, s->key) == 0) {
+		s->value = value;
+		return false;
+	}
+	return true;
+}
+
+struct pl_error *pl_py_dict_get_str(struct pl_runtime *rt, uint64_t addr, const char *key,
+				    uint64_t *ret)
+{
+	struct str_lookup s = { rt, key, 0 };
+	struct pl_error *err = pl_py_dict_each(rt, addr, str_lookup_visit, &s);
+	*ret = s.value;
+	return err;
+}
+
+struct pl_error *pl_py_list_items(struct pl_runtime *rt, uint64_t addr, uint64_t **items_ret,
+				  size_t *n_ret)
+{
+	const struct pl_layout *l = &rt->layout;
+	uint64_t size, items;
+	if (!pl_target_u64(rt->target, addr + (uint64_t)l->varobject_size, &size) ||
+	    !pl_target_u64(rt->target, addr + (uint64_t)l->list_items, &items))
+		return pl_error_fault(addr, "list object");
+	if (size > PL_MAX_LIST_ITEMS)
+		return pl_error_create(PL_ERR_BAD_DATA, "list at 0x%llx claims %llu items",
+				       (unsigned long long)addr, (unsigned long long)size);
+	uint64_t *out = malloc((size ? size : 1) * sizeof(*out));
+	if (!out)
+		return &pl_enomem;
+	if (size && !pl_target_read_ok(rt->target, items, out, size * sizeof(*out))) {
+		free(out);
+		return pl_error_fault(items, "list items");
+	}
+	*items_ret = out;
+	*n_ret = (size_t)size;
+	return NULL;
+}

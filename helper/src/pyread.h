@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/* pyread.h - decoding a few Python objects out of target memory without running Python:
+ * str (to UTF-8), dict (iteration, lookup by str key), list items. Every length read from the
+ * target is checked against a cap before use. */
+#ifndef PL_PYREAD_H
+#define PL_PYREAD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "runtime.h"
+
+/* Decode the str object at ADDR into BUF (size MAX, NUL-terminated, truncated with "..." if
+ * longer). Fails if ADDR is not a str or cannot be read. */
+struct pl_error *pl_py_str(struct pl_runtime *rt, uint64_t addr, char *buf, size_t max);
+
+/* Called for each live entry of a dict; return false to stop. */
+typedef bool pl_dict_visit_fn(void *arg, uint64_t key, uint64_t value);
+
+/* Visit the entries of the dict at ADDR in order. */
+struct pl_error *pl_py_dict_each(struct pl_runtime *rt, uint64_t addr, pl_dict_visit_fn *fn,
+				 void *arg);
+
+/* Value of the str key KEY in the dict at ADDR; *RET is 0 if absent. */
+struct pl_error *pl_py_dict_get_str(struct pl_runtime *rt, uint64_t addr, const char *key,
+				    uint64_t *ret);
+
+/* Items of the list at ADDR: *ITEMS_RET (caller frees) and *N_RET. */
+struct pl_error *pl_py_list_items(struct pl_runtime *rt, uint64_t addr, uint64_t **items_ret,
+				  size_t *n_ret);
+
+#endif

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: MIT */
+/* report.h - turning a walked heap into text for people and JSON (schema 1) for programs. */
+#ifndef PL_REPORT_H
+#define PL_REPORT_H
+
+#include <stdbool.h>
+
+#include "error.h"
+#include "heap.h"
+#include "runtime.h"
+
+struct pl_leaks_options {
+	bool json;
+	int top;               /* types to show; 0 = all */
+	bool by_size;          /* sort by shallow size instead of count */
+	const char *type_name; /* list instances of this type, or NULL */
+};
+
+/* Write the census report to *OUT (caller frees). Fails with PL_ERR_LOOKUP if TYPE_NAME names
+ * no type on the GC lists. */
+struct pl_error *pl_report_leaks(const struct pl_runtime *rt, const struct pl_heap *h,
+				 const char *target_description, const char *warnings,
+				 const struct pl_leaks_options *o, char **out);
+
+#endif

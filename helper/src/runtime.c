@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: MIT */
+/* runtime.c - locating CPython in a target: the mapped file that defines _PyRuntime, its load
+ * bias, the exact version, the layout, and a check of that layout against live data. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "elf_image.h"
+#include "internal.h"
+#include "runtime.h"
+
+void pl_runtime_destroy(struct pl_runtime *rt)
+{
+	if (!rt)
+		return;
+	free(rt->image_path);
+	free(rt);
+}
+
+/* Order in which mapped files are tried: libpython first, then the executable, then the rest. */
+static int candidate_rank(const struct pl_target *t, const struct pl_mapping *m)
+{
+	const char *base = strrchr(m->name, '/');
+	base = base ? base + 1 : m->name;
+	if (strncmp(base, "libpython", 9) == 0)
+		return 0;
+	if (t->exe_phdr >= m->lo && t->exe_phdr < m->hi)
+		return 1;
+	if (strncmp(base, "python", 6) == 0)
+		return 1;
+	return 2;
+}
+
+/* Lowest-offset mapping of the file named NAME. */
+static const struct pl_mapping *first_mapping_of(const struct pl_target *t, const char *name)
+{
+	const struct pl_mapping *best = NULL;
+	for (size_t i = 0; i < t->nmaps; i++)
+		if (strcmp(t->maps[i].name, name) == 0 && (!best || t->maps[i].offset < best->offset))
+			best = &t->maps[i];
+	return best;
+}
+
+/* Look for _PyRuntime in the mapped files; on success *IMG_RET is open and *MAP_RET is its
+ * first mapping. */
+static struct pl_error *find_runtime_image(struct pl_target *t, struct pl_elf_image **img_ret,
+					   const struct pl_mapping **map_ret)
+{
+	for (int rank = 0; rank <= 2; rank++) {
+		for (size_t i = 0; i < t->nmaps; i++) {
+			const struct pl_mapping *m = &t->maps[i];
+			if (!m->local_path || candidate_rank(t, m) != rank ||
+			    first_mapping_of(t, m->name) != m)
+				continue;
+			struct pl_elf_image *img;
+			struct pl_error *err = pl_elf_image_create(m->local_path, &img);
+			if (err) {
+				pl_error_destroy(err);
+				continue;
+			}
+			uint64_t v;
+			if (pl_elf_image_symbol(img, "_PyRuntime", &v, NULL)) {
+				*img_ret = img;
+				*map_ret = m;
+				return NULL;
+			}
+			pl_elf_image_destroy(img);
+		}
+	}
+	if (t->warnings)
+		return pl_error_create(PL_ERR_LOOKUP,
+				       "no Python runtime found in %s: no mapped file defines "
+				       "_PyRuntime (%s; use --exe or --sysroot to point at them)",
+				       t->description, t->warnings);
+	return pl_error_create(PL_ERR_LOOKUP,
+			       "no Python runtime found in %s: none of its %zu mapped files "
+			       "defines _PyRuntime (is it a CPython 3 process?)",
+			       t->description, t->nmaps);
+}
+
+static struct pl_error *symbol_addr(struct pl_runtime *rt, struct pl_elf_image *img,
+				    const char *name, uint64_t *ret)
+{
+	uint64_t v;
+	if (!pl_elf_image_symbol(img, name, &v, NULL))
+		return pl_error_create(PL_ERR_LOOKUP, "%s does not define %s", rt->image_path, name);
+	*ret = v + rt->bias;
+	return NULL;
+}
+
+/* The exact version: Py_Version (3.11+), else the version in the library's file name. */
+static struct pl_error *detect_version(struct pl_runtime *rt, struct pl_elf_image *img)
+{
+	uint64_t v;
+	if (pl_elf_image_symbol(img, "Py_Version", &v, NULL)) {
+		uint64_t hex;
+		struct pl_error *err = pl_target_read(rt->target, v + rt->bias, &hex, 8, "Py_Version");
+		if (err)
+			return err;
+		rt->layout.version_hex = hex & 0xffffffff;
+	} else {
+		const char *base = strrchr(rt->image_path, '/');
+		unsigned major, minor;
+		base = base ? base + 1 : rt->image_path;
+		if (sscanf(base, "libpython%u.%u", &major, &minor) != 2 &&
+		    sscanf(base, "python%u.%u", &major, &minor) != 2)
+			return pl_error_create(PL_ERR_VERSION,
+					       "cannot tell the Python version of %s (no Py_Version "
+					       "symbol, no version in its name)", rt->image_path);
+		rt->layout.version_hex = ((uint64_t)major << 24) | ((uint64_t)minor << 16) | 0xf0;
+	}
+	uint64_t h = rt->layout.version_hex;
+	snprintf(rt->version, sizeof(rt->version), "%u.%u.%u", (unsigned)(h >> 24) & 0xff,
+		 (unsigned)(h >> 16) & 0xff, (unsigned)(h >> 8) & 0xff);
+	return NULL;
+}
+
+/* The layout must explain what we see: type(type) is type, and the interpreter list starts. */
+static struct pl_error *validate_layout(struct pl_runtime *rt)
+{
+	const struct pl_layout *l = &rt->layout;
+	uint64_t tt;
+	struct pl_error *err = pl_target_read(rt->target, rt->type_type + (uint64_t)l->object_type,
+					      &tt, 8, "PyType_Type.ob_type");
+	if (err)
+		return pl_error_wrap(err, "checking the layout");
+	if (tt != rt->type_type)
+		return pl_error_create(PL_ERR_BAD_DATA,
+				       "layout check failed: type(type) is 0x%llx, not PyType_Type "
+				       "at 0x%llx (wrong binary for this core, or a layout bug)",
+				       (unsigned long long)tt, (unsigned long long)rt->type_type);
+	uint64_t head;
+	err = pl_target_read(rt->target, rt->runtime_addr + (uint64_t)l->runtime_interpreters_head,
+			     &head, 8, "_PyRuntime.interpreters.head");
+	if (err)
+		return pl_error_wrap(err, "checking the layout");
+	if (head == 0)
+		return pl_error_create(PL_ERR_BAD_DATA,
+				       "the Python runtime has no interpreter (not yet initialised, "
+				       "or already finalised)");
+	return NULL;
+}
+
+struct pl_error *pl_runtime_create(struct pl_target *t, struct pl_runtime **ret)
+{
+	struct pl_runtime *rt = calloc(1, sizeof(*rt));
+	if (!rt)
+		return &pl_enomem;
+	rt->target = t;
+	struct pl_elf_image *img = NULL;
+	const struct pl_mapping *m = NULL;
+	uint64_t vaddr = 0;
+	struct pl_error *err = find_runtime_image(t, &img, &m);
+	if (err)
+		goto fail;
+	rt->image_path = strdup(m->local_path);
+	if (!rt->image_path) {
+		err = &pl_enomem;
+		goto fail;
+	}
+	if (!pl_elf_image_vaddr_of_offset(img, m->offset, &vaddr)) {
+		err = pl_error_create(PL_ERR_BAD_DATA,
+				      "%s does not match the core: no load segment at file offset "
+				      "0x%llx", m->local_path, (unsigned long long)m->offset);
+		goto fail;
+	}
+	rt->bias = m->lo - vaddr;
+	if ((err = symbol_addr(rt, img, "_PyRuntime", &rt->runtime_addr)) ||
+	    (err = symbol_addr(rt, img, "PyType_Type", &rt->type_type)) ||
+	    (err = symbol_addr(rt, img, "PyUnicode_Type", &rt->unicode_type)) ||
+	    (err = symbol_addr(rt, img, "PyDict_Type", &rt->dict_type)) ||
+	    (err = symbol_addr(rt, img, "PyList_Type", &rt->list_type)))
+		goto fail;
+	if ((err = detect_version(rt, img)))
+		goto fail;
+	if ((err = pl_layout_check_version(rt->layout.version_hex)))
+		goto fail;
+	if (!pl_elf_image_has_dwarf(img)) {
+		err = pl_error_create(PL_ERR_LOOKUP,
+				      "Python %s in %s has no debug information (DWARF), and "
+				      "built-in layout tables are not available yet",
+				      rt->version, rt->image_path);
+		goto fail;
+	}
+	if ((err = pl_layout_from_dwarf(rt->image_path, &rt->layout)) ||
+	    (err = pl_layout_derive_rules(&rt->layout)))
+		goto fail;
+	if ((err = validate_layout(rt)))
+		goto fail;
+	pl_elf_image_destroy(img);
+	*ret = rt;
+	return NULL;
+fail:
+	pl_elf_image_destroy(img);
+	pl_runtime_destroy(rt);
+	return err;
+}

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/* runtime.h - the CPython runtime inside a target: which mapped file holds _PyRuntime, its
+ * load bias, the exact version, the struct layout, and the addresses of the builtin types we
+ * check the layout against. Everything later stages need to read Python objects. */
+#ifndef PL_RUNTIME_H
+#define PL_RUNTIME_H
+
+#include <stdint.h>
+
+#include "error.h"
+#include "layout.h"
+#include "target.h"
+
+struct pl_runtime {
+	struct pl_target *target;   /* not owned */
+	char *image_path;           /* local file that defines _PyRuntime */
+	uint64_t bias;              /* load bias of that file */
+	uint64_t runtime_addr;      /* &_PyRuntime */
+	uint64_t type_type;         /* &PyType_Type */
+	uint64_t unicode_type;      /* &PyUnicode_Type */
+	uint64_t dict_type;         /* &PyDict_Type */
+	uint64_t list_type;         /* &PyList_Type */
+	char version[32];           /* "3.12.1" */
+	struct pl_layout layout;
+};
+
+/* Find and check the runtime in T. On success *RET is a new runtime (pl_runtime_destroy). */
+struct pl_error *pl_runtime_create(struct pl_target *t, struct pl_runtime **ret);
+void pl_runtime_destroy(struct pl_runtime *rt);
+
+#endif
