@@ -1,0 +1,124 @@
+"""ctypes binding of libpyleaks: finding the library, one Session class, errors as GdbError."""
+import ctypes
+import os
+
+import gdb
+
+_lib = None
+
+PROGRESS_FN = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_uint64, ctypes.c_int)
+
+FORMAT_TEXT, FORMAT_JSON = 0, 1
+SORT_COUNT, SORT_SIZE = 0, 1
+
+
+def _candidates():
+    env = os.environ.get("PYLEAKS_LIB")
+    if env:
+        yield env
+    here = os.path.dirname(os.path.abspath(__file__))
+    # In the build tree: gdb/pyleaks/ next to helper/.libs/.
+    yield os.path.join(here, "..", "..", "helper", ".libs", "libpyleaks.so")
+    try:
+        from . import config
+    except ImportError:
+        config = None
+    if config is not None:
+        yield os.path.join(config.LIBDIR, "libpyleaks.so.0")
+        yield os.path.join(config.LIBDIR, "libpyleaks.so")
+
+
+def _declare(lib):
+    vp, cp, i = ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int
+    lib.pyleaks_create.restype = vp
+    lib.pyleaks_create.argtypes = []
+    lib.pyleaks_destroy.argtypes = [vp]
+    lib.pyleaks_errmsg.restype = cp
+    lib.pyleaks_errmsg.argtypes = [vp]
+    lib.pyleaks_warnings.restype = cp
+    lib.pyleaks_warnings.argtypes = [vp]
+    lib.pyleaks_free.argtypes = [vp]
+    lib.pyleaks_set_progress.argtypes = [vp, PROGRESS_FN, vp]
+    lib.pyleaks_open_core.restype = i
+    lib.pyleaks_open_core.argtypes = [vp, cp, cp, cp]
+    lib.pyleaks_open_pid.restype = i
+    lib.pyleaks_open_pid.argtypes = [vp, i, cp]
+    lib.pyleaks_leaks_report.restype = i
+    lib.pyleaks_leaks_report.argtypes = [vp, i, i, i, cp, ctypes.POINTER(vp)]
+    lib.pyleaks_python_version.restype = cp
+    lib.pyleaks_python_version.argtypes = [vp]
+
+
+def library():
+    """The loaded libpyleaks; raises gdb.GdbError naming where it looked."""
+    global _lib
+    if _lib is not None:
+        return _lib
+    tried = []
+    for path in _candidates():
+        path = os.path.normpath(path)
+        if not os.path.exists(path):
+            tried.append(path)
+            continue
+        try:
+            # gdb links elfutils' libdw, whose dwarf_child, dwarf_tag, ... would otherwise
+            # interpose on libdwarf's functions of the same names (even libdwarf's calls to
+            # itself): bind libpyleaks and libdwarf to their own dependencies first.
+            lib = ctypes.CDLL(path, mode=os.RTLD_LOCAL | os.RTLD_DEEPBIND)
+        except OSError as e:
+            raise gdb.GdbError("pyleaks: cannot load %s: %s" % (path, e))
+        _declare(lib)
+        _lib = lib
+        return lib
+    raise gdb.GdbError("pyleaks: libpyleaks not found (looked at %s; set PYLEAKS_LIB)"
+                       % ", ".join(tried))
+
+
+def _b(s):
+    return s.encode() if isinstance(s, str) else s
+
+
+class Session(object):
+    """One libpyleaks session on one target; heap walks are cached inside it."""
+
+    def __init__(self):
+        self._lib = library()
+        self._h = self._lib.pyleaks_create()
+        if not self._h:
+            raise gdb.GdbError("pyleaks: out of memory")
+        self._progress = PROGRESS_FN(self._on_progress)
+        self._lib.pyleaks_set_progress(self._h, self._progress, None)
+
+    def close(self):
+        if self._h:
+            self._lib.pyleaks_destroy(self._h)
+            self._h = None
+
+    def __del__(self):
+        self.close()
+
+    @staticmethod
+    def _on_progress(_arg, objects, generation):
+        gen = "permanent" if generation == 3 else str(generation)
+        gdb.write("pyleaks: %d objects walked (generation %s)...\n" % (objects, gen),
+                  gdb.STDERR)
+
+    def _check(self, rc):
+        if rc != 0:
+            msg = self._lib.pyleaks_errmsg(self._h).decode("utf-8", "replace")
+            raise gdb.GdbError("pyleaks: " + msg)
+
+    def open_core(self, core, exe=None, sysroot=None):
+        self._check(self._lib.pyleaks_open_core(self._h, _b(core), _b(exe), _b(sysroot)))
+
+    def open_pid(self, pid, sysroot=None):
+        self._check(self._lib.pyleaks_open_pid(self._h, int(pid), _b(sysroot)))
+
+    def leaks_report(self, fmt, top, sort, type_name):
+        out = ctypes.c_void_p()
+        self._check(self._lib.pyleaks_leaks_report(self._h, fmt, top, sort, _b(type_name),
+                                                   ctypes.byref(out)))
+        try:
+            return ctypes.string_at(out.value).decode("utf-8", "replace")
+        finally:
+            self._lib.pyleaks_free(out)

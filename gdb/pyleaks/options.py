@@ -1,0 +1,40 @@
+"""Option parsing for the gdb commands: a small argparse that raises gdb.GdbError."""
+import argparse
+
+import gdb
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        raise gdb.GdbError("%s: %s (see 'help %s')" % (self.prog, message, self.prog))
+
+    def exit(self, status=0, message=None):
+        if message:
+            raise gdb.GdbError(message.strip())
+        raise _HelpShown()
+
+
+class _HelpShown(Exception):
+    """--help was given and printed."""
+
+
+def parser(prog, description):
+    return _Parser(prog=prog, description=description, add_help=True)
+
+
+def parse(p, argv):
+    """Parsed options, or None if --help was printed."""
+    try:
+        return p.parse_args(argv)
+    except _HelpShown:
+        return None
+
+
+def non_negative(text):
+    try:
+        value = int(text, 0)
+    except ValueError:
+        raise argparse.ArgumentTypeError("expected a number, got %r" % text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("expected a number >= 0, got %d" % value)
+    return value

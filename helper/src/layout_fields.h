@@ -16,6 +16,7 @@
 	PL_FIELD(runtime_gc, "_PyRuntimeState", "gc", false)           /* 3.8: one GC state */ \
 	PL_FIELD(interp_next, "PyInterpreterState", "next", true)                              \
 	PL_FIELD(interp_gc, "PyInterpreterState", "gc", false)         /* 3.9+ */              \
+	PL_FIELD(interp_sysdict, "PyInterpreterState", "sysdict", true)                        \
 	/* GC state */                                                                          \
 	PL_FIELD(gc_generations, "_gc_runtime_state", "generations", true)                    \
 	PL_FIELD(gc_generation0, "_gc_runtime_state", "generation0", false)                   \

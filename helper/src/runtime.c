@@ -7,6 +7,7 @@
 
 #include "elf_image.h"
 #include "internal.h"
+#include "pyread.h"
 #include "runtime.h"
 
 void pl_runtime_destroy(struct pl_runtime *rt)
@@ -41,6 +42,24 @@ static const struct pl_mapping *first_mapping_of(const struct pl_target *t, cons
 	return best;
 }
 
+/* A VERSION error if T maps a Python too old to have _PyRuntime (2.x, 3.6), else NULL. */
+static struct pl_error *python_without_runtime(const struct pl_target *t)
+{
+	for (size_t i = 0; i < t->nmaps; i++) {
+		const char *base = strrchr(t->maps[i].name, '/');
+		unsigned major, minor;
+		base = base ? base + 1 : t->maps[i].name;
+		if (sscanf(base, "libpython%u.%u", &major, &minor) == 2 ||
+		    sscanf(base, "python%u.%u", &major, &minor) == 2) {
+			uint64_t hex = ((uint64_t)major << 24) | ((uint64_t)minor << 16) | 0xf0;
+			struct pl_error *err = pl_layout_check_version(hex);
+			if (err)
+				return err;
+		}
+	}
+	return NULL;
+}
+
 /* Look for _PyRuntime in the mapped files; on success *IMG_RET is open and *MAP_RET is its
  * first mapping. */
 static struct pl_error *find_runtime_image(struct pl_target *t, struct pl_elf_image **img_ret,
@@ -67,6 +86,14 @@ static struct pl_error *find_runtime_image(struct pl_target *t, struct pl_elf_im
 			pl_elf_image_destroy(img);
 		}
 	}
+	struct pl_error *err = python_without_runtime(t);
+	if (err)
+		return err;
+	if (t->nmaps == 0)
+		return pl_error_create(PL_ERR_BAD_DATA,
+				       "%s lists no mapped files (no NT_FILE note%s), so the Python "
+				       "runtime cannot be found", t->description,
+				       t->warnings ? "; the core file is truncated" : "");
 	if (t->warnings)
 		return pl_error_create(PL_ERR_LOOKUP,
 				       "no Python runtime found in %s: no mapped file defines "
@@ -98,6 +125,7 @@ static struct pl_error *detect_version(struct pl_runtime *rt, struct pl_elf_imag
 		if (err)
 			return err;
 		rt->layout.version_hex = hex & 0xffffffff;
+		rt->have_exact_version = true;
 	} else {
 		const char *base = strrchr(rt->image_path, '/');
 		unsigned major, minor;
@@ -113,6 +141,31 @@ static struct pl_error *detect_version(struct pl_runtime *rt, struct pl_elf_imag
 	snprintf(rt->version, sizeof(rt->version), "%u.%u.%u", (unsigned)(h >> 24) & 0xff,
 		 (unsigned)(h >> 16) & 0xff, (unsigned)(h >> 8) & 0xff);
 	return NULL;
+}
+
+/* Before 3.11 there is no Py_Version: take the patch level from sys.version of the main
+ * interpreter, once the layout can read it. Leaves the version as it is if that fails. */
+static void refine_version_from_sys(struct pl_runtime *rt)
+{
+	const struct pl_layout *l = &rt->layout;
+	uint64_t interp, sysdict, str;
+	char text[64];
+	unsigned major, minor, micro;
+	if (!pl_target_u64(rt->target, rt->runtime_addr + (uint64_t)l->runtime_interpreters_head,
+			   &interp) ||
+	    !pl_target_u64(rt->target, interp + (uint64_t)l->interp_sysdict, &sysdict) || !sysdict)
+		return;
+	struct pl_error *err = pl_py_dict_get_str(rt, sysdict, "version", &str);
+	if (err || !str || (err = pl_py_str(rt, str, text, sizeof(text)))) {
+		pl_error_destroy(err);
+		return;
+	}
+	if (sscanf(text, "%u.%u.%u", &major, &minor, &micro) != 3 ||
+	    major != ((l->version_hex >> 24) & 0xff) || minor != ((l->version_hex >> 16) & 0xff) ||
+	    micro > 255)
+		return;
+	rt->layout.version_hex = (l->version_hex & ~(uint64_t)0xff00) | ((uint64_t)micro << 8);
+	snprintf(rt->version, sizeof(rt->version), "%u.%u.%u", major, minor, micro);
 }
 
 /* The layout must explain what we see: type(type) is type, and the interpreter list starts. */
@@ -187,11 +240,22 @@ struct pl_error *pl_runtime_create(struct pl_target *t, struct pl_runtime **ret)
 		goto fail;
 	if ((err = validate_layout(rt)))
 		goto fail;
+	if (!rt->have_exact_version)
+		refine_version_from_sys(rt);
 	pl_elf_image_destroy(img);
 	*ret = rt;
 	return NULL;
-fail:
+fail:;
+	bool found = img != NULL;
 	pl_elf_image_destroy(img);
 	pl_runtime_destroy(rt);
+	if (found && t->warnings && err != &pl_enomem) {
+		/* The runtime was found, so a later failure is likely explained by the warnings. */
+		struct pl_error *why = pl_error_create(err->code, "%s (%s)", err->message, t->warnings);
+		if (why != &pl_enomem) {
+			pl_error_destroy(err);
+			err = why;
+		}
+	}
 	return err;
 }

@@ -5,6 +5,7 @@
 #ifndef PL_RUNTIME_H
 #define PL_RUNTIME_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "error.h"
@@ -21,6 +22,7 @@ struct pl_runtime {
 	uint64_t dict_type;         /* &PyDict_Type */
 	uint64_t list_type;         /* &PyList_Type */
 	char version[32];           /* "3.12.1" */
+	bool have_exact_version;    /* from Py_Version; else refined from sys.version */
 	struct pl_layout layout;
 };
 

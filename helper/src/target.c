@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* target.c - reading target memory over sorted segments, whatever their source.
  * The sources (target_core.c, target_pid.c) only build the segment lists. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,9 +52,10 @@ static bool seg_copy(const struct pl_segment *s, uint64_t addr, void *buf, size_
 	return s->read && s->read(s->arg, addr, buf, len) == 0;
 }
 
-/* Copy what one segment list can give starting at ADDR; returns bytes copied (0 if none). */
-static size_t read_from(struct pl_segment *segs, size_t n, size_t *hint, uint64_t addr, void *buf,
-			size_t len)
+/* Copy what one segment list can give starting at ADDR: the bytes copied, 0 if a segment covers
+ * ADDR but cannot give its bytes, -1 if no segment covers ADDR. */
+static long read_from(struct pl_segment *segs, size_t n, size_t *hint, uint64_t addr, void *buf,
+		      size_t len)
 {
 	size_t i;
 	if (hint && *hint < n && addr >= segs[*hint].lo && addr < segs[*hint].hi)
@@ -61,12 +63,14 @@ static size_t read_from(struct pl_segment *segs, size_t n, size_t *hint, uint64_
 	else
 		i = seg_find(segs, n, addr);
 	if (i == n)
-		return 0;
+		return -1;
 	if (hint)
 		*hint = i;
 	uint64_t avail = segs[i].hi - addr;
 	size_t chunk = len < avail ? len : (size_t)avail;
-	return seg_copy(&segs[i], addr, buf, chunk) ? chunk : 0;
+	if (chunk > (size_t)LONG_MAX)
+		chunk = (size_t)LONG_MAX;
+	return seg_copy(&segs[i], addr, buf, chunk) ? (long)chunk : 0;
 }
 
 bool pl_target_read_ok(struct pl_target *t, uint64_t addr, void *buf, size_t len)
@@ -75,14 +79,16 @@ bool pl_target_read_ok(struct pl_target *t, uint64_t addr, void *buf, size_t len
 	while (len > 0) {
 		if (addr + len < addr)
 			return false; /* wraps around */
-		size_t got = read_from(t->segs, t->nsegs, &t->last_seg, addr, out, len);
-		if (got == 0)
+		/* Files stand in only where the target has no memory at all: bytes a truncated
+		 * core lost are not the file's bytes (.data was written to). */
+		long got = read_from(t->segs, t->nsegs, &t->last_seg, addr, out, len);
+		if (got < 0)
 			got = read_from(t->fallback, t->nfallback, NULL, addr, out, len);
-		if (got == 0)
+		if (got <= 0)
 			return false;
 		out += got;
-		addr += got;
-		len -= got;
+		addr += (uint64_t)got;
+		len -= (size_t)got;
 	}
 	return true;
 }
@@ -151,6 +157,8 @@ static int seg_cmp(const void *a, const void *b)
 
 void pl_target_sort_segments(struct pl_segment *segs, size_t n)
 {
+	if (n < 2)
+		return;
 	qsort(segs, n, sizeof(*segs), seg_cmp);
 	/* Make them non-overlapping: a later segment loses what an earlier one covers. */
 	uint64_t covered = 0;
@@ -176,6 +184,8 @@ static int map_cmp(const void *a, const void *b)
 
 void pl_target_sort_mappings(struct pl_mapping *maps, size_t n)
 {
+	if (n < 2)
+		return;
 	qsort(maps, n, sizeof(*maps), map_cmp);
 }
 

@@ -338,21 +338,21 @@ struct pl_error *pl_target_core_create(const char *core_path, const char *exe, c
 					      PL_MAX_CORE_SEGMENTS);
 			goto fail;
 		}
-		uint64_t filesz = ph[i].p_filesz;
-		if (ph[i].p_offset >= p->core_size) {
-			truncated = true;
+		uint64_t filesz = ph[i].p_filesz, lo = ph[i].p_vaddr;
+		if (lo + filesz < lo)
 			continue;
-		}
-		if (filesz > p->core_size - ph[i].p_offset) {
+		uint64_t have = 0; /* bytes of it the file still holds */
+		if (ph[i].p_offset < p->core_size)
+			have = filesz < p->core_size - ph[i].p_offset ? filesz
+								       : p->core_size - ph[i].p_offset;
+		if (have < filesz)
 			truncated = true;
-			filesz = p->core_size - ph[i].p_offset;
-		}
-		if (ph[i].p_vaddr + filesz < ph[i].p_vaddr)
-			continue;
-		struct pl_segment seg = { .lo = ph[i].p_vaddr, .hi = ph[i].p_vaddr + filesz,
-					  .data = p->core + ph[i].p_offset };
-		err = pl_target_add_segment(&t->segs, &t->nsegs, &cap, &seg);
-		if (err)
+		/* A cut-off part stays as a segment without bytes: reads there fault instead of
+		 * falling back to stale file contents. */
+		struct pl_segment seg = { .lo = lo, .hi = lo + have, .data = p->core + ph[i].p_offset };
+		struct pl_segment lost = { .lo = lo + have, .hi = lo + filesz };
+		if ((have && (err = pl_target_add_segment(&t->segs, &t->nsegs, &cap, &seg))) ||
+		    (have < filesz && (err = pl_target_add_segment(&t->segs, &t->nsegs, &cap, &lost))))
 			goto fail;
 	}
 	if (t->nsegs == 0) {

@@ -1,0 +1,154 @@
+#!/usr/bin/env bats
+# badinput.bats - bad input gives one clear message and a failure status, never a crash or a
+# hang: not a core, a core of a non-Python program, a truncated core, a core whose files cannot
+# be found, and Python versions that are not supported.
+load helpers
+
+# run_cli ARGS...: the CLI under a time limit; a crash or hang would show as status > 1.
+run_cli() {
+	run timeout 60 "$PYLEAKS_CLI" "$@"
+}
+
+@test "a missing file" {
+	run_cli leaks /nonexistent/core
+	assert_failure 1
+	assert_output "pyleaks: error: cannot open /nonexistent/core: No such file or directory"
+}
+
+@test "a text file is not a core" {
+	echo "hello" >"$BATS_TEST_TMPDIR/notes.txt"
+	run_cli leaks "$BATS_TEST_TMPDIR/notes.txt"
+	assert_failure 1
+	assert_output --partial "is not a core file (no ELF header)"
+}
+
+@test "an empty file" {
+	: >"$BATS_TEST_TMPDIR/empty"
+	run_cli leaks "$BATS_TEST_TMPDIR/empty"
+	assert_failure 1
+	assert_output --partial "is empty"
+}
+
+@test "an ELF executable is not a core" {
+	run_cli leaks /bin/true
+	assert_failure 1
+	assert_output --partial "is an ELF file but not a core file"
+}
+
+@test "a directory" {
+	run_cli leaks "$BATS_TEST_TMPDIR"
+	assert_failure 1
+	assert_output --partial "is not a regular file"
+}
+
+@test "a core of a program that is not Python" {
+	sleep 60 &
+	local pid=$!
+	gcore -o "$BATS_TEST_TMPDIR/sleep" "$pid" >/dev/null 2>&1
+	kill "$pid"
+	run_cli leaks "$BATS_TEST_TMPDIR/sleep.$pid"
+	assert_failure 1
+	assert_output --partial "no Python runtime found"
+	assert_output --partial "defines _PyRuntime"
+}
+
+@test "a truncated core gives a clear error or a partial answer with a warning" {
+	need_python 3.12
+	local dir size
+	dir=$(cached_core "$PY_VERSION" "$PY_EXE" registry)
+	size=$(stat -c %s "$dir/core")
+	for cut in 100 4000 $((size / 4)) $((size / 2)) $((size * 9 / 10)); do
+		head -c "$cut" "$dir/core" >"$BATS_TEST_TMPDIR/cut"
+		run_cli leaks "$BATS_TEST_TMPDIR/cut"
+		echo "cut at $cut: status $status"
+		[ "$status" -le 1 ]
+		if [ "$status" -eq 0 ]; then
+			assert_output --partial "the core file is truncated"
+		else
+			assert_output --regexp "^pyleaks: error: .+"
+		fi
+	done
+}
+
+@test "a kernel-style truncated core (notes kept, memory cut): partial answer or clear error" {
+	need_python 3.12
+	local dir f
+	dir=$(cached_core "$PY_VERSION" "$PY_EXE" registry)
+	"$CHECK_PYTHON" "$TOP_SRCDIR/tests/relayout_core.py" "$dir/core" "$BATS_TEST_TMPDIR/whole" 1.0
+	run_cli leaks "$BATS_TEST_TMPDIR/whole" --top 3
+	assert_success
+	assert_output --regexp "5,000 +[0-9.]+ KiB +__main__\.Session"
+	for f in 0.98 0.9 0.6 0.3 0.1; do
+		"$CHECK_PYTHON" "$TOP_SRCDIR/tests/relayout_core.py" "$dir/core" "$BATS_TEST_TMPDIR/cut" "$f"
+		run_cli leaks "$BATS_TEST_TMPDIR/cut"
+		echo "cut to $f: status $status"
+		[ "$status" -le 1 ]
+		assert_output --partial "the core file is truncated: memory past its end is missing"
+	done
+}
+
+@test "a core with bytes flipped in its heap never crashes or hangs" {
+	need_python 3.12
+	local dir
+	dir=$(cached_core "$PY_VERSION" "$PY_EXE" registry)
+	cp "$dir/core" "$BATS_TEST_TMPDIR/bad"
+	local size i
+	size=$(stat -c %s "$dir/core")
+	# Overwrite 64 blocks of 256 bytes at fixed pseudo-random places past the headers.
+	for i in $(seq 1 64); do
+		printf '\xff%.0s' $(seq 1 256) |
+			dd of="$BATS_TEST_TMPDIR/bad" bs=1 seek=$(((i * 2654435761) % (size - 65536) + 65536)) conv=notrunc 2>/dev/null
+	done
+	run_cli leaks "$BATS_TEST_TMPDIR/bad"
+	[ "$status" -le 1 ]
+}
+
+@test "a core whose executable and libraries cannot be found" {
+	need_python 3.12
+	local dir
+	dir=$(cached_core "$PY_VERSION" "$PY_EXE" registry)
+	run_cli leaks "$dir/core" --sysroot /nonexistent-sysroot
+	assert_failure 1
+	assert_output --partial "no Python runtime found"
+	assert_output --partial "not found on this machine"
+	assert_output --partial "use --exe or --sysroot"
+}
+
+@test "--exe pointing at a file that does not exist" {
+	need_python 3.12
+	local dir
+	dir=$(cached_core "$PY_VERSION" "$PY_EXE" registry)
+	run_cli leaks "$dir/core" --exe /nonexistent/python3.12
+	# The runtime lives in libpython, which is still found: the census works, with a warning.
+	assert_success
+	assert_output --partial "/nonexistent/python3.12"
+}
+
+# unsupported_version VERSION: a core of that Python must give a clear version error.
+unsupported_version() {
+	local v=$1 exe
+	exe=$(ls "$(pyenv_root)"/versions/"$v".*/bin/python"$v" 2>/dev/null | head -1)
+	[ -n "$exe" ] || skip "no CPython $v on this machine"
+	take_core "$exe" "$CORPORA/registry/program.py" "$BATS_TEST_TMPDIR/py$v"
+	run_cli leaks "$BATS_TEST_TMPDIR/py$v/core"
+	assert_failure 1
+	assert_output "pyleaks: error: Python $v is not supported (supported: 3.8 to 3.13)"
+}
+
+@test "a Python 2.7 core: clear unsupported-version error" {
+	unsupported_version 2.7
+}
+
+@test "a Python 3.6 core: clear unsupported-version error" {
+	unsupported_version 3.6
+}
+
+@test "a Python 3.7 core: clear unsupported-version error" {
+	unsupported_version 3.7
+}
+
+@test "--pid of a process that does not exist" {
+	run_cli leaks --pid 999999999
+	assert_failure 1
+	assert_output --partial "/proc/999999999"
+}

@@ -1,0 +1,78 @@
+#!/usr/bin/env bats
+# gdb.bats - the py-leaks gdb command on real cores and on a live process stopped under gdb.
+load helpers
+
+setup() {
+	skip_gdb_if_sanitized
+	need_python 3.12
+}
+
+teardown() {
+	stop_scenario
+}
+
+@test "help py-leaks documents the command and its options" {
+	run pyleaks_gdb -ex 'help py-leaks'
+	assert_success
+	assert_output --partial "Usage: py-leaks"
+	for opt in --top --sort --type --json; do
+		assert_output --partial -- "$opt"
+	done
+}
+
+@test "py-leaks on a core matches the program's own counts, for every scenario" {
+	local scenario dir
+	for scenario in $SCENARIOS; do
+		dir=$(cached_core "$PY_VERSION" "$PY_EXE" "$scenario")
+		run pyleaks_gdb -ex "py-leaks --json $BATS_TEST_TMPDIR/$scenario.json" "$PY_EXE" "$dir/core"
+		assert_success
+		assert_output --partial "Python $PY_VERSION, core file"
+		assert_output --partial "JSON report written to"
+		run "$CHECK_PYTHON" "$CHECK" "$dir/truth.json" "$CORPORA/$scenario/expected.json" "$BATS_TEST_TMPDIR/$scenario.json"
+		assert_success
+	done
+}
+
+@test "py-leaks and the CLI print the same report" {
+	local dir
+	dir=$(cached_core "$PY_VERSION" "$PY_EXE" slots)
+	pyleaks_gdb -ex 'py-leaks --top 10 --sort size' "$PY_EXE" "$dir/core" 2>/dev/null |
+		sed -n '/^Python /,$p' >"$BATS_TEST_TMPDIR/gdb.txt"
+	"$PYLEAKS_CLI" leaks "$dir/core" --top 10 --sort size >"$BATS_TEST_TMPDIR/cli.txt"
+	diff -u "$BATS_TEST_TMPDIR/cli.txt" "$BATS_TEST_TMPDIR/gdb.txt"
+}
+
+@test "py-leaks --type lists instances; a second command reuses the walk" {
+	local dir
+	dir=$(cached_core "$PY_VERSION" "$PY_EXE" saveall)
+	run pyleaks_gdb -ex 'py-leaks --top 1' -ex 'py-leaks --type __main__.Node' "$PY_EXE" "$dir/core"
+	assert_success
+	assert_output --partial "600 instances of __main__.Node:"
+	assert_output --partial "gc.garbage: 600 objects"
+}
+
+@test "py-leaks rejects bad options with a gdb error" {
+	local dir
+	dir=$(cached_core "$PY_VERSION" "$PY_EXE" registry)
+	run pyleaks_gdb -ex 'py-leaks --sort weight' -ex 'py-leaks --top x' -ex 'py-leaks --type Nope' "$PY_EXE" "$dir/core"
+	assert_output --partial "py-leaks: argument --sort: invalid choice: 'weight'"
+	assert_output --partial "py-leaks: argument --top: expected a number, got 'x'"
+	assert_output --partial "no tracked object has type Nope"
+}
+
+@test "py-leaks without a process or core says what to do" {
+	run pyleaks_gdb -ex 'py-leaks'
+	assert_output --partial "no process or core file"
+}
+
+@test "py-leaks on a live process under gdb -p" {
+	run_scenario "$PY_EXE" "$CORPORA/registry/program.py" "$BATS_TEST_TMPDIR/live"
+	run timeout 120 gdb -nx -batch -iex 'set auto-load no' -iex 'set debuginfod enabled off' \
+		-ex "source $TOP_SRCDIR/gdb/pyleaks.py" -ex "py-leaks --json $BATS_TEST_TMPDIR/live.json" \
+		-p "$SCENARIO_PID"
+	assert_success
+	assert_output --partial "Python $PY_VERSION, process $SCENARIO_PID"
+	run "$CHECK_PYTHON" "$CHECK" "$BATS_TEST_TMPDIR/live/truth.json" "$CORPORA/registry/expected.json" "$BATS_TEST_TMPDIR/live.json"
+	assert_success
+	kill -0 "$SCENARIO_PID"
+}

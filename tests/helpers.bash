@@ -1,0 +1,137 @@
+# helpers.bash - shared by the BATS suites: where things are, which Pythons the machine has,
+# and how to run a corpora program and take a real core of it with gcore.
+# shellcheck shell=bash
+
+bats_load_library bats-support
+bats_load_library bats-assert
+
+TOP_SRCDIR=${PYLEAKS_TOP_SRCDIR:-$(cd "$BATS_TEST_DIRNAME/.." && pwd)}
+PYLEAKS_CLI=${PYLEAKS_CLI:-$TOP_SRCDIR/helper/cli/pyleaks}
+CORPORA=$TOP_SRCDIR/corpora
+CHECK=$TOP_SRCDIR/tests/check_census.py
+export PYLEAKS_LIB
+
+# The system python3 (not the target) runs the checking scripts.
+CHECK_PYTHON=${CHECK_PYTHON:-/usr/bin/python3}
+
+pyenv_root() {
+	if [ -n "${PYENV_ROOT:-}" ]; then echo "$PYENV_ROOT"; return; fi
+	command -v pyenv >/dev/null 2>&1 && pyenv root && return
+	echo "$HOME/.pyenv"
+}
+
+# Print "VERSION PATH" for every CPython build the census supports here (DWARF builds 3.8+).
+# Unsupported or skipped ones are printed on fd 3 (the TAP stream) with the reason, once.
+supported_pythons() {
+	local root v exe
+	root=$(pyenv_root)
+	for dir in "$root"/versions/*; do
+		v=$(basename "$dir")
+		case "$v" in
+		3.8.* | 3.9.* | 3.1[0-3].*)
+			exe="$dir/bin/python${v%.*}"
+			[ -x "$exe" ] && echo "$v $exe"
+			;;
+		esac
+	done
+	# Debian's debug builds (python3.X-dbg) carry DWARF too.
+	for exe in /usr/bin/python3.[0-9]*d; do
+		[ -x "$exe" ] || continue
+		v=$("$exe" -c 'import platform; print(platform.python_version())' 2>/dev/null) || continue
+		case "$v" in 3.8.* | 3.9.* | 3.1[0-3].*) echo "$v-debian-dbg $exe" ;; esac
+	done
+}
+
+# PYLEAKS_ONLY=3.12 narrows the runs to matching versions (for quick local runs).
+# Versions filtered by PYLEAKS_ONLY (a prefix such as 3.12), if set.
+selected_pythons() {
+	supported_pythons | while read -r v exe; do
+		case "$v" in "${PYLEAKS_ONLY:-}"*) echo "$v $exe" ;; esac
+	done
+}
+
+python_for() { # python_for 3.12 -> "VERSION PATH" of the newest 3.12.x build, or nothing
+	supported_pythons | awk -v want="$1" 'index($1, want ".") == 1 || $1 == want { p = $0 } END { if (p) print p }'
+}
+
+# need_python 3.12: set PY_VERSION and PY_EXE, or skip the test saying why.
+need_python() {
+	local line
+	line=$(python_for "$1")
+	[ -n "$line" ] || skip "no CPython $1 build with debug info found under $(pyenv_root)/versions"
+	read -r PY_VERSION PY_EXE <<<"$line"
+}
+
+# run_scenario PYTHON PROGRAM OUTDIR: start the program, wait for READY; sets SCENARIO_PID and
+# leaves its ground truth in OUTDIR/truth.json.
+run_scenario() {
+	local python=$1 program=$2 out=$3
+	mkdir -p "$out"
+	"$python" "$program" >"$out/stdout" 2>"$out/stderr" &
+	SCENARIO_PID=$!
+	local i
+	for i in $(seq 1 600); do
+		grep -q '^READY$' "$out/stdout" 2>/dev/null && break
+		if ! kill -0 "$SCENARIO_PID" 2>/dev/null; then
+			echo "scenario $program exited early:" >&2
+			cat "$out/stderr" >&2
+			return 1
+		fi
+		sleep 0.1
+	done
+	grep -q '^READY$' "$out/stdout" || { echo "scenario $program never became ready" >&2; return 1; }
+	sed -n 's/^PYLEAKS-TRUTH //p' "$out/stdout" >"$out/truth.json"
+}
+
+stop_scenario() {
+	[ -n "${SCENARIO_PID:-}" ] || return 0
+	kill "$SCENARIO_PID" 2>/dev/null || true
+	wait "$SCENARIO_PID" 2>/dev/null || true
+	SCENARIO_PID=
+}
+
+# take_core PYTHON PROGRAM OUTDIR: run the program, gcore it to OUTDIR/core, stop it.
+take_core() {
+	local python=$1 program=$2 out=$3
+	run_scenario "$python" "$program" "$out" || return 1
+	if ! gcore -o "$out/core" "$SCENARIO_PID" >"$out/gcore.log" 2>&1; then
+		cat "$out/gcore.log" >&2
+		stop_scenario
+		return 1
+	fi
+	stop_scenario
+	mv "$out/core.$(ls "$out" | sed -n 's/^core\.\([0-9]*\)$/\1/p' | head -1)" "$out/core"
+}
+
+# gdb in batch mode with pyleaks loaded, no user gdbinit.
+pyleaks_gdb() {
+	gdb -nx -batch -iex 'set auto-load no' -iex 'set debuginfod enabled off' \
+		-ex "source $TOP_SRCDIR/gdb/pyleaks.py" "$@"
+}
+
+# Sanitizer builds cannot be loaded into gdb (ASan refuses RTLD_DEEPBIND; see gdb/pyleaks/lib.py).
+skip_gdb_if_sanitized() {
+	if [ -n "${PYLEAKS_SANITIZERS:-}" ]; then
+		skip "gdb loads libpyleaks with RTLD_DEEPBIND, which AddressSanitizer refuses; the CLI suites cover the sanitized library"
+	fi
+}
+
+# cached_core VERSION PYTHON SCENARIO: print the directory holding a core (and truth.json) of
+# corpora/SCENARIO under PYTHON, taking it on first use. Suites share these cores through
+# PYLEAKS_CORE_DIR (default tests/tmp/cores in the build tree); a lock keeps parallel suites from
+# taking the same core twice.
+cached_core() {
+	local v=$1 python=$2 scenario=$3
+	local dir=${PYLEAKS_CORE_DIR:-$PWD/tests/tmp/cores}/$v/$scenario
+	mkdir -p "$dir"
+	(
+		flock 9
+		if [ ! -s "$dir/core" ] || [ ! -s "$dir/truth.json" ]; then
+			rm -f "$dir"/core* "$dir/truth.json"
+			take_core "$python" "$CORPORA/$scenario/program.py" "$dir" >&2 || exit 1
+		fi
+	) 9>"$dir.lock" || return 1
+	echo "$dir"
+}
+
+SCENARIOS="registry slots saveall frozen"
