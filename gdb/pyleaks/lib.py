@@ -17,8 +17,9 @@ def _candidates():
     if env:
         yield env
     here = os.path.dirname(os.path.abspath(__file__))
-    # In the build tree: gdb/pyleaks/ next to helper/.libs/.
+    # In the source tree: built in place, or out of tree by scripts/build.
     yield os.path.join(here, "..", "..", "helper", ".libs", "libpyleaks.so")
+    yield os.path.join(here, "..", "..", "_build", "default", "helper", ".libs", "libpyleaks.so")
     try:
         from . import config
     except ImportError:
@@ -80,6 +81,8 @@ def _b(s):
 
 class Session(object):
     """One libpyleaks session on one target; heap walks are cached inside it."""
+
+    _h = None
 
     def __init__(self):
         self._lib = library()

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -40,6 +41,7 @@ static const char usage_leaks[] =
 	"                    (module.Qualname, e.g. __main__.Session, or dict, list, ...)\n"
 	"  --json FILE|-     write the report as JSON (schema 1) to FILE, or to stdout for -\n"
 	"  --progress        report progress on stderr (default when stderr is a terminal)\n"
+	"  --stats           print time taken and memory used to stderr\n"
 	"  -h, --help        show this help\n"
 	"\n"
 	"Exit status: 0 on success, 1 on error, 2 on bad usage.\n";
@@ -52,6 +54,33 @@ static void progress(void *arg, uint64_t objects, int gen)
 	fprintf(stderr, "\rpyleaks: %llu objects walked (%s)...", (unsigned long long)objects,
 		gen >= 0 && gen < 4 ? names[gen] : "?");
 	fflush(stderr);
+}
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* One line for benchmarks: phase times and this process's memory (anonymous = our own data;
+ * file = pages of the mapped core and binaries). */
+static void print_stats(double t0, double t1, double t2)
+{
+	long anon = -1, file = -1, hwm = -1;
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	while (f && fgets(line, sizeof(line), f)) {
+		sscanf(line, "RssAnon: %ld", &anon);
+		sscanf(line, "RssFile: %ld", &file);
+		sscanf(line, "VmHWM: %ld", &hwm);
+	}
+	if (f)
+		fclose(f);
+	fprintf(stderr,
+		"pyleaks-stats: open %.3f s, census %.3f s, total %.3f s; rss_anon %ld KiB, "
+		"rss_file %ld KiB, peak rss %ld KiB\n",
+		t1 - t0, t2 - t1, t2 - t0, anon, file, hwm);
 }
 
 static int usage_error(const char *usage, const char *fmt, const char *arg)
@@ -90,7 +119,7 @@ static int write_file(const char *path, const char *text)
 
 static int cmd_leaks(int argc, char **argv)
 {
-	enum { O_EXE = 256, O_SYSROOT, O_PID, O_TOP, O_SORT, O_TYPE, O_JSON, O_PROGRESS };
+	enum { O_EXE = 256, O_SYSROOT, O_PID, O_TOP, O_SORT, O_TYPE, O_JSON, O_PROGRESS, O_STATS };
 	static const struct option opts[] = {
 		{ "exe", required_argument, NULL, O_EXE },
 		{ "sysroot", required_argument, NULL, O_SYSROOT },
@@ -100,13 +129,14 @@ static int cmd_leaks(int argc, char **argv)
 		{ "type", required_argument, NULL, O_TYPE },
 		{ "json", required_argument, NULL, O_JSON },
 		{ "progress", no_argument, NULL, O_PROGRESS },
+		{ "stats", no_argument, NULL, O_STATS },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *exe = NULL, *sysroot = NULL, *type_name = NULL, *json = NULL;
 	long pid = 0, top = -1;
 	int sort = PYLEAKS_SORT_COUNT, c;
-	int want_progress = isatty(STDERR_FILENO);
+	int want_progress = isatty(STDERR_FILENO), want_stats = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {
@@ -115,6 +145,7 @@ static int cmd_leaks(int argc, char **argv)
 		case O_TYPE: type_name = optarg; break;
 		case O_JSON: json = optarg; break;
 		case O_PROGRESS: want_progress = 1; break;
+		case O_STATS: want_stats = 1; break;
 		case O_PID:
 			if (parse_int(optarg, 1, 1 << 30, &pid))
 				return usage_error(usage_leaks, "--pid needs a process id, not '%s'", optarg);
@@ -146,6 +177,7 @@ static int cmd_leaks(int argc, char **argv)
 	if (pid && exe)
 		return usage_error(usage_leaks, "%s", "--exe is for core files");
 
+	double t0 = now();
 	struct pyleaks *pl = pyleaks_create();
 	if (!pl) {
 		fprintf(stderr, "pyleaks: error: out of memory\n");
@@ -155,6 +187,7 @@ static int cmd_leaks(int argc, char **argv)
 		pyleaks_set_progress(pl, progress, NULL);
 	int rc = core ? pyleaks_open_core(pl, core, exe, sysroot)
 		      : pyleaks_open_pid(pl, (int)pid, sysroot);
+	double t1 = now();
 	char *text = NULL, *js = NULL;
 	if (rc == PYLEAKS_OK && (!json || strcmp(json, "-") != 0))
 		rc = pyleaks_leaks_report(pl, PYLEAKS_TEXT, (int)top, sort, type_name, &text);
@@ -174,6 +207,8 @@ static int cmd_leaks(int argc, char **argv)
 		else if (js && write_file(json, js) != 0)
 			status = 1;
 	}
+	if (want_stats)
+		print_stats(t0, t1, now());
 	pyleaks_free(text);
 	pyleaks_free(js);
 	pyleaks_destroy(pl);

@@ -47,8 +47,8 @@ static void core_deinit(struct pl_target *t)
 }
 
 /* Map a whole file read-only, or find it mapped already; core_deinit unmaps it. */
-static struct pl_error *core_map_file(struct core_priv *p, const char *path, const uint8_t **ret,
-				      size_t *size_ret)
+static struct pl_error *core_map_file(struct core_priv *p, const char *path, bool populate,
+				      const uint8_t **ret, size_t *size_ret)
 {
 	for (size_t i = 0; i < p->nregions; i++) {
 		if (strcmp(p->regions[i].path, path) == 0) {
@@ -80,7 +80,7 @@ static struct pl_error *core_map_file(struct core_priv *p, const char *path, con
 		err = pl_error_create(PL_ERR_BAD_DATA, "%s is empty", path);
 		goto out;
 	}
-	m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | (populate ? MAP_POPULATE : 0), fd, 0);
 	if (m == MAP_FAILED) {
 		err = pl_error_os(errno, "cannot map", path);
 		goto out;
@@ -258,7 +258,7 @@ static struct pl_error *core_add_file_segments(struct pl_target *t, struct core_
 							       : pl_target_local_path(sysroot, m->name);
 		if (!path)
 			return &pl_enomem;
-		struct pl_error *err = core_map_file(p, path, &data, &size);
+		struct pl_error *err = core_map_file(p, path, false, &data, &size);
 		if (err) {
 			bool seen = strstr(missing.data ? missing.data : "", path) != NULL;
 			if (!seen)
@@ -310,7 +310,9 @@ struct pl_error *pl_target_core_create(const char *core_path, const char *exe, c
 		err = &pl_enomem;
 		goto fail;
 	}
-	err = core_map_file(p, core_path, &p->core, &p->core_size);
+	/* The heap walk touches most of the core: mapping it all at once is much cheaper than
+	 * taking one page fault per page. */
+	err = core_map_file(p, core_path, true, &p->core, &p->core_size);
 	if (err)
 		goto fail;
 	const Elf64_Phdr *ph = NULL;

@@ -1,0 +1,63 @@
+# make_heap.py - build a heap of about N tracked objects, then wait to be measured and cored.
+# Usage: python make_heap.py N OUTDIR
+#   Prints "READY" when the heap is built. On SIGUSR1 it times an in-process census
+#   (collections.Counter over gc.get_objects(), what in-process tools do) and writes the seconds
+#   to OUTDIR/inprocess.txt.
+import collections
+import gc
+import os
+import signal
+import sys
+import time
+
+N = int(sys.argv[1])
+OUT = sys.argv[2]
+
+
+class Record(object):
+    def __init__(self, i):
+        self.i = i
+        self.name = "record-%d" % i  # untracked, but it is in the core like real data
+
+
+class Point(object):
+    __slots__ = ("x", "y")
+
+    def __init__(self, x, y):
+        self.x = x
+        self.y = y
+
+
+gc.disable()
+base = len(gc.get_objects())
+# Mixed shapes: 40% instances with managed dicts, 30% __slots__ objects, 15% lists, 15% dicts.
+# Every object holds a reference to the next so that all of them stay tracked.
+HEAP = []
+per = max(0, N - base) // 100
+for i in range(per):
+    chunk = []
+    for k in range(40):
+        chunk.append(Record(i * 40 + k))
+    for k in range(30):
+        chunk.append(Point(k, chunk))
+    for k in range(15):
+        chunk.append([k, chunk])
+    for k in range(14):
+        chunk.append({"k": chunk, "n": k})
+    HEAP.append(chunk)  # the chunk list itself is the 100th object
+gc.enable()
+
+
+def census(signum, frame):
+    t0 = time.perf_counter()
+    counts = collections.Counter(type(o) for o in gc.get_objects())
+    dt = time.perf_counter() - t0
+    with open(os.path.join(OUT, "inprocess.txt"), "w") as f:
+        f.write("%.6f %d\n" % (dt, sum(counts.values())))
+
+
+signal.signal(signal.SIGUSR1, census)
+sys.stdout.write("READY %d\n" % (len(gc.get_objects()) + gc.get_freeze_count()))
+sys.stdout.flush()
+while True:
+    time.sleep(3600)
