@@ -35,6 +35,7 @@ def report_and_wait(class_names, frozen=None):
         "classes": counts,
         "garbage": len(gc.garbage),
         "frozen": freeze_count,
+        "freeze_supported": hasattr(gc, "freeze"),
     }
     truth["objects"] = len(gc.get_objects()) + freeze_count
     sys.stdout.write("PYLEAKS-TRUTH " + json.dumps(truth, sort_keys=True) + "\n")

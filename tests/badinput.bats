@@ -132,23 +132,26 @@ unsupported_version() {
 	take_core "$exe" "$CORPORA/registry/program.py" "$BATS_TEST_TMPDIR/py$v"
 	run_cli leaks "$BATS_TEST_TMPDIR/py$v/core"
 	assert_failure 1
-	assert_output "pyleaks: error: Python $v is not supported (supported: 3.8 to 3.13)"
+	assert_output "pyleaks: error: Python $v is not supported (supported: 3.6 to 3.13)"
 }
 
 @test "a Python 2.7 core: clear unsupported-version error" {
 	unsupported_version 2.7
 }
 
-@test "a Python 3.6 core: clear unsupported-version error" {
-	unsupported_version 3.6
-}
-
-@test "a Python 3.7 core: clear unsupported-version error" {
-	unsupported_version 3.7
-}
-
 @test "--pid of a process that does not exist" {
 	run_cli leaks --pid 999999999
 	assert_failure 1
 	assert_output --partial "/proc/999999999"
+}
+
+@test "a stripped Python without debug information: clear error naming the version" {
+	[ -x /usr/bin/python3.11 ] || skip "no /usr/bin/python3.11 on this machine"
+	if readelf -S /usr/bin/python3.11 | grep -q debug_info; then
+		skip "/usr/bin/python3.11 has debug information here"
+	fi
+	take_core /usr/bin/python3.11 "$CORPORA/registry/program.py" "$BATS_TEST_TMPDIR/stripped"
+	run_cli leaks "$BATS_TEST_TMPDIR/stripped/core"
+	assert_failure 1
+	assert_output --regexp "^pyleaks: error: Python 3\.11\.[0-9]+ in /usr/bin/python3\.11 has no debug information"
 }

@@ -20,15 +20,14 @@ pyenv_root() {
 	echo "$HOME/.pyenv"
 }
 
-# Print "VERSION PATH" for every CPython build the census supports here (DWARF builds 3.8+).
-# Unsupported or skipped ones are printed on fd 3 (the TAP stream) with the reason, once.
+# Print "VERSION PATH" for every CPython build the census supports here (DWARF builds 3.6+).
 supported_pythons() {
 	local root v exe
 	root=$(pyenv_root)
 	for dir in "$root"/versions/*; do
 		v=$(basename "$dir")
 		case "$v" in
-		3.8.* | 3.9.* | 3.1[0-3].*)
+		3.[6-9].* | 3.1[0-3].*)
 			exe="$dir/bin/python${v%.*}"
 			[ -x "$exe" ] && echo "$v $exe"
 			;;
@@ -38,7 +37,7 @@ supported_pythons() {
 	for exe in /usr/bin/python3.[0-9]*d; do
 		[ -x "$exe" ] || continue
 		v=$("$exe" -c 'import platform; print(platform.python_version())' 2>/dev/null) || continue
-		case "$v" in 3.8.* | 3.9.* | 3.1[0-3].*) echo "$v-debian-dbg $exe" ;; esac
+		case "$v" in 3.[6-9].* | 3.1[0-3].*) echo "$v-debian-dbg $exe" ;; esac
 	done
 }
 

@@ -212,7 +212,8 @@ static struct pl_error *walk_list(struct walk *w, uint64_t head, int gen, size_t
 					 interp, gen_name(gen), (unsigned long long)steps);
 			break;
 		}
-		uint64_t gc[4]; /* _gc_next, _gc_prev, ob_refcnt, ob_type */
+		/* One read for the GC head and, usually, the object header after it. */
+		uint64_t gc[4];
 		if (!pl_target_read_ok(w->t, g, gc, sizeof(gc))) {
 			pl_strbuf_printf(&w->warnings,
 					 "interpreter %zu: %s broken: cannot read object at 0x%llx "
@@ -228,9 +229,9 @@ static struct pl_error *walk_list(struct walk *w, uint64_t head, int gen, size_t
 			break;
 		}
 		uint64_t obj = g + gch;
-		uint64_t type_addr;
-		if ((uint64_t)l->object_type + 8 <= 16)
-			type_addr = gc[2 + (uint64_t)l->object_type / 8];
+		uint64_t type_addr, type_at = gch + (uint64_t)l->object_type;
+		if (type_at + 8 <= sizeof(gc) && type_at % 8 == 0)
+			type_addr = gc[type_at / 8];
 		else if (!pl_target_u64(w->t, obj + (uint64_t)l->object_type, &type_addr))
 			type_addr = 0;
 		struct pl_error *err = add_object(w, obj, type_addr, gen);
@@ -242,10 +243,11 @@ static struct pl_error *walk_list(struct walk *w, uint64_t head, int gen, size_t
 	return NULL;
 }
 
-static struct pl_error *read_garbage(struct walk *w, uint64_t gcstate, size_t interp)
+/* Read gc.garbage, the list whose address is in the word at WHERE. */
+static struct pl_error *read_garbage(struct walk *w, uint64_t where, size_t interp)
 {
 	uint64_t list;
-	if (!pl_target_u64(w->t, gcstate + (uint64_t)w->l->gc_garbage, &list) || list == 0)
+	if (!where || !pl_target_u64(w->t, where, &list) || list == 0)
 		return NULL;
 	uint64_t *items;
 	size_t n;
@@ -277,50 +279,81 @@ static struct pl_error *read_garbage(struct walk *w, uint64_t gcstate, size_t in
 	return NULL;
 }
 
-/* Walk the four lists of the GC state at GCSTATE, then its gc.garbage. */
-static struct pl_error *walk_gc_state(struct walk *w, uint64_t gcstate, size_t interp)
+/* Where one GC state's lists are: three generation heads, the permanent one (0 if none), the
+ * word holding gc.garbage and the int saying a collection is running (0 if unknown). */
+struct gc_where {
+	uint64_t gen0, permanent, garbage, collecting;
+};
+
+/* Walk the lists of one GC state, then its gc.garbage. */
+static struct pl_error *walk_gc(struct walk *w, const struct gc_where *g, size_t interp)
 {
 	const struct pl_layout *l = w->l;
 	int32_t collecting = 0;
-	if (pl_target_read_ok(w->t, gcstate + (uint64_t)l->gc_collecting, &collecting, 4) &&
-	    collecting) {
+	if (g->collecting && pl_target_read_ok(w->t, g->collecting, &collecting, 4) && collecting) {
 		w->h->collecting = 1;
 		pl_strbuf_printf(&w->warnings, "interpreter %zu: a garbage collection was running "
 					       "when the target stopped; counts may be incomplete\n",
 				 interp);
 	}
-	uint64_t gen0 = gcstate + (uint64_t)l->gc_generations;
-	if (l->gc_generation0 >= 0) {
-		uint64_t p;
-		if (pl_target_u64(w->t, gcstate + (uint64_t)l->gc_generation0, &p) && p)
-			gen0 = p;
-	}
 	for (int gen = 0; gen < 3; gen++) {
-		struct pl_error *err =
-			walk_list(w, gen0 + (uint64_t)gen * (uint64_t)l->size_gc_generation, gen, interp);
+		struct pl_error *err = walk_list(
+			w, g->gen0 + (uint64_t)gen * (uint64_t)l->size_gc_generation, gen, interp);
 		if (err)
 			return err;
 	}
-	if (l->gc_permanent >= 0) {
-		struct pl_error *err = walk_list(w, gcstate + (uint64_t)l->gc_permanent, 3, interp);
+	if (g->permanent) {
+		struct pl_error *err = walk_list(w, g->permanent, 3, interp);
 		if (err)
 			return err;
 	}
-	return read_garbage(w, gcstate, interp);
+	return read_garbage(w, g->garbage, interp);
+}
+
+/* The lists of the GC state struct at GCSTATE (3.7+). */
+static struct pl_error *walk_gc_state(struct walk *w, uint64_t gcstate, size_t interp)
+{
+	const struct pl_layout *l = w->l;
+	struct gc_where g = {
+		.gen0 = gcstate + (uint64_t)l->gc_generations,
+		.permanent = l->gc_permanent >= 0 ? gcstate + (uint64_t)l->gc_permanent : 0,
+		.garbage = gcstate + (uint64_t)l->gc_garbage,
+		.collecting = gcstate + (uint64_t)l->gc_collecting,
+	};
+	/* Prefer the generation0 pointer where there is one: some builds (Debian's 3.13) do not
+	 * place the generations where the struct offset says. */
+	uint64_t p;
+	if (l->gc_generation0 >= 0 && pl_target_u64(w->t, gcstate + (uint64_t)l->gc_generation0, &p) &&
+	    p)
+		g.gen0 = p;
+	return walk_gc(w, &g, interp);
+}
+
+/* 3.6: the GC state is static variables of gcmodule.c. */
+static struct pl_error *walk_gc_statics(struct walk *w)
+{
+	const struct pl_runtime *rt = w->rt;
+	struct gc_where g = { .garbage = rt->gc_static_garbage,
+			      .collecting = rt->gc_static_collecting };
+	if (!pl_target_u64(w->t, rt->gc_static_gen0, &g.gen0))
+		return pl_error_fault(rt->gc_static_gen0, "_PyGC_generation0");
+	return walk_gc(w, &g, 0);
 }
 
 static struct pl_error *walk_interpreters(struct walk *w)
 {
 	const struct pl_layout *l = w->l;
 	uint64_t interp;
-	if (!pl_target_u64(w->t, w->rt->runtime_addr + (uint64_t)l->runtime_interpreters_head, &interp))
-		return pl_error_fault(w->rt->runtime_addr, "_PyRuntime.interpreters.head");
-	if (l->interp_gc < 0) { /* 3.8: one GC state for the process */
+	if (!pl_target_u64(w->t, w->rt->interp_head_addr, &interp))
+		return pl_error_fault(w->rt->interp_head_addr, "the interpreter list head");
+	if (l->interp_gc < 0) { /* 3.6 - 3.8: one GC state for the process */
 		for (size_t n = 0; interp && n < PL_MAX_INTERPRETERS; n++) {
 			w->h->ninterpreters++;
 			if (!pl_target_u64(w->t, interp + (uint64_t)l->interp_next, &interp))
 				break;
 		}
+		if (!w->rt->runtime_addr)
+			return walk_gc_statics(w);
 		return walk_gc_state(w, w->rt->runtime_addr + (uint64_t)l->runtime_gc, 0);
 	}
 	for (size_t n = 0; interp; n++) {

@@ -8,14 +8,14 @@
 #include "layout.h"
 
 /* Oldest and first-unsupported PY_VERSION_HEX (major.minor only). */
-enum { PL_VERSION_MIN = 0x03080000, PL_VERSION_END = 0x030e0000 };
+enum { PL_VERSION_MIN = 0x03060000, PL_VERSION_END = 0x030e0000 };
 
 struct pl_error *pl_layout_check_version(uint64_t v)
 {
 	unsigned major = (unsigned)(v >> 24) & 0xff, minor = (unsigned)(v >> 16) & 0xff;
 	if (v < PL_VERSION_MIN || v >= PL_VERSION_END)
 		return pl_error_create(PL_ERR_VERSION,
-				       "Python %u.%u is not supported (supported: 3.8 to 3.13)",
+				       "Python %u.%u is not supported (supported: 3.6 to 3.13)",
 				       major, minor);
 	unsigned level = (unsigned)(v >> 4) & 0xf;
 	if (level != 0xf)

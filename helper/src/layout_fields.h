@@ -8,21 +8,23 @@
  * PL_SIZE(id, type name in DWARF, required)
  *   sizeof the type.
  * "required" fields must be found or the layout is refused; optional ones exist only in some
- * versions, and their absence (-1) is itself information the walker uses. */
+ * versions, and their absence (-1) is itself information the walker uses. The runtime and GC
+ * state fields are optional here because 3.6 has neither struct (its GC state is static
+ * variables); runtime.c checks them for the versions that have them. */
 
 #define PL_LAYOUT_FIELDS(PL_FIELD, PL_SIZE)                                                    \
 	/* runtime, interpreters */                                                             \
-	PL_FIELD(runtime_interpreters_head, "_PyRuntimeState", "interpreters.head", true)     \
-	PL_FIELD(runtime_gc, "_PyRuntimeState", "gc", false)           /* 3.8: one GC state */ \
+	PL_FIELD(runtime_interpreters_head, "_PyRuntimeState", "interpreters.head", false)    \
+	PL_FIELD(runtime_gc, "_PyRuntimeState", "gc", false)      /* 3.7, 3.8: one GC state */ \
 	PL_FIELD(interp_next, "PyInterpreterState", "next", true)                              \
 	PL_FIELD(interp_gc, "PyInterpreterState", "gc", false)         /* 3.9+ */              \
 	PL_FIELD(interp_sysdict, "PyInterpreterState", "sysdict", true)                        \
 	/* GC state */                                                                          \
-	PL_FIELD(gc_generations, "_gc_runtime_state", "generations", true)                    \
+	PL_FIELD(gc_generations, "_gc_runtime_state", "generations", false)   /* 3.7+ */      \
 	PL_FIELD(gc_generation0, "_gc_runtime_state", "generation0", false)                   \
 	PL_FIELD(gc_permanent, "_gc_runtime_state", "permanent_generation", false)            \
-	PL_FIELD(gc_garbage, "_gc_runtime_state", "garbage", true)                            \
-	PL_FIELD(gc_collecting, "_gc_runtime_state", "collecting", true)                      \
+	PL_FIELD(gc_garbage, "_gc_runtime_state", "garbage", false)                           \
+	PL_FIELD(gc_collecting, "_gc_runtime_state", "collecting", false)                     \
 	PL_SIZE(gc_generation, "gc_generation", true)                                          \
 	PL_SIZE(gc_head, "PyGC_Head", true)                                                    \
 	/* objects and types */                                                                 \

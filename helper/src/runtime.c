@@ -78,7 +78,10 @@ static struct pl_error *find_runtime_image(struct pl_target *t, struct pl_elf_im
 				continue;
 			}
 			uint64_t v;
-			if (pl_elf_image_symbol(img, "_PyRuntime", &v, NULL)) {
+			/* _PyRuntime from 3.7 on; 3.6 (and 2.7, refused later) only have the
+			 * generation pointer of the collector. */
+			if (pl_elf_image_symbol(img, "_PyRuntime", &v, NULL) ||
+			    pl_elf_image_symbol(img, "_PyGC_generation0", &v, NULL)) {
 				*img_ret = img;
 				*map_ret = m;
 				return NULL;
@@ -143,6 +146,43 @@ static struct pl_error *detect_version(struct pl_runtime *rt, struct pl_elf_imag
 	return NULL;
 }
 
+/* Where the interpreters and the GC state hang from: _PyRuntime, or 3.6's static variables. */
+static struct pl_error *find_roots(struct pl_runtime *rt, struct pl_elf_image *img)
+{
+	if (pl_elf_image_symbol(img, "_PyRuntime", &rt->runtime_addr, NULL)) {
+		rt->runtime_addr += rt->bias;
+		return NULL;
+	}
+	rt->runtime_addr = 0;
+	struct pl_error *err;
+	if ((err = symbol_addr(rt, img, "_PyGC_generation0", &rt->gc_static_gen0)) ||
+	    (err = symbol_addr(rt, img, "interp_head", &rt->interp_head_addr)) ||
+	    (err = symbol_addr(rt, img, "garbage", &rt->gc_static_garbage)))
+		return pl_error_wrap(err, "finding the static GC state of Python 3.6 (it needs the "
+					  "symbol table)");
+	if ((err = symbol_addr(rt, img, "collecting", &rt->gc_static_collecting)))
+		pl_error_destroy(err); /* only used to warn */
+	return NULL;
+}
+
+/* The GC state fields the way this version keeps its GC state needs. */
+static struct pl_error *check_gc_fields(const struct pl_runtime *rt)
+{
+	const struct pl_layout *l = &rt->layout;
+	if (!rt->runtime_addr)
+		return NULL; /* 3.6: static variables */
+	const char *missing = l->runtime_interpreters_head < 0 ? "_PyRuntimeState.interpreters.head"
+			    : l->gc_generations < 0 ? "_gc_runtime_state.generations"
+			    : l->gc_garbage < 0 ? "_gc_runtime_state.garbage"
+			    : l->gc_collecting < 0 ? "_gc_runtime_state.collecting"
+			    : l->interp_gc < 0 && l->runtime_gc < 0 ? "PyInterpreterState.gc"
+			    : NULL;
+	if (missing)
+		return pl_error_create(PL_ERR_LOOKUP, "the layout of %s lacks %s", rt->image_path,
+				       missing);
+	return NULL;
+}
+
 /* Before 3.11 there is no Py_Version: take the patch level from sys.version of the main
  * interpreter, once the layout can read it. Leaves the version as it is if that fails. */
 static void refine_version_from_sys(struct pl_runtime *rt)
@@ -151,8 +191,7 @@ static void refine_version_from_sys(struct pl_runtime *rt)
 	uint64_t interp, sysdict, str;
 	char text[64];
 	unsigned major, minor, micro;
-	if (!pl_target_u64(rt->target, rt->runtime_addr + (uint64_t)l->runtime_interpreters_head,
-			   &interp) ||
+	if (!pl_target_u64(rt->target, rt->interp_head_addr, &interp) ||
 	    !pl_target_u64(rt->target, interp + (uint64_t)l->interp_sysdict, &sysdict) || !sysdict)
 		return;
 	struct pl_error *err = pl_py_dict_get_str(rt, sysdict, "version", &str);
@@ -183,8 +222,7 @@ static struct pl_error *validate_layout(struct pl_runtime *rt)
 				       "at 0x%llx (wrong binary for this core, or a layout bug)",
 				       (unsigned long long)tt, (unsigned long long)rt->type_type);
 	uint64_t head;
-	err = pl_target_read(rt->target, rt->runtime_addr + (uint64_t)l->runtime_interpreters_head,
-			     &head, 8, "_PyRuntime.interpreters.head");
+	err = pl_target_read(rt->target, rt->interp_head_addr, &head, 8, "the interpreter list head");
 	if (err)
 		return pl_error_wrap(err, "checking the layout");
 	if (head == 0)
@@ -218,15 +256,14 @@ struct pl_error *pl_runtime_create(struct pl_target *t, struct pl_runtime **ret)
 		goto fail;
 	}
 	rt->bias = m->lo - vaddr;
-	if ((err = symbol_addr(rt, img, "_PyRuntime", &rt->runtime_addr)) ||
+	if ((err = detect_version(rt, img)) ||
+	    (err = pl_layout_check_version(rt->layout.version_hex)))
+		goto fail;
+	if ((err = find_roots(rt, img)) ||
 	    (err = symbol_addr(rt, img, "PyType_Type", &rt->type_type)) ||
 	    (err = symbol_addr(rt, img, "PyUnicode_Type", &rt->unicode_type)) ||
 	    (err = symbol_addr(rt, img, "PyDict_Type", &rt->dict_type)) ||
 	    (err = symbol_addr(rt, img, "PyList_Type", &rt->list_type)))
-		goto fail;
-	if ((err = detect_version(rt, img)))
-		goto fail;
-	if ((err = pl_layout_check_version(rt->layout.version_hex)))
 		goto fail;
 	if (!pl_elf_image_has_dwarf(img)) {
 		err = pl_error_create(PL_ERR_LOOKUP,
@@ -236,8 +273,10 @@ struct pl_error *pl_runtime_create(struct pl_target *t, struct pl_runtime **ret)
 		goto fail;
 	}
 	if ((err = pl_layout_from_dwarf(rt->image_path, &rt->layout)) ||
-	    (err = pl_layout_derive_rules(&rt->layout)))
+	    (err = pl_layout_derive_rules(&rt->layout)) || (err = check_gc_fields(rt)))
 		goto fail;
+	if (rt->runtime_addr)
+		rt->interp_head_addr = rt->runtime_addr + (uint64_t)rt->layout.runtime_interpreters_head;
 	if ((err = validate_layout(rt)))
 		goto fail;
 	if (!rt->have_exact_version)

@@ -16,7 +16,12 @@ struct pl_runtime {
 	struct pl_target *target;   /* not owned */
 	char *image_path;           /* local file that defines _PyRuntime */
 	uint64_t bias;              /* load bias of that file */
-	uint64_t runtime_addr;      /* &_PyRuntime */
+	uint64_t runtime_addr;      /* &_PyRuntime; 0 for 3.6, which has none */
+	uint64_t interp_head_addr;  /* the word that holds the first interpreter */
+	/* 3.6 keeps its GC state in static variables of gcmodule.c: their addresses, else 0. */
+	uint64_t gc_static_gen0;        /* &_PyGC_generation0 (holds the generations array) */
+	uint64_t gc_static_garbage;     /* &garbage (the gc.garbage list) */
+	uint64_t gc_static_collecting;  /* &collecting */
 	uint64_t type_type;         /* &PyType_Type */
 	uint64_t unicode_type;      /* &PyUnicode_Type */
 	uint64_t dict_type;         /* &PyDict_Type */
