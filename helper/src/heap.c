@@ -279,65 +279,28 @@ static struct pl_error *read_garbage(struct walk *w, uint64_t where, size_t inte
 	return NULL;
 }
 
-/* Where one GC state's lists are: three generation heads, the permanent one (0 if none), the
- * word holding gc.garbage and the int saying a collection is running (0 if unknown). */
-struct gc_where {
-	uint64_t gen0, permanent, garbage, collecting;
-};
-
 /* Walk the lists of one GC state, then its gc.garbage. */
-static struct pl_error *walk_gc(struct walk *w, const struct gc_where *g, size_t interp)
+static struct pl_error *walk_gc(struct walk *w, uint64_t interp, size_t n)
 {
 	const struct pl_layout *l = w->l;
+	struct pl_gc_where g;
+	struct pl_error *err = pl_runtime_gc_where(w->rt, interp, &g);
+	if (err)
+		return err;
 	int32_t collecting = 0;
-	if (g->collecting && pl_target_read_ok(w->t, g->collecting, &collecting, 4) && collecting) {
+	if (g.collecting && pl_target_read_ok(w->t, g.collecting, &collecting, 4) && collecting) {
 		w->h->collecting = 1;
 		pl_strbuf_printf(&w->warnings, "interpreter %zu: a garbage collection was running "
-					       "when the target stopped; counts may be incomplete\n",
-				 interp);
+					       "when the target stopped; counts may be incomplete\n", n);
 	}
 	for (int gen = 0; gen < 3; gen++) {
-		struct pl_error *err = walk_list(
-			w, g->gen0 + (uint64_t)gen * (uint64_t)l->size_gc_generation, gen, interp);
+		err = walk_list(w, g.gen0 + (uint64_t)gen * (uint64_t)l->size_gc_generation, gen, n);
 		if (err)
 			return err;
 	}
-	if (g->permanent) {
-		struct pl_error *err = walk_list(w, g->permanent, 3, interp);
-		if (err)
-			return err;
-	}
-	return read_garbage(w, g->garbage, interp);
-}
-
-/* The lists of the GC state struct at GCSTATE (3.7+). */
-static struct pl_error *walk_gc_state(struct walk *w, uint64_t gcstate, size_t interp)
-{
-	const struct pl_layout *l = w->l;
-	struct gc_where g = {
-		.gen0 = gcstate + (uint64_t)l->gc_generations,
-		.permanent = l->gc_permanent >= 0 ? gcstate + (uint64_t)l->gc_permanent : 0,
-		.garbage = gcstate + (uint64_t)l->gc_garbage,
-		.collecting = gcstate + (uint64_t)l->gc_collecting,
-	};
-	/* Prefer the generation0 pointer where there is one: some builds (Debian's 3.13) do not
-	 * place the generations where the struct offset says. */
-	uint64_t p;
-	if (l->gc_generation0 >= 0 && pl_target_u64(w->t, gcstate + (uint64_t)l->gc_generation0, &p) &&
-	    p)
-		g.gen0 = p;
-	return walk_gc(w, &g, interp);
-}
-
-/* 3.6: the GC state is static variables of gcmodule.c. */
-static struct pl_error *walk_gc_statics(struct walk *w)
-{
-	const struct pl_runtime *rt = w->rt;
-	struct gc_where g = { .garbage = rt->gc_static_garbage,
-			      .collecting = rt->gc_static_collecting };
-	if (!pl_target_u64(w->t, rt->gc_static_gen0, &g.gen0))
-		return pl_error_fault(rt->gc_static_gen0, "_PyGC_generation0");
-	return walk_gc(w, &g, 0);
+	if (g.permanent && (err = walk_list(w, g.permanent, 3, n)))
+		return err;
+	return read_garbage(w, g.garbage, n);
 }
 
 static struct pl_error *walk_interpreters(struct walk *w)
@@ -352,9 +315,7 @@ static struct pl_error *walk_interpreters(struct walk *w)
 			if (!pl_target_u64(w->t, interp + (uint64_t)l->interp_next, &interp))
 				break;
 		}
-		if (!w->rt->runtime_addr)
-			return walk_gc_statics(w);
-		return walk_gc_state(w, w->rt->runtime_addr + (uint64_t)l->runtime_gc, 0);
+		return walk_gc(w, 0, 0);
 	}
 	for (size_t n = 0; interp; n++) {
 		if (n == PL_MAX_INTERPRETERS) {
@@ -363,7 +324,7 @@ static struct pl_error *walk_interpreters(struct walk *w)
 			break;
 		}
 		w->h->ninterpreters++;
-		struct pl_error *err = walk_gc_state(w, interp + (uint64_t)l->interp_gc, n);
+		struct pl_error *err = walk_gc(w, interp, n);
 		if (err)
 			return err;
 		if (!pl_target_u64(w->t, interp + (uint64_t)l->interp_next, &interp)) {

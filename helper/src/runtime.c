@@ -146,6 +146,34 @@ static struct pl_error *detect_version(struct pl_runtime *rt, struct pl_elf_imag
 	return NULL;
 }
 
+struct pl_error *pl_runtime_gc_where(const struct pl_runtime *rt, uint64_t interp,
+				     struct pl_gc_where *ret)
+{
+	const struct pl_layout *l = &rt->layout;
+	if (!rt->runtime_addr) { /* 3.6: static variables of gcmodule.c, no permanent generation */
+		*ret = (struct pl_gc_where){ .garbage = rt->gc_static_garbage,
+					     .collecting = rt->gc_static_collecting };
+		if (!pl_target_u64(rt->target, rt->gc_static_gen0, &ret->gen0))
+			return pl_error_fault(rt->gc_static_gen0, "_PyGC_generation0");
+		return NULL;
+	}
+	uint64_t gcstate = l->interp_gc >= 0 ? interp + (uint64_t)l->interp_gc
+					     : rt->runtime_addr + (uint64_t)l->runtime_gc;
+	*ret = (struct pl_gc_where){
+		.gen0 = gcstate + (uint64_t)l->gc_generations,
+		.permanent = l->gc_permanent >= 0 ? gcstate + (uint64_t)l->gc_permanent : 0,
+		.garbage = gcstate + (uint64_t)l->gc_garbage,
+		.collecting = gcstate + (uint64_t)l->gc_collecting,
+	};
+	/* Prefer the generation0 pointer where there is one: some builds (Debian's 3.13) do not
+	 * place the generations where the struct offset says. */
+	uint64_t p;
+	if (l->gc_generation0 >= 0 &&
+	    pl_target_u64(rt->target, gcstate + (uint64_t)l->gc_generation0, &p) && p)
+		ret->gen0 = p;
+	return NULL;
+}
+
 /* Where the interpreters and the GC state hang from: _PyRuntime, or 3.6's static variables. */
 static struct pl_error *find_roots(struct pl_runtime *rt, struct pl_elf_image *img)
 {
@@ -207,6 +235,35 @@ static void refine_version_from_sys(struct pl_runtime *rt)
 	snprintf(rt->version, sizeof(rt->version), "%u.%u.%u", major, minor, micro);
 }
 
+/* Each GC list head of the first interpreter must link back: head->next->prev == head. This is
+ * what tells a wrong GC-state offset from a right one. */
+static struct pl_error *validate_gc_heads(struct pl_runtime *rt, uint64_t interp)
+{
+	const struct pl_layout *l = &rt->layout;
+	struct pl_gc_where g;
+	struct pl_error *err = pl_runtime_gc_where(rt, interp, &g);
+	if (err)
+		return pl_error_wrap(err, "checking the layout");
+	uint64_t heads[4] = { g.gen0, g.gen0 + (uint64_t)l->size_gc_generation,
+			      g.gen0 + 2 * (uint64_t)l->size_gc_generation, g.permanent };
+	for (int i = 0; i < 4; i++) {
+		uint64_t next, back;
+		if (!heads[i])
+			continue;
+		if (!pl_target_u64(rt->target, heads[i], &next) ||
+		    !pl_target_u64(rt->target, (next & l->gc_next_mask) + 8, &back))
+			return pl_error_create(PL_ERR_BAD_DATA,
+					       "layout check failed: GC list head %d at 0x%llx cannot "
+					       "be followed", i, (unsigned long long)heads[i]);
+		if ((back & l->gc_next_mask) != heads[i])
+			return pl_error_create(PL_ERR_BAD_DATA,
+					       "layout check failed: GC list head %d at 0x%llx does not "
+					       "link back (wrong layout for this build?)", i,
+					       (unsigned long long)heads[i]);
+	}
+	return NULL;
+}
+
 /* The layout must explain what we see: type(type) is type, and the interpreter list starts. */
 static struct pl_error *validate_layout(struct pl_runtime *rt)
 {
@@ -229,7 +286,7 @@ static struct pl_error *validate_layout(struct pl_runtime *rt)
 		return pl_error_create(PL_ERR_BAD_DATA,
 				       "the Python runtime has no interpreter (not yet initialised, "
 				       "or already finalised)");
-	return NULL;
+	return validate_gc_heads(rt, head);
 }
 
 struct pl_error *pl_runtime_create(struct pl_target *t, struct pl_runtime **ret)

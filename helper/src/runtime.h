@@ -31,6 +31,18 @@ struct pl_runtime {
 	struct pl_layout layout;
 };
 
+/* Where one GC state's lists are: the head of generation 0 (1 and 2 follow, each
+ * layout.size_gc_generation further), the permanent generation's head (0 if none), the word
+ * holding gc.garbage and the int that says a collection is running (0 if unknown). */
+struct pl_gc_where {
+	uint64_t gen0, permanent, garbage, collecting;
+};
+
+/* The GC state that INTERP (an interpreter address) uses: its own (3.9+) or the process's (3.6 -
+ * 3.8, where INTERP is ignored). */
+struct pl_error *pl_runtime_gc_where(const struct pl_runtime *rt, uint64_t interp,
+				     struct pl_gc_where *ret);
+
 /* Find and check the runtime in T. On success *RET is a new runtime (pl_runtime_destroy). */
 struct pl_error *pl_runtime_create(struct pl_target *t, struct pl_runtime **ret);
 void pl_runtime_destroy(struct pl_runtime *rt);
