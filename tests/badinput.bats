@@ -145,13 +145,3 @@ unsupported_version() {
 	assert_output --partial "/proc/999999999"
 }
 
-@test "a stripped Python without debug information: clear error naming the version" {
-	[ -x /usr/bin/python3.11 ] || skip "no /usr/bin/python3.11 on this machine"
-	if readelf -S /usr/bin/python3.11 | grep -q debug_info; then
-		skip "/usr/bin/python3.11 has debug information here"
-	fi
-	take_core /usr/bin/python3.11 "$CORPORA/registry/program.py" "$BATS_TEST_TMPDIR/stripped"
-	run_cli leaks "$BATS_TEST_TMPDIR/stripped/core"
-	assert_failure 1
-	assert_output --regexp "^pyleaks: error: Python 3\.11\.[0-9]+ in /usr/bin/python3\.11 has no debug information"
-}

@@ -9,6 +9,23 @@ setup_file() {
 	mkdir -p "$(dirname "$MATRIX")"
 }
 
+# census_check LABEL SCENARIO DIR DEBUG_DIR: run the CLI on DIR/core (with --debug-dir DEBUG_DIR
+# if given), compare with the program's truth, and record a matrix line.
+census_check() {
+	local v=$1 scenario=$2 dir=$3 debug_dir=$4
+	local args=()
+	[ -z "$debug_dir" ] || args=(--debug-dir "$debug_dir")
+	if timeout 120 "$PYLEAKS_CLI" leaks "$dir/core" "${args[@]}" --json "$dir/cli.json" >"$dir/cli.txt" 2>"$dir/cli.err" &&
+		"$CHECK_PYTHON" "$CHECK" "$dir/truth.json" "$CORPORA/$scenario/expected.json" "$dir/cli.json" >"$dir/check.txt"; then
+		echo "$v $scenario pass ($(sed -n 's/^runtime: .*(layout from \(.*\))$/\1/p' "$dir/cli.txt" | cut -c1-60))" >>"$MATRIX"
+		return 0
+	fi
+	echo "$v $scenario fail" >>"$MATRIX"
+	echo "--- $v $scenario:"
+	cat "$dir/cli.err" "$dir/check.txt" 2>/dev/null
+	return 1
+}
+
 # census_scenario SCENARIO: check every selected Python; record one matrix line per version.
 census_scenario() {
 	local scenario=$1 failed=0 v exe dir
@@ -21,14 +38,13 @@ census_scenario() {
 			failed=1
 			continue
 		fi
-		if timeout 120 "$PYLEAKS_CLI" leaks "$dir/core" --json "$dir/cli.json" >"$dir/cli.txt" 2>"$dir/cli.err" &&
-			"$CHECK_PYTHON" "$CHECK" "$dir/truth.json" "$CORPORA/$scenario/expected.json" "$dir/cli.json" >"$dir/check.txt"; then
-			echo "$v $scenario pass" >>"$MATRIX"
-		else
-			echo "$v $scenario fail" >>"$MATRIX"
-			echo "--- $v $scenario:"
-			cat "$dir/cli.err" "$dir/check.txt" 2>/dev/null
-			failed=1
+		census_check "$v" "$scenario" "$dir" "" || failed=1
+		# A build whose layout came from a separate debug file must give the same census
+		# with the debug files hidden (built-in tables).
+		if grep -q '(layout from DWARF of ' "$dir/cli.txt" 2>/dev/null; then
+			mkdir -p "$BATS_TEST_TMPDIR/no-debug-files"
+			census_check "$v(no-debug-files)" "$scenario" "$dir" "$BATS_TEST_TMPDIR/no-debug-files" || failed=1
+			grep -q '(layout from built-in table of ' "$dir/cli.txt" || { echo "$v: tables not used"; failed=1; }
 		fi
 	done <<<"$pythons"
 	[ "$failed" = 0 ]

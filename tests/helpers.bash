@@ -33,11 +33,13 @@ supported_pythons() {
 			;;
 		esac
 	done
-	# Debian's debug builds (python3.X-dbg) carry DWARF too.
-	for exe in /usr/bin/python3.[0-9]*d; do
+	# Debian's interpreters: stripped (debug files from python3.X-dbg, else built-in tables),
+	# and the debug builds python3.Xd, which carry DWARF.
+	for exe in /usr/bin/python3.[0-9] /usr/bin/python3.[0-9][0-9] /usr/bin/python3.[0-9]*d; do
 		[ -x "$exe" ] || continue
 		v=$("$exe" -c 'import platform; print(platform.python_version())' 2>/dev/null) || continue
-		case "$v" in 3.[6-9].* | 3.1[0-3].*) echo "$v-debian-dbg $exe" ;; esac
+		case "$exe" in *d) label=$v-debian-dbg ;; *) label=$v-debian ;; esac
+		case "$v" in 3.[6-9].* | 3.1[0-3].*) echo "$label $exe" ;; esac
 	done
 }
 

@@ -46,6 +46,8 @@ def _declare(lib):
     lib.pyleaks_open_pid.argtypes = [vp, i, cp]
     lib.pyleaks_leaks_report.restype = i
     lib.pyleaks_leaks_report.argtypes = [vp, i, i, i, cp, ctypes.POINTER(vp)]
+    lib.pyleaks_set_debug_dir.restype = i
+    lib.pyleaks_set_debug_dir.argtypes = [vp, cp]
     lib.pyleaks_python_version.restype = cp
     lib.pyleaks_python_version.argtypes = [vp]
 
@@ -110,6 +112,9 @@ class Session(object):
         if rc != 0:
             msg = self._lib.pyleaks_errmsg(self._h).decode("utf-8", "replace")
             raise gdb.GdbError("pyleaks: " + msg)
+
+    def set_debug_dir(self, path):
+        self._check(self._lib.pyleaks_set_debug_dir(self._h, _b(path)))
 
     def open_core(self, core, exe=None, sysroot=None):
         self._check(self._lib.pyleaks_open_core(self._h, _b(core), _b(exe), _b(sysroot)))

@@ -39,6 +39,13 @@ def _sysroot():
     return value if value and os.path.isdir(value) else None
 
 
+def _debug_dir():
+    """gdb's debug-file-directory (its first entry), where separate debug files are."""
+    value = gdb.parameter("debug-file-directory") or ""
+    first = value.split(":")[0]
+    return first or None
+
+
 def current():
     """A lib.Session for the selected inferior; raises gdb.GdbError if there is none."""
     inferior = gdb.selected_inferior()
@@ -56,6 +63,7 @@ def current():
     _drop()
     session = lib.Session()
     try:
+        session.set_debug_dir(_debug_dir())
         if key[0] == "core":
             session.open_core(key[1], exe, _sysroot())
         else:

@@ -34,6 +34,8 @@ static const char usage_leaks[] =
 	"  --exe PATH        the Python executable, when it is not where the core says\n"
 	"  --sysroot DIR     look for every file the core names under DIR (core from another\n"
 	"                    machine or a container)\n"
+	"  --debug-dir DIR   where separate debug files are (default /usr/lib/debug); a\n"
+	"                    directory with none makes pyleaks use its built-in layouts\n"
 	"  --pid PID         read the stopped live process PID instead of a core\n"
 	"  --top N           show the N biggest types (default 20; 0 = all)\n"
 	"  --sort count|size order types by instance count (default) or shallow size\n"
@@ -119,7 +121,8 @@ static int write_file(const char *path, const char *text)
 
 static int cmd_leaks(int argc, char **argv)
 {
-	enum { O_EXE = 256, O_SYSROOT, O_PID, O_TOP, O_SORT, O_TYPE, O_JSON, O_PROGRESS, O_STATS };
+	enum { O_EXE = 256, O_SYSROOT, O_PID, O_TOP, O_SORT, O_TYPE, O_JSON, O_PROGRESS, O_STATS,
+	       O_DEBUG_DIR };
 	static const struct option opts[] = {
 		{ "exe", required_argument, NULL, O_EXE },
 		{ "sysroot", required_argument, NULL, O_SYSROOT },
@@ -130,10 +133,11 @@ static int cmd_leaks(int argc, char **argv)
 		{ "json", required_argument, NULL, O_JSON },
 		{ "progress", no_argument, NULL, O_PROGRESS },
 		{ "stats", no_argument, NULL, O_STATS },
+		{ "debug-dir", required_argument, NULL, O_DEBUG_DIR },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *exe = NULL, *sysroot = NULL, *type_name = NULL, *json = NULL;
+	const char *exe = NULL, *sysroot = NULL, *type_name = NULL, *json = NULL, *debug_dir = NULL;
 	long pid = 0, top = -1;
 	int sort = PYLEAKS_SORT_COUNT, c;
 	int want_progress = isatty(STDERR_FILENO), want_stats = 0;
@@ -146,6 +150,7 @@ static int cmd_leaks(int argc, char **argv)
 		case O_JSON: json = optarg; break;
 		case O_PROGRESS: want_progress = 1; break;
 		case O_STATS: want_stats = 1; break;
+		case O_DEBUG_DIR: debug_dir = optarg; break;
 		case O_PID:
 			if (parse_int(optarg, 1, 1 << 30, &pid))
 				return usage_error(usage_leaks, "--pid needs a process id, not '%s'", optarg);
@@ -185,6 +190,8 @@ static int cmd_leaks(int argc, char **argv)
 	}
 	if (want_progress)
 		pyleaks_set_progress(pl, progress, NULL);
+	if (debug_dir)
+		pyleaks_set_debug_dir(pl, debug_dir);
 	int rc = core ? pyleaks_open_core(pl, core, exe, sysroot)
 		      : pyleaks_open_pid(pl, (int)pid, sysroot);
 	double t1 = now();

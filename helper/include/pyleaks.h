@@ -48,6 +48,13 @@ typedef void pyleaks_progress_fn(void *arg, uint64_t objects, int generation);
 /** Have long heap walks call FN(ARG, ...) every million objects. FN may be NULL. */
 void pyleaks_set_progress(struct pyleaks *pl, pyleaks_progress_fn *fn, void *arg);
 
+/**
+ * Where to look for separate debug files (by build-id, `DIR/.build-id/xx/rest.debug`, and by
+ * .gnu_debuglink) when a binary has no DWARF of its own. Default /usr/lib/debug. Call before
+ * opening a target.
+ */
+int pyleaks_set_debug_dir(struct pyleaks *pl, const char *dir);
+
 /** @defgroup targets Opening a target (once per session) */
 /**
  * Open the core file CORE. [in] EXE: the executable to use instead of the one the core names

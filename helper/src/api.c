@@ -21,6 +21,7 @@ struct pyleaks {
 	char *warnings;       /* target warnings + heap warnings */
 	pyleaks_progress_fn *progress;
 	void *progress_arg;
+	char *debug_dir;      /* where separate debug files are looked for, or NULL */
 };
 
 /* Record ERR (consumed) as the session's last error; returns its public code. */
@@ -49,6 +50,7 @@ PYLEAKS_API void pyleaks_destroy(struct pyleaks *pl)
 	pl_target_destroy(pl->target);
 	free(pl->errmsg);
 	free(pl->warnings);
+	free(pl->debug_dir);
 	free(pl);
 }
 
@@ -69,8 +71,22 @@ PYLEAKS_API void pyleaks_free(void *p)
 
 PYLEAKS_API void pyleaks_set_progress(struct pyleaks *pl, pyleaks_progress_fn *fn, void *arg)
 {
+	if (!pl)
+		return;
 	pl->progress = fn;
 	pl->progress_arg = arg;
+}
+
+PYLEAKS_API int pyleaks_set_debug_dir(struct pyleaks *pl, const char *dir)
+{
+	if (!pl)
+		return PYLEAKS_EUSAGE;
+	char *copy = dir && dir[0] ? strdup(dir) : NULL;
+	if (dir && dir[0] && !copy)
+		return api_fail(pl, &pl_enomem);
+	free(pl->debug_dir);
+	pl->debug_dir = copy;
+	return PYLEAKS_OK;
 }
 
 PYLEAKS_API const char *pyleaks_python_version(const struct pyleaks *pl)
@@ -101,7 +117,10 @@ static int api_opened(struct pyleaks *pl, struct pl_error *err, struct pl_target
 		return api_fail(pl, err);
 	pl->target = t;
 	api_add_warnings(pl, t->warnings);
-	return api_fail(pl, pl_runtime_create(t, &pl->runtime));
+	err = pl_runtime_create(t, pl->debug_dir, &pl->runtime);
+	if (!err)
+		api_add_warnings(pl, pl->runtime->warnings);
+	return api_fail(pl, err);
 }
 
 static struct pl_error *api_check_fresh(struct pyleaks *pl)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* elf_image.c - symbols and load segments of an ELF file on disk, read with libelf. */
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
@@ -15,7 +16,7 @@ struct pl_elf_image {
 	char *path;
 	int fd;
 	Elf *elf;
-	Elf_Scn *dynsym, *symtab;
+	Elf_Scn *dynsym, *symtab, *debuglink;
 	bool has_dwarf;
 };
 
@@ -69,6 +70,8 @@ struct pl_error *pl_elf_image_create(const char *path, struct pl_elf_image **ret
 		const char *name = shstrndx ? elf_strptr(img->elf, shstrndx, sh.sh_name) : NULL;
 		if (name && strcmp(name, ".debug_info") == 0 && sh.sh_type != SHT_NOBITS)
 			img->has_dwarf = true;
+		if (name && strcmp(name, ".gnu_debuglink") == 0)
+			img->debuglink = scn;
 	}
 	*ret = img;
 	return NULL;
@@ -129,6 +132,43 @@ bool pl_elf_image_vaddr_of_offset(const struct pl_elf_image *img, uint64_t file_
 		}
 	}
 	return false;
+}
+
+bool pl_elf_image_build_id(struct pl_elf_image *img, char *buf, size_t max)
+{
+	Elf_Scn *scn = NULL;
+	while ((scn = elf_nextscn(img->elf, scn)) != NULL) {
+		GElf_Shdr sh;
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE)
+			continue;
+		Elf_Data *data = elf_getdata(scn, NULL);
+		size_t off = 0, name_off, desc_off;
+		GElf_Nhdr nh;
+		while (data && (off = gelf_getnote(data, off, &nh, &name_off, &desc_off)) > 0) {
+			if (nh.n_type != NT_GNU_BUILD_ID || nh.n_namesz != 4 ||
+			    memcmp((char *)data->d_buf + name_off, "GNU", 4) != 0)
+				continue;
+			if (nh.n_descsz == 0 || nh.n_descsz * 2 + 1 > max)
+				return false;
+			const unsigned char *d = (const unsigned char *)data->d_buf + desc_off;
+			for (size_t i = 0; i < nh.n_descsz; i++)
+				snprintf(buf + 2 * i, 3, "%02x", d[i]);
+			return true;
+		}
+	}
+	return false;
+}
+
+bool pl_elf_image_debuglink(struct pl_elf_image *img, char *buf, size_t max)
+{
+	Elf_Data *data = img->debuglink ? elf_getdata(img->debuglink, NULL) : NULL;
+	if (!data || !data->d_buf || data->d_size == 0)
+		return false;
+	size_t n = strnlen(data->d_buf, data->d_size);
+	if (n == 0 || n >= data->d_size || n + 1 > max || strchr(data->d_buf, '/'))
+		return false;
+	memcpy(buf, data->d_buf, n + 1);
+	return true;
 }
 
 const char *pl_elf_image_path(const struct pl_elf_image *img)

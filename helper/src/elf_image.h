@@ -25,6 +25,12 @@ bool pl_elf_image_symbol(struct pl_elf_image *img, const char *name, uint64_t *v
 bool pl_elf_image_vaddr_of_offset(const struct pl_elf_image *img, uint64_t file_offset,
 				  uint64_t *vaddr_ret);
 
+/* The GNU build-id as lowercase hex into BUF (size MAX); false if it has none. */
+bool pl_elf_image_build_id(struct pl_elf_image *img, char *buf, size_t max);
+
+/* The file name in .gnu_debuglink into BUF (size MAX); false if it has none. */
+bool pl_elf_image_debuglink(struct pl_elf_image *img, char *buf, size_t max);
+
 /* The path it was opened from. */
 const char *pl_elf_image_path(const struct pl_elf_image *img);
 /* Whether it carries a .debug_info section. */

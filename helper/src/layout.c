@@ -56,7 +56,6 @@ struct pl_error *pl_layout_derive_rules(struct pl_layout *l)
 void pl_layout_dump(const struct pl_layout *l, void *file)
 {
 	FILE *f = file;
-	fprintf(f, "# layout of Python 0x%08llx from %s\n", (unsigned long long)l->version_hex,
-		l->source);
+	fprintf(f, "# layout of Python 0x%08llx\n", (unsigned long long)l->version_hex);
 	PL_LAYOUT_FIELDS(DUMP_FIELD, DUMP_SIZE)
 }

@@ -29,7 +29,6 @@ struct pl_layout {
 	PL_LAYOUT_FIELDS(PL_LAYOUT_MEMBER, PL_LAYOUT_SIZE_MEMBER)
 	/* Rules derived from the version, set by pl_layout_derive_rules(). */
 	uint64_t version_hex;          /* PY_VERSION_HEX, e.g. 0x030c01f0 */
-	char source[64];               /* where the offsets came from ("DWARF of /x/libpython...") */
 	uint64_t preheader_flags;      /* type flags meaning "16 bytes of pre-header before GC head" */
 	int64_t preheader_size;        /* bytes of that pre-header */
 	bool dict_keys_have_kind;      /* 3.11+: dk_kind, unicode entries */

@@ -362,11 +362,15 @@ struct pl_error *pl_layout_from_dwarf(const char *path, struct pl_layout *l)
 	}
 	PL_LAYOUT_FIELDS(DW_WANT_FIELD, DW_WANT_SIZE)
 	dw_scan(&c);
+	if (c.nfound == 0) {
+		dwarf_finish(c.dbg, &err);
+		return pl_error_create(PL_ERR_LOOKUP,
+				       "%s has no DWARF debug information about CPython's types", path);
+	}
 	char missing[1024] = "";
 	PL_LAYOUT_FIELDS(DW_FILL_FIELD, DW_FILL_SIZE)
 	dwarf_finish(c.dbg, &err);
 	if (missing[0])
 		return pl_error_create(PL_ERR_LOOKUP, "DWARF of %s lacks %s", path, missing);
-	snprintf(l->source, sizeof(l->source), "DWARF");
 	return NULL;
 }

@@ -111,7 +111,7 @@ static void text_report(struct pl_strbuf *sb, const struct pl_runtime *rt, const
 {
 	char a[32], b[32];
 	pl_strbuf_printf(sb, "Python %s, %s\n", rt->version, desc);
-	pl_strbuf_printf(sb, "runtime: %s (layout from %s)\n", rt->image_path, rt->layout.source);
+	pl_strbuf_printf(sb, "runtime: %s (layout from %s)\n", rt->image_path, rt->layout_source);
 	pl_strbuf_printf(sb, "interpreters: %zu\n", h->ninterpreters);
 	pl_strbuf_printf(sb, "tracked objects: %s, %s shallow\n",
 			 fmt_count(a, sizeof(a), h->nobjects), fmt_size(b, sizeof(b), h->total_size));
@@ -155,7 +155,7 @@ static void json_report(struct pl_strbuf *sb, const struct pl_runtime *rt, const
 	pl_strbuf_printf(sb, ", \"runtime\": ");
 	pl_strbuf_json_string(sb, rt->image_path);
 	pl_strbuf_printf(sb, ", \"layout\": ");
-	pl_strbuf_json_string(sb, rt->layout.source);
+	pl_strbuf_json_string(sb, rt->layout_source);
 	pl_strbuf_printf(sb, "}, \"target\": ");
 	pl_strbuf_json_string(sb, desc);
 	pl_strbuf_printf(sb, ", \"interpreters\": %zu, \"objects\": %zu, \"size\": %" PRIu64

@@ -7,7 +7,9 @@
 
 #include "elf_image.h"
 #include "internal.h"
+#include "layout_tables.h"
 #include "pyread.h"
+#include "strbuf.h"
 #include "runtime.h"
 
 void pl_runtime_destroy(struct pl_runtime *rt)
@@ -15,6 +17,7 @@ void pl_runtime_destroy(struct pl_runtime *rt)
 	if (!rt)
 		return;
 	free(rt->image_path);
+	free(rt->warnings);
 	free(rt);
 }
 
@@ -108,11 +111,14 @@ static struct pl_error *find_runtime_image(struct pl_target *t, struct pl_elf_im
 			       t->description, t->nmaps);
 }
 
+/* Address of symbol NAME in the target, from IMG's symbols or its separate debug file DBG (may be
+ * NULL; a debug file keeps the symbol table that strip removed). */
 static struct pl_error *symbol_addr(struct pl_runtime *rt, struct pl_elf_image *img,
-				    const char *name, uint64_t *ret)
+				    struct pl_elf_image *dbg, const char *name, uint64_t *ret)
 {
 	uint64_t v;
-	if (!pl_elf_image_symbol(img, name, &v, NULL))
+	if (!pl_elf_image_symbol(img, name, &v, NULL) &&
+	    (!dbg || !pl_elf_image_symbol(dbg, name, &v, NULL)))
 		return pl_error_create(PL_ERR_LOOKUP, "%s does not define %s", rt->image_path, name);
 	*ret = v + rt->bias;
 	return NULL;
@@ -175,7 +181,8 @@ struct pl_error *pl_runtime_gc_where(const struct pl_runtime *rt, uint64_t inter
 }
 
 /* Where the interpreters and the GC state hang from: _PyRuntime, or 3.6's static variables. */
-static struct pl_error *find_roots(struct pl_runtime *rt, struct pl_elf_image *img)
+static struct pl_error *find_roots(struct pl_runtime *rt, struct pl_elf_image *img,
+				   struct pl_elf_image *dbg)
 {
 	if (pl_elf_image_symbol(img, "_PyRuntime", &rt->runtime_addr, NULL)) {
 		rt->runtime_addr += rt->bias;
@@ -183,12 +190,12 @@ static struct pl_error *find_roots(struct pl_runtime *rt, struct pl_elf_image *i
 	}
 	rt->runtime_addr = 0;
 	struct pl_error *err;
-	if ((err = symbol_addr(rt, img, "_PyGC_generation0", &rt->gc_static_gen0)) ||
-	    (err = symbol_addr(rt, img, "interp_head", &rt->interp_head_addr)) ||
-	    (err = symbol_addr(rt, img, "garbage", &rt->gc_static_garbage)))
+	if ((err = symbol_addr(rt, img, dbg, "_PyGC_generation0", &rt->gc_static_gen0)) ||
+	    (err = symbol_addr(rt, img, dbg, "interp_head", &rt->interp_head_addr)) ||
+	    (err = symbol_addr(rt, img, dbg, "garbage", &rt->gc_static_garbage)))
 		return pl_error_wrap(err, "finding the static GC state of Python 3.6 (it needs the "
 					  "symbol table)");
-	if ((err = symbol_addr(rt, img, "collecting", &rt->gc_static_collecting)))
+	if ((err = symbol_addr(rt, img, dbg, "collecting", &rt->gc_static_collecting)))
 		pl_error_destroy(err); /* only used to warn */
 	return NULL;
 }
@@ -209,6 +216,109 @@ static struct pl_error *check_gc_fields(const struct pl_runtime *rt)
 		return pl_error_create(PL_ERR_LOOKUP, "the layout of %s lacks %s", rt->image_path,
 				       missing);
 	return NULL;
+}
+
+/* A separate debug file for IMG: by build-id under DEBUG_DIR, or by .gnu_debuglink beside the
+ * file, in its .debug/ folder, or under DEBUG_DIR. Writes the path to BUF; false if none has
+ * DWARF. */
+static bool find_debug_file(struct pl_elf_image *img, const char *debug_dir, char *buf, size_t max)
+{
+	char id[256], link[256], dir[PL_MAX_PATH];
+	const char *path = pl_elf_image_path(img);
+	const char *slash = strrchr(path, '/');
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
+	char candidates[4][PL_MAX_PATH + 512];
+	int n = 0;
+	if (pl_elf_image_build_id(img, id, sizeof(id)) && strlen(id) > 2)
+		snprintf(candidates[n++], sizeof(candidates[0]), "%s/.build-id/%.2s/%s.debug",
+			 debug_dir, id, id + 2);
+	if (pl_elf_image_debuglink(img, link, sizeof(link))) {
+		snprintf(candidates[n++], sizeof(candidates[0]), "%s/%s", dir, link);
+		snprintf(candidates[n++], sizeof(candidates[0]), "%s/.debug/%s", dir, link);
+		snprintf(candidates[n++], sizeof(candidates[0]), "%s%s/%s", debug_dir, dir, link);
+	}
+	for (int i = 0; i < n; i++) {
+		if (strcmp(candidates[i], path) == 0)
+			continue;
+		struct pl_elf_image *dbg;
+		struct pl_error *err = pl_elf_image_create(candidates[i], &dbg);
+		if (err) {
+			pl_error_destroy(err);
+			continue;
+		}
+		bool ok = pl_elf_image_has_dwarf(dbg);
+		pl_elf_image_destroy(dbg);
+		size_t len = strlen(candidates[i]);
+		if (ok && len < max) {
+			memcpy(buf, candidates[i], len + 1);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Fill rt->layout: DWARF of the file, else of its separate debug file DEBUG_FILE (may be NULL),
+ * else a built-in table (*TABLE_RET is then set, so that a failed heap check can say which
+ * table did not fit). */
+static struct pl_error *load_layout(struct pl_runtime *rt, struct pl_elf_image *img,
+				    const char *debug_file, const char *debug_dir,
+				    const struct pl_layout_table **table_ret)
+{
+	uint64_t version = rt->layout.version_hex;
+	const char *dwarf_file = NULL;
+	if (pl_elf_image_has_dwarf(img)) {
+		dwarf_file = rt->image_path;
+		snprintf(rt->layout_source, sizeof(rt->layout_source), "DWARF");
+	} else if (debug_file) {
+		dwarf_file = debug_file;
+		snprintf(rt->layout_source, sizeof(rt->layout_source), "DWARF of %s", debug_file);
+	}
+	if (dwarf_file) {
+		struct pl_error *err = pl_layout_from_dwarf(dwarf_file, &rt->layout);
+		rt->layout.version_hex = version;
+		return err;
+	}
+	const struct pl_layout_table *table = pl_layout_table_find(version);
+	if (!table)
+		return pl_error_create(PL_ERR_LOOKUP,
+				       "Python %s in %s has no debug information (DWARF), no separate "
+				       "debug file was found (looked in %s), and pyleaks has no "
+				       "built-in layout for Python %u.%u", rt->version, rt->image_path,
+				       debug_dir ? debug_dir : "/usr/lib/debug",
+				       (unsigned)(version >> 24) & 0xff, (unsigned)(version >> 16) & 0xff);
+	rt->layout = table->layout;
+	rt->layout.version_hex = version;
+	snprintf(rt->layout_source, sizeof(rt->layout_source), "built-in table of %s",
+		 table->origin);
+	*table_ret = table;
+	return NULL;
+}
+
+#define CROSS_FIELD(id, type, path, required) \
+	if (a->id != b->id) \
+		pl_strbuf_printf(&sb, "%s%s", sb.len ? ", " : "", #id);
+#define CROSS_SIZE(id, type, required) \
+	if (a->size_##id != b->size_##id) \
+		pl_strbuf_printf(&sb, "%s%s", sb.len ? ", " : "", "sizeof " #id);
+
+/* DWARF was used and validated: say so if the built-in table of the same release disagrees. */
+static void cross_check(struct pl_runtime *rt)
+{
+	const struct pl_layout_table *table = pl_layout_table_find(rt->layout.version_hex);
+	if (!table || table->version_hex != rt->layout.version_hex)
+		return;
+	const struct pl_layout *a = &rt->layout, *b = &table->layout;
+	struct pl_strbuf sb;
+	pl_strbuf_init(&sb);
+	PL_LAYOUT_FIELDS(CROSS_FIELD, CROSS_SIZE)
+	if (sb.len) {
+		free(rt->warnings);
+		if (asprintf(&rt->warnings, "the DWARF layout and the built-in table of %s disagree "
+					    "on %s; using DWARF, which the heap check accepted",
+			     table->origin, sb.data) < 0)
+			rt->warnings = NULL;
+	}
+	pl_strbuf_deinit(&sb);
 }
 
 /* Before 3.11 there is no Py_Version: take the patch level from sys.version of the main
@@ -289,13 +399,15 @@ static struct pl_error *validate_layout(struct pl_runtime *rt)
 	return validate_gc_heads(rt, head);
 }
 
-struct pl_error *pl_runtime_create(struct pl_target *t, struct pl_runtime **ret)
+struct pl_error *pl_runtime_create(struct pl_target *t, const char *debug_dir,
+				   struct pl_runtime **ret)
 {
 	struct pl_runtime *rt = calloc(1, sizeof(*rt));
 	if (!rt)
 		return &pl_enomem;
 	rt->target = t;
-	struct pl_elf_image *img = NULL;
+	struct pl_elf_image *img = NULL, *dbg = NULL;
+	char debug_file[PL_MAX_PATH];
 	const struct pl_mapping *m = NULL;
 	uint64_t vaddr = 0;
 	struct pl_error *err = find_runtime_image(t, &img, &m);
@@ -316,34 +428,43 @@ struct pl_error *pl_runtime_create(struct pl_target *t, struct pl_runtime **ret)
 	if ((err = detect_version(rt, img)) ||
 	    (err = pl_layout_check_version(rt->layout.version_hex)))
 		goto fail;
-	if ((err = find_roots(rt, img)) ||
-	    (err = symbol_addr(rt, img, "PyType_Type", &rt->type_type)) ||
-	    (err = symbol_addr(rt, img, "PyUnicode_Type", &rt->unicode_type)) ||
-	    (err = symbol_addr(rt, img, "PyDict_Type", &rt->dict_type)) ||
-	    (err = symbol_addr(rt, img, "PyList_Type", &rt->list_type)))
-		goto fail;
-	if (!pl_elf_image_has_dwarf(img)) {
-		err = pl_error_create(PL_ERR_LOOKUP,
-				      "Python %s in %s has no debug information (DWARF), and "
-				      "built-in layout tables are not available yet",
-				      rt->version, rt->image_path);
-		goto fail;
+	if (!pl_elf_image_has_dwarf(img) &&
+	    find_debug_file(img, debug_dir ? debug_dir : "/usr/lib/debug", debug_file,
+			    sizeof(debug_file))) {
+		if ((err = pl_elf_image_create(debug_file, &dbg)))
+			goto fail;
 	}
-	if ((err = pl_layout_from_dwarf(rt->image_path, &rt->layout)) ||
+	if ((err = find_roots(rt, img, dbg)) ||
+	    (err = symbol_addr(rt, img, dbg, "PyType_Type", &rt->type_type)) ||
+	    (err = symbol_addr(rt, img, dbg, "PyUnicode_Type", &rt->unicode_type)) ||
+	    (err = symbol_addr(rt, img, dbg, "PyDict_Type", &rt->dict_type)) ||
+	    (err = symbol_addr(rt, img, dbg, "PyList_Type", &rt->list_type)))
+		goto fail;
+	const struct pl_layout_table *table = NULL;
+	if ((err = load_layout(rt, img, dbg ? debug_file : NULL, debug_dir, &table)) ||
 	    (err = pl_layout_derive_rules(&rt->layout)) || (err = check_gc_fields(rt)))
 		goto fail;
 	if (rt->runtime_addr)
 		rt->interp_head_addr = rt->runtime_addr + (uint64_t)rt->layout.runtime_interpreters_head;
-	if ((err = validate_layout(rt)))
+	if ((err = validate_layout(rt))) {
+		if (table)
+			err = pl_error_wrap(err, "the built-in layout of Python %s does not fit this "
+						 "Python %s build (%s)", table->origin, rt->version,
+					    rt->image_path);
 		goto fail;
+	}
+	if (!table)
+		cross_check(rt);
 	if (!rt->have_exact_version)
 		refine_version_from_sys(rt);
 	pl_elf_image_destroy(img);
+	pl_elf_image_destroy(dbg);
 	*ret = rt;
 	return NULL;
 fail:;
 	bool found = img != NULL;
 	pl_elf_image_destroy(img);
+	pl_elf_image_destroy(dbg);
 	pl_runtime_destroy(rt);
 	if (found && t->warnings && err != &pl_enomem) {
 		/* The runtime was found, so a later failure is likely explained by the warnings. */

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "internal.h"
 #include "layout.h"
 #include "target.h"
 
@@ -29,6 +30,8 @@ struct pl_runtime {
 	char version[32];           /* "3.12.1" */
 	bool have_exact_version;    /* from Py_Version; else refined from sys.version */
 	struct pl_layout layout;
+	char layout_source[PL_MAX_PATH + 64]; /* "DWARF", "DWARF of FILE", "built-in table ..." */
+	char *warnings;             /* disagreements between layout sources, or NULL */
 };
 
 /* Where one GC state's lists are: the head of generation 0 (1 and 2 follow, each
@@ -43,8 +46,11 @@ struct pl_gc_where {
 struct pl_error *pl_runtime_gc_where(const struct pl_runtime *rt, uint64_t interp,
 				     struct pl_gc_where *ret);
 
-/* Find and check the runtime in T. On success *RET is a new runtime (pl_runtime_destroy). */
-struct pl_error *pl_runtime_create(struct pl_target *t, struct pl_runtime **ret);
+/* Find and check the runtime in T. DEBUG_DIR (NULL: /usr/lib/debug) is where separate debug
+ * files are looked for by build-id and debuglink. On success *RET is a new runtime
+ * (pl_runtime_destroy). */
+struct pl_error *pl_runtime_create(struct pl_target *t, const char *debug_dir,
+				   struct pl_runtime **ret);
 void pl_runtime_destroy(struct pl_runtime *rt);
 
 #endif

@@ -1,0 +1,74 @@
+#!/usr/bin/env bats
+# stripped.bats - builds without debug information. For every pyenv CPython, a fully stripped
+# copy of its libpython (strip --strip-all, as distributions ship it) runs a corpora program and
+# is cored; pyleaks must give the exact census from its built-in layout tables, and from DWARF
+# again when pointed at the separate debug file (found by build-id under --debug-dir).
+load helpers
+
+# stripped_copy VERSION EXE: a directory with lib/ (stripped libpython) and debug/ (its DWARF,
+# under .build-id/), made once per version.
+stripped_copy() {
+	local v=$1 exe=$2
+	local dir=${PYLEAKS_CORE_DIR:-$PWD/tests/tmp/cores}/stripped-$v
+	local lib
+	lib=$(ls "$(dirname "$exe")"/../lib/libpython3*.so.1.0 2>/dev/null | head -1)
+	[ -n "$lib" ] || return 1
+	(
+		flock 9
+		if [ ! -f "$dir/ready" ]; then
+			rm -rf "$dir" && mkdir -p "$dir/lib"
+			local name id
+			name=$(basename "$lib")
+			cp "$lib" "$dir/lib/$name"
+			id=$(readelf -n "$lib" | sed -n 's/.*Build ID: //p')
+			mkdir -p "$dir/debug/.build-id/${id:0:2}"
+			objcopy --only-keep-debug "$lib" "$dir/debug/.build-id/${id:0:2}/${id:2}.debug"
+			strip --strip-all "$dir/lib/$name"
+			touch "$dir/ready"
+		fi
+	) 9>"$dir.lock" || return 1
+	echo "$dir"
+}
+
+@test "stripped copies of every pyenv build: exact census from built-in tables and from debug files" {
+	local failed=0 v exe dir core_dir pythons
+	pythons=$(selected_pythons | grep -v debian)
+	[ -n "$pythons" ] || skip "no pyenv CPython builds found"
+	while read -r v exe; do
+		case "$v" in 3.6.*) continue ;; esac # 3.6 needs the symbol table (next test)
+		dir=$(stripped_copy "$v" "$exe") || { echo "$v: no libpython to strip"; failed=1; continue; }
+		if readelf -S "$dir"/lib/libpython*.so.1.0 | grep -q debug_info; then
+			echo "$v: strip left DWARF behind"; failed=1; continue
+		fi
+		core_dir=$dir/registry
+		if [ ! -s "$core_dir/core" ]; then
+			LD_LIBRARY_PATH=$dir/lib take_core "$exe" "$CORPORA/registry/program.py" "$core_dir" || { failed=1; continue; }
+		fi
+		# tables: no debug files anywhere
+		mkdir -p "$BATS_TEST_TMPDIR/empty"
+		"$PYLEAKS_CLI" leaks "$core_dir/core" --debug-dir "$BATS_TEST_TMPDIR/empty" \
+			--json "$core_dir/tables.json" >"$core_dir/tables.txt" 2>&1 || { cat "$core_dir/tables.txt"; failed=1; continue; }
+		grep -q "(layout from built-in table of " "$core_dir/tables.txt" || { echo "$v: tables not used"; failed=1; }
+		"$CHECK_PYTHON" "$CHECK" "$core_dir/truth.json" "$CORPORA/registry/expected.json" "$core_dir/tables.json" || failed=1
+		# DWARF from the separate debug file
+		"$PYLEAKS_CLI" leaks "$core_dir/core" --debug-dir "$dir/debug" \
+			--json "$core_dir/dwarf.json" >"$core_dir/dwarf.txt" 2>&1 || { cat "$core_dir/dwarf.txt"; failed=1; continue; }
+		grep -q "(layout from DWARF of $dir/debug/.build-id/" "$core_dir/dwarf.txt" || { echo "$v: debug file not used"; failed=1; }
+		"$CHECK_PYTHON" "$CHECK" "$core_dir/truth.json" "$CORPORA/registry/expected.json" "$core_dir/dwarf.json" || failed=1
+	done <<<"$pythons"
+	[ "$failed" = 0 ]
+}
+
+@test "a fully stripped 3.6 (no symbol table) gives a clear error" {
+	need_python 3.6
+	local dir
+	dir=$(stripped_copy "$PY_VERSION" "$PY_EXE")
+	LD_LIBRARY_PATH=$dir/lib take_core "$PY_EXE" "$CORPORA/registry/program.py" "$BATS_TEST_TMPDIR/c36"
+	run timeout 60 "$PYLEAKS_CLI" leaks "$BATS_TEST_TMPDIR/c36/core" --debug-dir "$BATS_TEST_TMPDIR"
+	assert_failure 1
+	assert_output --partial "finding the static GC state of Python 3.6 (it needs the symbol table)"
+	# with its debug file, which has the symbol table's locals too, it works
+	run timeout 60 "$PYLEAKS_CLI" leaks "$BATS_TEST_TMPDIR/c36/core" --debug-dir "$dir/debug" --top 3
+	assert_success
+	assert_output --partial "__main__.Session"
+}
