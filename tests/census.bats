@@ -32,13 +32,13 @@ census_scenario() {
 	local pythons
 	pythons=$(selected_pythons)
 	[ -n "$pythons" ] || skip "no supported CPython build found under $(pyenv_root)/versions"
-	while read -r v exe; do
+	while read -r v exe debug_dir; do
 		if ! dir=$(cached_core "$v" "$exe" "$scenario"); then
 			echo "$v $scenario fail (could not take a core)" >>"$MATRIX"
 			failed=1
 			continue
 		fi
-		census_check "$v" "$scenario" "$dir" "" || failed=1
+		census_check "$v" "$scenario" "$dir" "${debug_dir:-}" || failed=1
 		# A build whose layout came from a separate debug file must give the same census
 		# with the debug files hidden (built-in tables).
 		if grep -q '(layout from DWARF of ' "$dir/cli.txt" 2>/dev/null; then
@@ -64,6 +64,15 @@ census_scenario() {
 
 @test "census of frozen: the permanent generation is walked" {
 	census_scenario frozen
+}
+
+@test "Debian sid's CPython 3.13 and 3.14 are in the matrix" {
+	local cache
+	cache=$(debian_sid_cache)
+	[ -s "$cache/manifest" ] || skip "Debian sid builds not fetched: $(cat "$cache/status" 2>/dev/null || echo "run tests/fetch-debian-pythons")"
+	run awk '{print $1}' "$cache/manifest"
+	assert_output --regexp "3\.13\.[0-9]+"
+	assert_output --regexp "3\.14\.[0-9]+"
 }
 
 @test "census text report names the suspect with its count" {

@@ -39,20 +39,33 @@ supported_pythons() {
 		[ -x "$exe" ] || continue
 		v=$("$exe" -c 'import platform; print(platform.python_version())' 2>/dev/null) || continue
 		case "$exe" in *d) label=$v-debian-dbg ;; *) label=$v-debian ;; esac
-		case "$v" in 3.[6-9].* | 3.1[0-3].*) echo "$label $exe" ;; esac
+		case "$v" in 3.[6-9].* | 3.1[0-4].*) echo "$label $exe" ;; esac
 	done
+	# Debian sid's newest builds, fetched by tests/fetch-debian-pythons: a third column says
+	# where their detached debug files are.
+	local manifest
+	manifest=$(debian_sid_cache)/manifest
+	if [ -s "$manifest" ]; then
+		while read -r v wrapper _bin debug_dir _debug_file; do
+			echo "$v-debian-sid $wrapper $debug_dir"
+		done <"$manifest"
+	fi
+}
+
+debian_sid_cache() {
+	echo "${PYLEAKS_CACHE:-$HOME/.cache/pyleaks}/debian-sid"
 }
 
 # PYLEAKS_ONLY=3.12 narrows the runs to matching versions (for quick local runs).
 # Versions filtered by PYLEAKS_ONLY (a prefix such as 3.12), if set.
 selected_pythons() {
-	supported_pythons | while read -r v exe; do
-		case "$v" in "${PYLEAKS_ONLY:-}"*) echo "$v $exe" ;; esac
+	supported_pythons | while read -r line; do
+		case "$line" in "${PYLEAKS_ONLY:-}"*) echo "$line" ;; esac
 	done
 }
 
 python_for() { # python_for 3.12 -> "VERSION PATH" of the newest 3.12.x build, or nothing
-	supported_pythons | awk -v want="$1" 'index($1, want ".") == 1 || $1 == want { p = $0 } END { if (p) print p }'
+	supported_pythons | awk -v want="$1" 'index($1, want ".") == 1 || $1 == want { p = $1 " " $2 } END { if (p) print p }'
 }
 
 # need_python 3.12: set PY_VERSION and PY_EXE, or skip the test saying why.

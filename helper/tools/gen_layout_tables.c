@@ -2,6 +2,7 @@
 /* gen_layout_tables.c - writes helper/src/layout_tables.c: for each VERSION=LIBRARY argument
  * (a CPython build with DWARF), the layout libpyleaks reads from its DWARF, as C data.
  * Usage: gen_layout_tables 3.12.1=/path/libpython3.12.so.1.0 ... > layout_tables.c
+ *        VERSION@LABEL=FILE names the build LABEL instead of FILE's base name.
  * `make regen-layout-tables` runs it over the pyenv builds of the machine. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,7 +17,8 @@ static int parse_version(const char *s, unsigned long *hex)
 {
 	unsigned major, minor, micro;
 	char tail;
-	if (sscanf(s, "%u.%u.%u%c", &major, &minor, &micro, &tail) != 4 || tail != '=' ||
+	if (sscanf(s, "%u.%u.%u%c", &major, &minor, &micro, &tail) != 4 ||
+	    (tail != '=' && tail != '@') ||
 	    major > 255 || minor > 255 || micro > 255)
 		return -1;
 	*hex = ((unsigned long)major << 24) | ((unsigned long)minor << 16) |
@@ -63,9 +65,15 @@ int main(int argc, char **argv)
 	       "const struct pl_layout_table pl_layout_tables[] = {\n");
 	for (int i = 1; i < argc; i++) {
 		const char *eq = strchr(argv[i], '='), *base = strrchr(eq + 1, '/');
+		const char *at = memchr(argv[i], '@', (size_t)(eq - argv[i]));
 		const struct pl_layout l = layouts[i];
-		printf("\t{ 0x%08lx, \"%.*s %s\", {\n", versions[i], (int)(eq - argv[i]), argv[i],
-		       base ? base + 1 : eq + 1);
+		int vlen = (int)((at ? at : eq) - argv[i]);
+		if (at)
+			printf("\t{ 0x%08lx, \"%.*s %.*s\", {\n", versions[i], vlen, argv[i],
+			       (int)(eq - at - 1), at + 1);
+		else
+			printf("\t{ 0x%08lx, \"%.*s %s\", {\n", versions[i], vlen, argv[i],
+			       base ? base + 1 : eq + 1);
 		PL_LAYOUT_FIELDS(EMIT_FIELD, EMIT_SIZE)
 		printf("\t} },\n");
 	}
