@@ -64,8 +64,9 @@ selected_pythons() {
 	done
 }
 
-python_for() { # python_for 3.12 -> "VERSION PATH" of the newest 3.12.x build, or nothing
-	supported_pythons | awk -v want="$1" 'index($1, want ".") == 1 || $1 == want { p = $1 " " $2 } END { if (p) print p }'
+python_for() { # python_for 3.12 -> "VERSION PATH" of the newest pyenv 3.12.x build, or nothing
+	supported_pythons | grep -v -- '-debian' |
+		awk -v want="$1" 'index($1, want ".") == 1 || $1 == want { p = $1 " " $2 } END { if (p) print p }'
 }
 
 # need_python 3.12: set PY_VERSION and PY_EXE, or skip the test saying why.

@@ -57,4 +57,21 @@
 	PL_FIELD(unicode_length, "PyASCIIObject", "length", true)                              \
 	PL_FIELD(unicode_state, "PyASCIIObject", "state", true)                                \
 	PL_SIZE(ascii_object, "PyASCIIObject", true)                                           \
-	PL_SIZE(compact_unicode_object, "PyCompactUnicodeObject", true)
+	PL_SIZE(compact_unicode_object, "PyCompactUnicodeObject", true)                        \
+	/* where, inside _Py_DebugOffsets (3.13+), the build states its own offsets */          \
+	PL_FIELD(dbg_version, "_Py_DebugOffsets", "version", false)                            \
+	PL_FIELD(dbg_free_threaded, "_Py_DebugOffsets", "free_threaded", false)                \
+	PL_FIELD(dbg_runtime_interpreters_head, "_Py_DebugOffsets", "runtime_state.interpreters_head", false) \
+	PL_FIELD(dbg_interp_next, "_Py_DebugOffsets", "interpreter_state.next", false)         \
+	PL_FIELD(dbg_interp_gc, "_Py_DebugOffsets", "interpreter_state.gc", false)             \
+	PL_FIELD(dbg_interp_sysdict, "_Py_DebugOffsets", "interpreter_state.sysdict", false)   \
+	PL_FIELD(dbg_object_type, "_Py_DebugOffsets", "pyobject.ob_type", false)               \
+	PL_FIELD(dbg_type_name, "_Py_DebugOffsets", "type_object.tp_name", false)              \
+	PL_FIELD(dbg_type_flags, "_Py_DebugOffsets", "type_object.tp_flags", false)            \
+	PL_FIELD(dbg_list_items, "_Py_DebugOffsets", "list_object.ob_item", false)             \
+	PL_FIELD(dbg_dict_keys, "_Py_DebugOffsets", "dict_object.ma_keys", false)              \
+	PL_FIELD(dbg_dict_values, "_Py_DebugOffsets", "dict_object.ma_values", false)          \
+	PL_FIELD(dbg_unicode_length, "_Py_DebugOffsets", "unicode_object.length", false)       \
+	PL_FIELD(dbg_unicode_state, "_Py_DebugOffsets", "unicode_object.state", false)         \
+	PL_FIELD(dbg_ascii_object_size, "_Py_DebugOffsets", "unicode_object.asciiobject_size", false) \
+	PL_FIELD(dbg_gc_collecting, "_Py_DebugOffsets", "gc.collecting", false)

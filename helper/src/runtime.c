@@ -7,9 +7,8 @@
 
 #include "elf_image.h"
 #include "internal.h"
-#include "layout_tables.h"
+#include "layout_select.h"
 #include "pyread.h"
-#include "strbuf.h"
 #include "runtime.h"
 
 void pl_runtime_destroy(struct pl_runtime *rt)
@@ -200,24 +199,6 @@ static struct pl_error *find_roots(struct pl_runtime *rt, struct pl_elf_image *i
 	return NULL;
 }
 
-/* The GC state fields the way this version keeps its GC state needs. */
-static struct pl_error *check_gc_fields(const struct pl_runtime *rt)
-{
-	const struct pl_layout *l = &rt->layout;
-	if (!rt->runtime_addr)
-		return NULL; /* 3.6: static variables */
-	const char *missing = l->runtime_interpreters_head < 0 ? "_PyRuntimeState.interpreters.head"
-			    : l->gc_generations < 0 ? "_gc_runtime_state.generations"
-			    : l->gc_garbage < 0 ? "_gc_runtime_state.garbage"
-			    : l->gc_collecting < 0 ? "_gc_runtime_state.collecting"
-			    : l->interp_gc < 0 && l->runtime_gc < 0 ? "PyInterpreterState.gc"
-			    : NULL;
-	if (missing)
-		return pl_error_create(PL_ERR_LOOKUP, "the layout of %s lacks %s", rt->image_path,
-				       missing);
-	return NULL;
-}
-
 /* A separate debug file for IMG: by build-id under DEBUG_DIR, or by .gnu_debuglink beside the
  * file, in its .debug/ folder, or under DEBUG_DIR. Writes the path to BUF; false if none has
  * DWARF. */
@@ -257,70 +238,6 @@ static bool find_debug_file(struct pl_elf_image *img, const char *debug_dir, cha
 	return false;
 }
 
-/* Fill rt->layout: DWARF of the file, else of its separate debug file DEBUG_FILE (may be NULL),
- * else a built-in table (*TABLE_RET is then set, so that a failed heap check can say which
- * table did not fit). */
-static struct pl_error *load_layout(struct pl_runtime *rt, struct pl_elf_image *img,
-				    const char *debug_file, const char *debug_dir,
-				    const struct pl_layout_table **table_ret)
-{
-	uint64_t version = rt->layout.version_hex;
-	const char *dwarf_file = NULL;
-	if (pl_elf_image_has_dwarf(img)) {
-		dwarf_file = rt->image_path;
-		snprintf(rt->layout_source, sizeof(rt->layout_source), "DWARF");
-	} else if (debug_file) {
-		dwarf_file = debug_file;
-		snprintf(rt->layout_source, sizeof(rt->layout_source), "DWARF of %s", debug_file);
-	}
-	if (dwarf_file) {
-		struct pl_error *err = pl_layout_from_dwarf(dwarf_file, &rt->layout);
-		rt->layout.version_hex = version;
-		return err;
-	}
-	const struct pl_layout_table *table = pl_layout_table_find(version);
-	if (!table)
-		return pl_error_create(PL_ERR_LOOKUP,
-				       "Python %s in %s has no debug information (DWARF), no separate "
-				       "debug file was found (looked in %s), and pyleaks has no "
-				       "built-in layout for Python %u.%u", rt->version, rt->image_path,
-				       debug_dir ? debug_dir : "/usr/lib/debug",
-				       (unsigned)(version >> 24) & 0xff, (unsigned)(version >> 16) & 0xff);
-	rt->layout = table->layout;
-	rt->layout.version_hex = version;
-	snprintf(rt->layout_source, sizeof(rt->layout_source), "built-in table of %s",
-		 table->origin);
-	*table_ret = table;
-	return NULL;
-}
-
-#define CROSS_FIELD(id, type, path, required) \
-	if (a->id != b->id) \
-		pl_strbuf_printf(&sb, "%s%s", sb.len ? ", " : "", #id);
-#define CROSS_SIZE(id, type, required) \
-	if (a->size_##id != b->size_##id) \
-		pl_strbuf_printf(&sb, "%s%s", sb.len ? ", " : "", "sizeof " #id);
-
-/* DWARF was used and validated: say so if the built-in table of the same release disagrees. */
-static void cross_check(struct pl_runtime *rt)
-{
-	const struct pl_layout_table *table = pl_layout_table_find(rt->layout.version_hex);
-	if (!table || table->version_hex != rt->layout.version_hex)
-		return;
-	const struct pl_layout *a = &rt->layout, *b = &table->layout;
-	struct pl_strbuf sb;
-	pl_strbuf_init(&sb);
-	PL_LAYOUT_FIELDS(CROSS_FIELD, CROSS_SIZE)
-	if (sb.len) {
-		free(rt->warnings);
-		if (asprintf(&rt->warnings, "the DWARF layout and the built-in table of %s disagree "
-					    "on %s; using DWARF, which the heap check accepted",
-			     table->origin, sb.data) < 0)
-			rt->warnings = NULL;
-	}
-	pl_strbuf_deinit(&sb);
-}
-
 /* Before 3.11 there is no Py_Version: take the patch level from sys.version of the main
  * interpreter, once the layout can read it. Leaves the version as it is if that fails. */
 static void refine_version_from_sys(struct pl_runtime *rt)
@@ -343,60 +260,6 @@ static void refine_version_from_sys(struct pl_runtime *rt)
 		return;
 	rt->layout.version_hex = (l->version_hex & ~(uint64_t)0xff00) | ((uint64_t)micro << 8);
 	snprintf(rt->version, sizeof(rt->version), "%u.%u.%u", major, minor, micro);
-}
-
-/* Each GC list head of the first interpreter must link back: head->next->prev == head. This is
- * what tells a wrong GC-state offset from a right one. */
-static struct pl_error *validate_gc_heads(struct pl_runtime *rt, uint64_t interp)
-{
-	const struct pl_layout *l = &rt->layout;
-	struct pl_gc_where g;
-	struct pl_error *err = pl_runtime_gc_where(rt, interp, &g);
-	if (err)
-		return pl_error_wrap(err, "checking the layout");
-	uint64_t heads[4] = { g.gen0, g.gen0 + (uint64_t)l->size_gc_generation,
-			      g.gen0 + 2 * (uint64_t)l->size_gc_generation, g.permanent };
-	for (int i = 0; i < 4; i++) {
-		uint64_t next, back;
-		if (!heads[i])
-			continue;
-		if (!pl_target_u64(rt->target, heads[i], &next) ||
-		    !pl_target_u64(rt->target, (next & l->gc_next_mask) + 8, &back))
-			return pl_error_create(PL_ERR_BAD_DATA,
-					       "layout check failed: GC list head %d at 0x%llx cannot "
-					       "be followed", i, (unsigned long long)heads[i]);
-		if ((back & l->gc_next_mask) != heads[i])
-			return pl_error_create(PL_ERR_BAD_DATA,
-					       "layout check failed: GC list head %d at 0x%llx does not "
-					       "link back (wrong layout for this build?)", i,
-					       (unsigned long long)heads[i]);
-	}
-	return NULL;
-}
-
-/* The layout must explain what we see: type(type) is type, and the interpreter list starts. */
-static struct pl_error *validate_layout(struct pl_runtime *rt)
-{
-	const struct pl_layout *l = &rt->layout;
-	uint64_t tt;
-	struct pl_error *err = pl_target_read(rt->target, rt->type_type + (uint64_t)l->object_type,
-					      &tt, 8, "PyType_Type.ob_type");
-	if (err)
-		return pl_error_wrap(err, "checking the layout");
-	if (tt != rt->type_type)
-		return pl_error_create(PL_ERR_BAD_DATA,
-				       "layout check failed: type(type) is 0x%llx, not PyType_Type "
-				       "at 0x%llx (wrong binary for this core, or a layout bug)",
-				       (unsigned long long)tt, (unsigned long long)rt->type_type);
-	uint64_t head;
-	err = pl_target_read(rt->target, rt->interp_head_addr, &head, 8, "the interpreter list head");
-	if (err)
-		return pl_error_wrap(err, "checking the layout");
-	if (head == 0)
-		return pl_error_create(PL_ERR_BAD_DATA,
-				       "the Python runtime has no interpreter (not yet initialised, "
-				       "or already finalised)");
-	return validate_gc_heads(rt, head);
 }
 
 struct pl_error *pl_runtime_create(struct pl_target *t, const char *debug_dir,
@@ -440,21 +303,9 @@ struct pl_error *pl_runtime_create(struct pl_target *t, const char *debug_dir,
 	    (err = symbol_addr(rt, img, dbg, "PyDict_Type", &rt->dict_type)) ||
 	    (err = symbol_addr(rt, img, dbg, "PyList_Type", &rt->list_type)))
 		goto fail;
-	const struct pl_layout_table *table = NULL;
-	if ((err = load_layout(rt, img, dbg ? debug_file : NULL, debug_dir, &table)) ||
-	    (err = pl_layout_derive_rules(&rt->layout)) || (err = check_gc_fields(rt)))
+	if ((err = pl_layout_select(rt, pl_elf_image_has_dwarf(img), dbg ? debug_file : NULL,
+				    debug_dir)))
 		goto fail;
-	if (rt->runtime_addr)
-		rt->interp_head_addr = rt->runtime_addr + (uint64_t)rt->layout.runtime_interpreters_head;
-	if ((err = validate_layout(rt))) {
-		if (table)
-			err = pl_error_wrap(err, "the built-in layout of Python %s does not fit this "
-						 "Python %s build (%s)", table->origin, rt->version,
-					    rt->image_path);
-		goto fail;
-	}
-	if (!table)
-		cross_check(rt);
 	if (!rt->have_exact_version)
 		refine_version_from_sys(rt);
 	pl_elf_image_destroy(img);
