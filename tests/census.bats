@@ -1,6 +1,8 @@
 #!/usr/bin/env bats
-# census.bats - `pyleaks leaks` on real cores of every corpora scenario, for every supported
-# CPython build on the machine: the counts must equal what each program counted for itself.
+# census.bats - `pyleaks leaks` on every corpora scenario under every supported CPython build
+# on the machine, on real cores (gcore) and on stopped live processes: the counts must equal
+# what each program counted for itself. Each check adds a line to the version x scenario matrix
+# (tests/tmp/matrix.txt), which the last test prints.
 load helpers
 
 MATRIX=${PYLEAKS_MATRIX:-$PWD/tests/tmp/matrix.txt}
@@ -9,42 +11,60 @@ setup_file() {
 	mkdir -p "$(dirname "$MATRIX")"
 }
 
-# census_check LABEL SCENARIO DIR DEBUG_DIR: run the CLI on DIR/core (with --debug-dir DEBUG_DIR
-# if given), compare with the program's truth, and record a matrix line.
+teardown() {
+	stop_scenario
+}
+
+# census_check VERSION SCENARIO KIND OUTDIR TRUTH DEBUG_DIR TARGET...: run the CLI on TARGET
+# (a core, or --pid PID) with --debug-dir DEBUG_DIR if given, compare with TRUTH, and record
+# "VERSION SCENARIO KIND pass|fail (layout source)" in the matrix.
 census_check() {
-	local v=$1 scenario=$2 dir=$3 debug_dir=$4
-	local args=()
-	[ -z "$debug_dir" ] || args=(--debug-dir "$debug_dir")
-	if timeout 120 "$PYLEAKS_CLI" leaks "$dir/core" "${args[@]}" --json "$dir/cli.json" >"$dir/cli.txt" 2>"$dir/cli.err" &&
-		"$CHECK_PYTHON" "$CHECK" "$dir/truth.json" "$CORPORA/$scenario/expected.json" "$dir/cli.json" >"$dir/check.txt"; then
-		echo "$v $scenario pass ($(sed -n 's/^runtime: .*(layout from \(.*\))$/\1/p' "$dir/cli.txt" | cut -c1-60))" >>"$MATRIX"
+	local v=$1 scenario=$2 kind=$3 out=$4 truth=$5 debug_dir=$6
+	shift 6
+	local args=("$@")
+	[ -z "$debug_dir" ] || args+=(--debug-dir "$debug_dir")
+	local base=$out/$kind
+	if timeout 120 "$PYLEAKS_CLI" leaks "${args[@]}" --json "$base.json" >"$base.txt" 2>"$base.err" &&
+		"$CHECK_PYTHON" "$CHECK" "$truth" "$CORPORA/$scenario/expected.json" "$base.json" >"$base.check"; then
+		printf '%s\t%s\t%s\tpass\t%s\n' "$v" "$scenario" "$kind" \
+			"layout: $(sed -n 's/^runtime: .*(layout from \(.*\))$/\1/p' "$base.txt")" >>"$MATRIX"
 		return 0
 	fi
-	echo "$v $scenario fail" >>"$MATRIX"
-	echo "--- $v $scenario:"
-	cat "$dir/cli.err" "$dir/check.txt" 2>/dev/null
+	printf '%s\t%s\t%s\tFAIL\n' "$v" "$scenario" "$kind" >>"$MATRIX"
+	echo "--- $v $scenario $kind:"
+	cat "$base.err" "$base.check" 2>/dev/null
 	return 1
 }
 
-# census_scenario SCENARIO: check every selected Python; record one matrix line per version.
+# census_scenario SCENARIO: every selected Python, on a core (and, if its layout came from a
+# separate debug file, again with the debug files hidden) and on the stopped live process.
 census_scenario() {
-	local scenario=$1 failed=0 v exe dir
+	local scenario=$1 failed=0 v exe debug_dir dir live
 	local pythons
 	pythons=$(selected_pythons)
 	[ -n "$pythons" ] || skip "no supported CPython build found under $(pyenv_root)/versions"
+	mkdir -p "$BATS_TEST_TMPDIR/no-debug-files"
 	while read -r v exe debug_dir; do
 		if ! dir=$(cached_core "$v" "$exe" "$scenario"); then
-			echo "$v $scenario fail (could not take a core)" >>"$MATRIX"
+			printf '%s\t%s\tcore\tFAIL (could not take a core)\n' "$v" "$scenario" >>"$MATRIX"
 			failed=1
 			continue
 		fi
-		census_check "$v" "$scenario" "$dir" "${debug_dir:-}" || failed=1
-		# A build whose layout came from a separate debug file must give the same census
-		# with the debug files hidden (built-in tables).
-		if grep -q '(layout from DWARF of ' "$dir/cli.txt" 2>/dev/null; then
-			mkdir -p "$BATS_TEST_TMPDIR/no-debug-files"
-			census_check "$v(no-debug-files)" "$scenario" "$dir" "$BATS_TEST_TMPDIR/no-debug-files" || failed=1
-			grep -q '(layout from built-in table of ' "$dir/cli.txt" || { echo "$v: tables not used"; failed=1; }
+		census_check "$v" "$scenario" core "$dir" "$dir/truth.json" "${debug_dir:-}" "$dir/core" || failed=1
+		if grep -q '(layout from DWARF of ' "$dir/core.txt" 2>/dev/null; then
+			census_check "$v" "$scenario" core-without-debug-files "$dir" "$dir/truth.json" \
+				"$BATS_TEST_TMPDIR/no-debug-files" "$dir/core" || failed=1
+			grep -q '(layout from built-in table of ' "$dir/core-without-debug-files.txt" ||
+				{ echo "$v: built-in tables not used"; failed=1; }
+		fi
+		live=$BATS_TEST_TMPDIR/live-$v-$scenario
+		if run_scenario "$exe" "$CORPORA/$scenario/program.py" "$live"; then
+			kill -STOP "$SCENARIO_PID"
+			census_check "$v" "$scenario" live "$live" "$live/truth.json" "${debug_dir:-}" --pid "$SCENARIO_PID" || failed=1
+			stop_scenario
+		else
+			printf '%s\t%s\tlive\tFAIL (could not start)\n' "$v" "$scenario" >>"$MATRIX"
+			failed=1
 		fi
 	done <<<"$pythons"
 	[ "$failed" = 0 ]
@@ -84,4 +104,15 @@ census_scenario() {
 	assert_output --partial "Python 3.12"
 	assert_output --regexp "5,000 +[0-9.]+ [KM]iB +__main__\.Session"
 	assert_output --partial "gc.garbage: 0 objects"
+}
+
+@test "matrix: version x scenario, with what was skipped and why" {
+	[ -s "$MATRIX" ] || skip "no matrix lines (PYLEAKS_ONLY selected nothing?)"
+	{
+		echo "version x scenario (core, core without debug files, live process):"
+		sort -V "$MATRIX" | column -t -s "$(printf '\t')"
+		skipped_pythons | sed 's/^/skipped: /'
+	} | sed 's/^/# /' >&3
+	run grep -c FAIL "$MATRIX"
+	assert_output 0
 }

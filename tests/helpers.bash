@@ -52,6 +52,26 @@ supported_pythons() {
 	fi
 }
 
+# Print "VERSION: reason" for every CPython on the machine the matrix leaves out.
+skipped_pythons() {
+	local dir v
+	for dir in "$(pyenv_root)"/versions/*; do
+		[ -d "$dir" ] || continue
+		v=$(basename "$dir")
+		case "$v" in
+		3.[6-9].* | 3.1[0-4].*) ;;
+		*) echo "$v: not supported (refused with a clear error; see badinput.bats)" ;;
+		esac
+	done
+	local cache
+	cache=$(debian_sid_cache)
+	[ -s "$cache/manifest" ] ||
+		echo "Debian sid 3.13/3.14: $(cat "$cache/status" 2>/dev/null || echo "not fetched (tests/fetch-debian-pythons)")"
+	echo "3.14.0-3.14.4: no build can be had here (incremental GC; refused by name)"
+	echo "free-threaded 3.13t/3.14t: not supported yet (refused by name; see layout.bats)"
+	[ -z "${PYLEAKS_ONLY:-}" ] || echo "everything not matching PYLEAKS_ONLY=$PYLEAKS_ONLY"
+}
+
 debian_sid_cache() {
 	echo "${PYLEAKS_CACHE:-$HOME/.cache/pyleaks}/debian-sid"
 }
@@ -100,7 +120,8 @@ run_scenario() {
 
 stop_scenario() {
 	[ -n "${SCENARIO_PID:-}" ] || return 0
-	kill "$SCENARIO_PID" 2>/dev/null || true
+	# SIGKILL: a SIGSTOPped process would keep a SIGTERM pending and never exit.
+	kill -KILL "$SCENARIO_PID" 2>/dev/null || true
 	wait "$SCENARIO_PID" 2>/dev/null || true
 	SCENARIO_PID=
 }
