@@ -50,3 +50,14 @@ setup() {
 	assert_failure 1
 	assert_output --regexp "^pyleaks: error: Python 3\.13\.[0-9]+ in .* is a free-threaded build, which pyleaks does not support yet"
 }
+
+@test "a free-threaded library name (libpython3.13t) is named as such" {
+	local lib=$BATS_TEST_TMPDIR/lib
+	mkdir -p "$lib"
+	cp "$LIBPY" "$lib/libpython3.13t.so.1.0"
+	ln -s libpython3.13t.so.1.0 "$lib/libpython3.13.so.1.0"
+	LD_LIBRARY_PATH=$lib take_core "$PY_EXE" "$CORPORA/registry/program.py" "$BATS_TEST_TMPDIR/ft"
+	run "$PYLEAKS_CLI" leaks "$BATS_TEST_TMPDIR/ft/core"
+	assert_failure 1
+	assert_output --regexp "^pyleaks: error: Python 3\.13\.[0-9]+ in .*/libpython3\.13t\.so\.1\.0 is a free-threaded build"
+}

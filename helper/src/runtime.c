@@ -44,15 +44,29 @@ static const struct pl_mapping *first_mapping_of(const struct pl_target *t, cons
 	return best;
 }
 
+/* The version in a file name such as libpython3.13t.so.1.0 or python3.12: true if there is one;
+ * *FREE_THREADED_RET says whether the name carries the free-threaded "t". */
+static bool version_from_name(const char *path, unsigned *major, unsigned *minor,
+			      bool *free_threaded_ret)
+{
+	const char *base = strrchr(path, '/');
+	char flag = 0;
+	base = base ? base + 1 : path;
+	if (strncmp(base, "lib", 3) == 0)
+		base += 3;
+	if (sscanf(base, "python%u.%u%c", major, minor, &flag) < 2)
+		return false;
+	*free_threaded_ret = flag == 't';
+	return true;
+}
+
 /* A VERSION error if T maps a Python too old to have _PyRuntime (2.x, 3.6), else NULL. */
 static struct pl_error *python_without_runtime(const struct pl_target *t)
 {
 	for (size_t i = 0; i < t->nmaps; i++) {
-		const char *base = strrchr(t->maps[i].name, '/');
 		unsigned major, minor;
-		base = base ? base + 1 : t->maps[i].name;
-		if (sscanf(base, "libpython%u.%u", &major, &minor) == 2 ||
-		    sscanf(base, "python%u.%u", &major, &minor) == 2) {
+		bool ft;
+		if (version_from_name(t->maps[i].name, &major, &minor, &ft)) {
 			uint64_t hex = ((uint64_t)major << 24) | ((uint64_t)minor << 16) | 0xf0;
 			struct pl_error *err = pl_layout_check_version(hex);
 			if (err)
@@ -123,10 +137,12 @@ static struct pl_error *symbol_addr(struct pl_runtime *rt, struct pl_elf_image *
 	return NULL;
 }
 
-/* The exact version: Py_Version (3.11+), else the version in the library's file name. */
+/* The exact version: Py_Version (3.11+), else the version in the library's file name (the
+ * micro level is then refined from sys.version). A free-threaded name ("3.13t") is refused. */
 static struct pl_error *detect_version(struct pl_runtime *rt, struct pl_elf_image *img)
 {
 	uint64_t v;
+	bool ft = false;
 	if (pl_elf_image_symbol(img, "Py_Version", &v, NULL)) {
 		uint64_t hex;
 		struct pl_error *err = pl_target_read(rt->target, v + rt->bias, &hex, 8, "Py_Version");
@@ -134,12 +150,11 @@ static struct pl_error *detect_version(struct pl_runtime *rt, struct pl_elf_imag
 			return err;
 		rt->layout.version_hex = hex & 0xffffffff;
 		rt->have_exact_version = true;
-	} else {
-		const char *base = strrchr(rt->image_path, '/');
-		unsigned major, minor;
-		base = base ? base + 1 : rt->image_path;
-		if (sscanf(base, "libpython%u.%u", &major, &minor) != 2 &&
-		    sscanf(base, "python%u.%u", &major, &minor) != 2)
+	}
+	unsigned major, minor;
+	bool named = version_from_name(rt->image_path, &major, &minor, &ft);
+	if (!rt->have_exact_version) {
+		if (!named)
 			return pl_error_create(PL_ERR_VERSION,
 					       "cannot tell the Python version of %s (no Py_Version "
 					       "symbol, no version in its name)", rt->image_path);
@@ -148,6 +163,10 @@ static struct pl_error *detect_version(struct pl_runtime *rt, struct pl_elf_imag
 	uint64_t h = rt->layout.version_hex;
 	snprintf(rt->version, sizeof(rt->version), "%u.%u.%u", (unsigned)(h >> 24) & 0xff,
 		 (unsigned)(h >> 16) & 0xff, (unsigned)(h >> 8) & 0xff);
+	if (named && ft)
+		return pl_error_create(PL_ERR_VERSION,
+				       "Python %s in %s is a free-threaded build, which pyleaks does "
+				       "not support yet", rt->version, rt->image_path);
 	return NULL;
 }
 
