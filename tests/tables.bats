@@ -5,28 +5,13 @@ load helpers
 
 GEN=${PYLEAKS_GEN_TABLES:-$PWD/helper/tools/gen_layout_tables}
 
-# sources_here: "ARG" lines for the generator, one per build on this machine it takes tables from
-# (the same as `make regen-layout-tables`).
-sources_here() {
-	local v exe lib
-	while read -r v exe _; do
-		case "$v" in *debian*) continue ;; esac
-		lib=$(ls "$(dirname "$exe")"/../lib/libpython3*.so.1.0 2>/dev/null | head -1)
-		[ -n "$lib" ] && echo "$v=$lib"
-	done <<<"$(supported_pythons)"
-	local manifest
-	manifest=$(debian_sid_cache)/manifest
-	[ -s "$manifest" ] && awk '$5 != "-" { n = split($3, p, "/"); printf "%s@Debian-%s=%s\n", $1, p[n], $5 }' "$manifest"
-	return 0
-}
-
 @test "every committed table entry of a build present here regenerates identically" {
 	local n=0 arg v
 	[ -x "$GEN" ] || skip "generator not built: $GEN"
-	while read -r arg; do
-		[ -n "$arg" ] || continue
-		v=${arg%%=*}
-		"$GEN" "$arg" | sed -n '/^\t{ 0x/,/^\t} },$/p' >"$BATS_TEST_TMPDIR/entry"
+	while read -r -a arg; do
+		[ ${#arg[@]} -gt 0 ] || continue
+		v=${arg[0]%%=*}
+		"$GEN" "${arg[@]}" | sed -n '/^\t{ 0x/,/^\t} },$/p' >"$BATS_TEST_TMPDIR/entry"
 		[ -s "$BATS_TEST_TMPDIR/entry" ]
 		# the entry must stand in the committed file line for line
 		"$CHECK_PYTHON" -c '
@@ -38,7 +23,7 @@ sys.exit(0 if entry in table else 1)
 			return 1
 		}
 		n=$((n + 1))
-	done <<<"$(sources_here)"
+	done <<<"$("$TOP_SRCDIR/helper/tools/layout-sources")"
 	[ "$n" -gt 0 ] || skip "no pyenv builds to regenerate from"
 }
 
@@ -53,4 +38,8 @@ sys.exit(0 if entry in table else 1)
 	assert_failure 1
 	assert_output --partial "has no DWARF debug information"
 	refute_output --partial "pl_layout_tables[]"
+	run "$GEN" --set gc_young=1
+	assert_failure 2
+	run "$GEN" 3.12.1=/bin/true --set no_such_field=1
+	assert_failure
 }

@@ -17,14 +17,6 @@ struct pl_error *pl_layout_check_version(uint64_t v)
 		return pl_error_create(PL_ERR_VERSION,
 				       "Python %u.%u is not supported (supported: 3.6 to 3.14)",
 				       major, minor);
-	/* 3.14.0 - 3.14.4 shipped the incremental collector (young/old lists, the next-pointer bit
-	 * used in normal operation) and 3.14.5 went back to generations: no build of the former
-	 * could be had to test against. */
-	if (v >= 0x030e0000 && v < 0x030e0500)
-		return pl_error_create(PL_ERR_VERSION,
-				       "Python 3.14.%u is not supported: 3.14.0 to 3.14.4 have the "
-				       "incremental garbage collector; 3.14.5 and later are supported",
-				       (unsigned)(v >> 8) & 0xff);
 	unsigned level = (unsigned)(v >> 4) & 0xf;
 	if (level != 0xf)
 		return pl_error_create(PL_ERR_VERSION,

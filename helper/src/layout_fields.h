@@ -21,6 +21,7 @@
 	PL_FIELD(interp_sysdict, "PyInterpreterState", "sysdict", true)                        \
 	/* GC state */                                                                          \
 	PL_FIELD(gc_generations, "_gc_runtime_state", "generations", false)   /* 3.7+ */      \
+	PL_FIELD(gc_young, "_gc_runtime_state", "young", false)   /* 3.14.0-3.14.4: young, old[2] */ \
 	PL_FIELD(gc_generation0, "_gc_runtime_state", "generation0", false)                   \
 	PL_FIELD(gc_permanent, "_gc_runtime_state", "permanent_generation", false)            \
 	PL_FIELD(gc_garbage, "_gc_runtime_state", "garbage", false)                           \

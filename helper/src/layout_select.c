@@ -19,7 +19,7 @@ static struct pl_error *check_gc_fields(const struct pl_runtime *rt)
 	if (!rt->runtime_addr)
 		return NULL; /* 3.6: static variables */
 	const char *missing = l->runtime_interpreters_head < 0 ? "_PyRuntimeState.interpreters.head"
-			    : l->gc_generations < 0 ? "_gc_runtime_state.generations"
+			    : l->gc_generations < 0 && l->gc_young < 0 ? "_gc_runtime_state.generations"
 			    : l->gc_garbage < 0 ? "_gc_runtime_state.garbage"
 			    : l->gc_collecting < 0 ? "_gc_runtime_state.collecting"
 			    : l->interp_gc < 0 && l->runtime_gc < 0 ? "PyInterpreterState.gc"

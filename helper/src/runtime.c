@@ -184,7 +184,8 @@ struct pl_error *pl_runtime_gc_where(const struct pl_runtime *rt, uint64_t inter
 	uint64_t gcstate = l->interp_gc >= 0 ? interp + (uint64_t)l->interp_gc
 					     : rt->runtime_addr + (uint64_t)l->runtime_gc;
 	*ret = (struct pl_gc_where){
-		.gen0 = gcstate + (uint64_t)l->gc_generations,
+		/* 3.14.0 - 3.14.4 have young, old[0], old[1] where the generations are */
+		.gen0 = gcstate + (uint64_t)(l->gc_generations >= 0 ? l->gc_generations : l->gc_young),
 		.permanent = l->gc_permanent >= 0 ? gcstate + (uint64_t)l->gc_permanent : 0,
 		.garbage = gcstate + (uint64_t)l->gc_garbage,
 		.collecting = gcstate + (uint64_t)l->gc_collecting,
