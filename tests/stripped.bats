@@ -72,3 +72,20 @@ stripped_copy() {
 	assert_success
 	assert_output --partial "__main__.Session"
 }
+
+@test "no Py_Version, no version in the file name: the PY_VERSION literal gives the exact version" {
+	need_python 3.10
+	local dir lib name
+	dir=$(stripped_copy "$PY_VERSION" "$PY_EXE")
+	name=$(basename "$dir"/lib/libpython*.so.1.0)
+	mkdir -p "$BATS_TEST_TMPDIR/lib"
+	cp "$dir/lib/$name" "$BATS_TEST_TMPDIR/lib/libembedded.so"
+	ln -s libembedded.so "$BATS_TEST_TMPDIR/lib/$name"
+	LD_LIBRARY_PATH=$BATS_TEST_TMPDIR/lib take_core "$PY_EXE" "$CORPORA/registry/program.py" "$BATS_TEST_TMPDIR/emb"
+	run timeout 60 "$PYLEAKS_CLI" leaks "$BATS_TEST_TMPDIR/emb/core" --debug-dir "$BATS_TEST_TMPDIR" \
+		--json "$BATS_TEST_TMPDIR/emb.json"
+	assert_success
+	assert_output --partial "Python $PY_VERSION, core file"
+	assert_output --partial "runtime: $BATS_TEST_TMPDIR/lib/libembedded.so (layout from built-in table of"
+	"$CHECK_PYTHON" "$CHECK" "$BATS_TEST_TMPDIR/emb/truth.json" "$CORPORA/registry/expected.json" "$BATS_TEST_TMPDIR/emb.json"
+}

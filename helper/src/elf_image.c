@@ -171,6 +171,65 @@ bool pl_elf_image_debuglink(struct pl_elf_image *img, char *buf, size_t max)
 	return true;
 }
 
+/* Parse "3.M.m\0" at P (END bounds it); returns false if it is not one. */
+static bool parse_version_literal(const char *p, const char *end, unsigned *minor, unsigned *micro)
+{
+	unsigned v[2] = { 0, 0 };
+	if (end - p < 6 || p[0] != '3' || p[1] != '.')
+		return false;
+	p += 2;
+	for (int part = 0; part < 2; part++) {
+		int digits = 0;
+		while (p < end && *p >= '0' && *p <= '9' && digits < 3) {
+			v[part] = v[part] * 10 + (unsigned)(*p - '0');
+			p++, digits++;
+		}
+		if (digits == 0 || digits > 2 || p >= end)
+			return false;
+		if (part == 0 && *p++ != '.')
+			return false;
+	}
+	if (*p != '\0')
+		return false;
+	*minor = v[0];
+	*micro = v[1];
+	return true;
+}
+
+bool pl_elf_image_version_string(struct pl_elf_image *img, unsigned minor_min, unsigned minor_max,
+				 unsigned *minor_ret, unsigned *micro_ret)
+{
+	size_t shstrndx;
+	if (elf_getshdrstrndx(img->elf, &shstrndx) != 0)
+		return false;
+	Elf_Scn *scn = NULL;
+	bool found = false;
+	while ((scn = elf_nextscn(img->elf, scn)) != NULL) {
+		GElf_Shdr sh;
+		const char *name;
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_PROGBITS ||
+		    !(name = elf_strptr(img->elf, shstrndx, sh.sh_name)) || strcmp(name, ".rodata") != 0)
+			continue;
+		Elf_Data *data = elf_getdata(scn, NULL);
+		if (!data || !data->d_buf)
+			continue;
+		const char *p = data->d_buf, *end = p + data->d_size;
+		for (const char *q = p; q + 6 <= end; q++) {
+			unsigned minor, micro;
+			if (*q != '3' || (q > p && ((q[-1] >= '0' && q[-1] <= '9') || q[-1] == '.')) ||
+			    !parse_version_literal(q, end, &minor, &micro) || minor < minor_min ||
+			    minor > minor_max)
+				continue;
+			if (found && (minor != *minor_ret || micro != *micro_ret))
+				return false; /* two different versions: ambiguous */
+			*minor_ret = minor;
+			*micro_ret = micro;
+			found = true;
+		}
+	}
+	return found;
+}
+
 const char *pl_elf_image_path(const struct pl_elf_image *img)
 {
 	return img->path;

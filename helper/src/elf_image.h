@@ -31,6 +31,12 @@ bool pl_elf_image_build_id(struct pl_elf_image *img, char *buf, size_t max);
 /* The file name in .gnu_debuglink into BUF (size MAX); false if it has none. */
 bool pl_elf_image_debuglink(struct pl_elf_image *img, char *buf, size_t max);
 
+/* The PY_VERSION literal ("3.10.13") in .rodata: a NUL-terminated "3.M.m" not preceded by a
+ * digit or a dot (it is often the tail of a longer string such as a build path), with
+ * MINOR_MIN <= M <= MINOR_MAX. True only if exactly one such version is there. */
+bool pl_elf_image_version_string(struct pl_elf_image *img, unsigned minor_min, unsigned minor_max,
+				 unsigned *minor_ret, unsigned *micro_ret);
+
 /* The path it was opened from. */
 const char *pl_elf_image_path(const struct pl_elf_image *img);
 /* Whether it carries a .debug_info section. */

@@ -137,8 +137,9 @@ static struct pl_error *symbol_addr(struct pl_runtime *rt, struct pl_elf_image *
 	return NULL;
 }
 
-/* The exact version: Py_Version (3.11+), else the version in the library's file name (the
- * micro level is then refined from sys.version). A free-threaded name ("3.13t") is refused. */
+/* The exact version: Py_Version (3.11+), else the PY_VERSION literal in .rodata, else the
+ * version in the library's file name (the micro level is then refined from sys.version once
+ * the layout is known). A free-threaded name ("3.13t") is refused. */
 static struct pl_error *detect_version(struct pl_runtime *rt, struct pl_elf_image *img)
 {
 	uint64_t v;
@@ -151,9 +152,12 @@ static struct pl_error *detect_version(struct pl_runtime *rt, struct pl_elf_imag
 		rt->layout.version_hex = hex & 0xffffffff;
 		rt->have_exact_version = true;
 	}
-	unsigned major, minor;
+	unsigned major, minor, micro;
 	bool named = version_from_name(rt->image_path, &major, &minor, &ft);
-	if (!rt->have_exact_version) {
+	if (!rt->have_exact_version && pl_elf_image_version_string(img, 6, 14, &minor, &micro)) {
+		/* the PY_VERSION literal: exact, and needs no name */
+		rt->layout.version_hex = 0x03000000 | ((uint64_t)minor << 16) | ((uint64_t)micro << 8) | 0xf0;
+	} else if (!rt->have_exact_version) {
 		if (!named)
 			return pl_error_create(PL_ERR_VERSION,
 					       "cannot tell the Python version of %s (no Py_Version "
