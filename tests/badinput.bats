@@ -145,3 +145,31 @@ unsupported_version() {
 	assert_output --partial "/proc/999999999"
 }
 
+
+@test "one broken GC link: the walk goes back from the list head and loses nothing" {
+	need_python 3.12
+	local dir addr
+	dir=$(cached_core "$PY_VERSION" "$PY_EXE" registry)
+	# the 2500th Session, and its GC head's next pointer (the 16 bytes before the object)
+	addr=$("$PYLEAKS_CLI" leaks "$dir/core" --type __main__.Session | grep '^  0x' | sed -n 2500p | tr -d ' ')
+	[ -n "$addr" ]
+	"$CHECK_PYTHON" - "$dir/core" "$BATS_TEST_TMPDIR/core" $((addr - 16)) <<'PY'
+import struct, sys
+src, dst, vaddr = sys.argv[1], sys.argv[2], int(sys.argv[3])
+data = bytearray(open(src, "rb").read())
+phoff, phnum = struct.unpack_from("<Q", data, 32)[0], struct.unpack_from("<H", data, 56)[0]
+for i in range(phnum):
+    p_type, _, off, va, _, filesz, _, _ = struct.unpack_from("<IIQQQQQQ", data, phoff + 56 * i)
+    if p_type == 1 and va <= vaddr < va + filesz:
+        struct.pack_into("<Q", data, off + vaddr - va, 0x10)  # _gc_next -> unreadable
+        break
+else:
+    sys.exit("address not in the core")
+open(dst, "wb").write(data)
+PY
+	run "$PYLEAKS_CLI" leaks "$BATS_TEST_TMPDIR/core" --json "$BATS_TEST_TMPDIR/out.json"
+	assert_success
+	assert_output --partial "broken: cannot read object at 0x"
+	assert_output --partial "objects recovered by walking back from its head (only the broken link is lost)"
+	"$CHECK_PYTHON" "$CHECK" "$dir/truth.json" "$CORPORA/registry/expected.json" "$BATS_TEST_TMPDIR/out.json"
+}

@@ -2,6 +2,7 @@
 /* heap.c - walking the GC lists of every interpreter into the object and type tables.
  * Lists come from the target and are not trusted: every step checks the back link (which also
  * catches cycles that skip the list head) and the walk is capped by the target's memory size. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -192,6 +193,60 @@ static const char *gen_name(int gen)
 	return names[gen];
 }
 
+/* Add the object whose GC head is at G; GC holds the first 32 bytes read from G (GC head and,
+ * usually, the object header after it). */
+static struct pl_error *add_gc_object(struct walk *w, uint64_t g, const uint64_t gc[4], int gen)
+{
+	const struct pl_layout *l = w->l;
+	uint64_t gch = (uint64_t)l->size_gc_head, obj = g + gch;
+	uint64_t type_addr, type_at = gch + (uint64_t)l->object_type;
+	if (type_at + 8 <= 4 * sizeof(gc[0]) && type_at % 8 == 0)
+		type_addr = gc[type_at / 8];
+	else if (!pl_target_u64(w->t, obj + (uint64_t)l->object_type, &type_addr))
+		type_addr = 0;
+	return add_object(w, obj, type_addr, gen);
+}
+
+/* After the forward walk of a list broke past LAST (the last good node), walk it backwards from
+ * HEAD through the prev links, checking each next link, until LAST: this recovers the objects
+ * behind the break when only one link is damaged. */
+static struct pl_error *walk_back(struct walk *w, uint64_t head, uint64_t last, uint64_t budget,
+				  int gen, size_t interp)
+{
+	uint64_t mask = w->l->gc_next_mask, after = head, link[2], recovered = 0;
+	if (!pl_target_read_ok(w->t, head, link, sizeof(link)))
+		return NULL;
+	uint64_t g = link[1] & mask;
+	const char *why = NULL;
+	for (uint64_t steps = 0; g != last; steps++) {
+		uint64_t gc[4];
+		if (g == head || steps >= budget) {
+			why = "it loops";
+			break;
+		}
+		if (!pl_target_read_ok(w->t, g, gc, sizeof(gc))) {
+			why = "an object cannot be read";
+			break;
+		}
+		if ((gc[0] & mask) != after) {
+			why = "a next link does not match";
+			break;
+		}
+		struct pl_error *err = add_gc_object(w, g, gc, gen);
+		if (err)
+			return err;
+		recovered++;
+		after = g;
+		g = gc[1] & mask;
+	}
+	pl_strbuf_printf(&w->warnings,
+			 "interpreter %zu: %s: %llu objects recovered by walking back from its "
+			 "head%s%s\n", interp, gen_name(gen), (unsigned long long)recovered,
+			 why ? "; stopped there too: " : " (only the broken link is lost)",
+			 why ? why : "");
+	return NULL;
+}
+
 /* Walk one circular GC list whose head (a bare PyGC_Head) is at HEAD. */
 static struct pl_error *walk_list(struct walk *w, uint64_t head, int gen, size_t interp)
 {
@@ -203,22 +258,23 @@ static struct pl_error *walk_list(struct walk *w, uint64_t head, int gen, size_t
 				 interp, gen_name(gen), (unsigned long long)head);
 		return NULL;
 	}
-	uint64_t prev = head, g = link[0] & mask;
-	for (uint64_t steps = 0; g != head; steps++) {
+	uint64_t prev = head, g = link[0] & mask, steps;
+	bool broken = false;
+	for (steps = 0; g != head; steps++) {
 		if (steps >= w->max_steps) {
 			pl_strbuf_printf(&w->warnings,
 					 "interpreter %zu: %s is longer than the target's memory "
 					 "allows; stopped after %llu objects\n",
 					 interp, gen_name(gen), (unsigned long long)steps);
-			break;
+			return NULL;
 		}
-		/* One read for the GC head and, usually, the object header after it. */
 		uint64_t gc[4];
 		if (!pl_target_read_ok(w->t, g, gc, sizeof(gc))) {
 			pl_strbuf_printf(&w->warnings,
 					 "interpreter %zu: %s broken: cannot read object at 0x%llx "
 					 "after %llu objects\n", interp, gen_name(gen),
 					 (unsigned long long)(g + gch), (unsigned long long)steps);
+			broken = true;
 			break;
 		}
 		if (!w->h->collecting && (gc[1] & mask) != prev) {
@@ -226,20 +282,18 @@ static struct pl_error *walk_list(struct walk *w, uint64_t head, int gen, size_t
 					 "interpreter %zu: %s broken at 0x%llx: back link does not "
 					 "match (after %llu objects)\n", interp, gen_name(gen),
 					 (unsigned long long)g, (unsigned long long)steps);
+			broken = true;
 			break;
 		}
-		uint64_t obj = g + gch;
-		uint64_t type_addr, type_at = gch + (uint64_t)l->object_type;
-		if (type_at + 8 <= sizeof(gc) && type_at % 8 == 0)
-			type_addr = gc[type_at / 8];
-		else if (!pl_target_u64(w->t, obj + (uint64_t)l->object_type, &type_addr))
-			type_addr = 0;
-		struct pl_error *err = add_object(w, obj, type_addr, gen);
+		struct pl_error *err = add_gc_object(w, g, gc, gen);
 		if (err)
 			return err;
 		prev = g;
 		g = gc[0] & mask;
 	}
+	/* prev links hold reference counts while a collection runs: no way back then */
+	if (broken && !w->h->collecting)
+		return walk_back(w, head, prev, w->max_steps - steps, gen, interp);
 	return NULL;
 }
 
