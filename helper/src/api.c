@@ -96,18 +96,8 @@ PYLEAKS_API const char *pyleaks_python_version(const struct pyleaks *pl)
 
 static void api_add_warnings(struct pyleaks *pl, const char *w)
 {
-	if (!w || !w[0])
-		return;
-	struct pl_strbuf sb;
-	pl_strbuf_init(&sb);
-	if (pl->warnings)
-		pl_strbuf_printf(&sb, "%s", pl->warnings);
-	pl_strbuf_printf(&sb, "%s%s", w, w[strlen(w) - 1] == '\n' ? "" : "\n");
-	char *all = pl_strbuf_finish(&sb, NULL);
-	if (all) {
-		free(pl->warnings);
-		pl->warnings = all;
-	}
+	if (w && w[0])
+		pl_text_add_line(&pl->warnings, "%s", w);
 }
 
 /* Common tail of the open calls: find the runtime in the new target. */

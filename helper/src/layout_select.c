@@ -149,20 +149,6 @@ static struct pl_error *load_layout(struct pl_runtime *rt, bool has_dwarf, const
 	return NULL;
 }
 
-static void add_warning(struct pl_runtime *rt, const char *fmt, const char *a, const char *b)
-{
-	struct pl_strbuf sb;
-	pl_strbuf_init(&sb);
-	if (rt->warnings)
-		pl_strbuf_printf(&sb, "%s\n", rt->warnings);
-	pl_strbuf_printf(&sb, fmt, a, b);
-	char *w = pl_strbuf_finish(&sb, NULL);
-	if (w) {
-		free(rt->warnings);
-		rt->warnings = w;
-	}
-}
-
 #define CROSS_FIELD(id, type, path, required) \
 	if (a->id != b->id)                    \
 		pl_strbuf_printf(&sb, "%s%s", sb.len ? ", " : "", #id);
@@ -181,8 +167,9 @@ static void cross_check_table(struct pl_runtime *rt)
 	pl_strbuf_init(&sb);
 	PL_LAYOUT_FIELDS(CROSS_FIELD, CROSS_SIZE)
 	if (sb.len)
-		add_warning(rt, "the built-in table of %s disagrees with DWARF on %s; using DWARF, "
-				"which the heap check accepted", table->origin, sb.data);
+		pl_text_add_line(&rt->warnings,
+				 "the built-in table of %s disagrees with DWARF on %s; using DWARF, "
+				 "which the heap check accepted", table->origin, sb.data);
 	pl_strbuf_deinit(&sb);
 }
 
@@ -223,8 +210,8 @@ static struct pl_error *read_debug_offsets(struct pl_runtime *rt, struct pl_layo
 		return NULL; /* this version has no debug offsets */
 	if (!pl_target_read_ok(rt->target, rt->runtime_addr, cookie, sizeof(cookie)) ||
 	    memcmp(cookie, "xdebugpy", 8) != 0) {
-		add_warning(rt, "%s%s: _PyRuntime does not start with the _Py_DebugOffsets cookie",
-			    rt->image_path, "");
+		pl_text_add_line(&rt->warnings, "%s: _PyRuntime does not start with the "
+						 "_Py_DebugOffsets cookie", rt->image_path);
 		return NULL;
 	}
 	uint64_t version = 0, ft = 0;
@@ -237,8 +224,8 @@ static struct pl_error *read_debug_offsets(struct pl_runtime *rt, struct pl_layo
 	if ((version & 0xffffff00) != (l->version_hex & 0xffffff00)) {
 		char v[32];
 		snprintf(v, sizeof(v), "0x%08llx", (unsigned long long)version);
-		add_warning(rt, "_Py_DebugOffsets says version %s, Py_Version says %s", v,
-			    rt->version);
+		pl_text_add_line(&rt->warnings, "_Py_DebugOffsets says version %s, Py_Version says %s",
+				 v, rt->version);
 	}
 	struct pl_strbuf diff;
 	pl_strbuf_init(&diff);
@@ -262,16 +249,18 @@ static struct pl_error *reconcile_debug_offsets(struct pl_runtime *rt)
 	rt->interp_head_addr = rt->runtime_addr + (uint64_t)alt.runtime_interpreters_head;
 	err = validate_layout(rt);
 	if (!err) {
-		add_warning(rt, "%s and _Py_DebugOffsets disagree on %s; using the debug offsets, "
-				"which the heap check accepted", rt->layout_source, diff);
+		pl_text_add_line(&rt->warnings,
+				 "%s and _Py_DebugOffsets disagree on %s; using the debug offsets, "
+				 "which the heap check accepted", rt->layout_source, diff);
 		strncat(rt->layout_source, " with _Py_DebugOffsets",
 			sizeof(rt->layout_source) - strlen(rt->layout_source) - 1);
 	} else {
 		pl_error_destroy(err);
 		rt->layout = mine;
 		rt->interp_head_addr = rt->runtime_addr + (uint64_t)mine.runtime_interpreters_head;
-		add_warning(rt, "%s and _Py_DebugOffsets disagree on %s; the heap check refused the "
-				"debug offsets", rt->layout_source, diff);
+		pl_text_add_line(&rt->warnings,
+				 "%s and _Py_DebugOffsets disagree on %s; the heap check refused the "
+				 "debug offsets", rt->layout_source, diff);
 	}
 	free(diff);
 	return NULL;

@@ -118,6 +118,35 @@ void pl_strbuf_json_string(struct pl_strbuf *sb, const char *s)
 	pl_strbuf_append(sb, "\"", 1);
 }
 
+void pl_text_add_line(char **text, const char *fmt, ...)
+{
+	struct pl_strbuf sb;
+	pl_strbuf_init(&sb);
+	if (*text && (*text)[0])
+		pl_strbuf_printf(&sb, "%s%s", *text, (*text)[strlen(*text) - 1] == '\n' ? "" : "\n");
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n > 0) {
+		char *line = malloc((size_t)n + 1);
+		if (!line) {
+			pl_strbuf_deinit(&sb);
+			return;
+		}
+		va_start(ap, fmt);
+		vsnprintf(line, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+		pl_strbuf_append(&sb, line, (size_t)n);
+		free(line);
+	}
+	char *out = pl_strbuf_finish(&sb, NULL);
+	if (out) {
+		free(*text);
+		*text = out;
+	}
+}
+
 char *pl_strbuf_finish(struct pl_strbuf *sb, size_t *len_ret)
 {
 	if (sb->failed) {

@@ -26,6 +26,10 @@ void pl_strbuf_append(struct pl_strbuf *sb, const char *s, size_t len);
 /* Append S as a JSON string literal, quotes included; invalid UTF-8 bytes become U+FFFD. */
 void pl_strbuf_json_string(struct pl_strbuf *sb, const char *s);
 
+/* Append one formatted line to the heap string *TEXT (NULL means empty; a newline separates
+ * lines). On allocation failure *TEXT is left as it was. The way every module gathers warnings. */
+void pl_text_add_line(char **text, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* Hand over the NUL-terminated text (caller frees) and reset SB. Returns NULL if any append
  * failed for lack of memory (SB is then freed). */
 char *pl_strbuf_finish(struct pl_strbuf *sb, size_t *len_ret);

@@ -109,20 +109,6 @@ out:
 	return err;
 }
 
-static void core_warn(struct pl_target *t, const char *msg)
-{
-	struct pl_strbuf sb;
-	pl_strbuf_init(&sb);
-	if (t->warnings)
-		pl_strbuf_printf(&sb, "%s\n", t->warnings);
-	pl_strbuf_printf(&sb, "%s", msg);
-	char *w = pl_strbuf_finish(&sb, NULL);
-	if (w) {
-		free(t->warnings);
-		t->warnings = w;
-	}
-}
-
 /* Check the ELF header; returns the program header table. */
 static struct pl_error *core_check_header(const uint8_t *core, size_t size, const char *path,
 					  const Elf64_Phdr **phdrs_ret, size_t *nphdrs_ret)
@@ -278,14 +264,9 @@ static struct pl_error *core_add_file_segments(struct pl_target *t, struct core_
 		if (err)
 			return err;
 	}
-	if (missing.len) {
-		char *msg = NULL;
-		if (asprintf(&msg, "files mapped by the core not found on this machine: %s",
-			     missing.data) >= 0) {
-			core_warn(t, msg);
-			free(msg);
-		}
-	}
+	if (missing.len)
+		pl_text_add_line(&t->warnings, "files mapped by the core not found on this machine: %s",
+				 missing.data);
 	pl_strbuf_deinit(&missing);
 	pl_target_sort_segments(t->fallback, t->nfallback);
 	return NULL;
@@ -363,8 +344,8 @@ struct pl_error *pl_target_core_create(const char *core_path, const char *exe, c
 		goto fail;
 	}
 	if (truncated)
-		core_warn(t, "the core file is truncated: memory past its end is missing, results "
-			     "are partial");
+		pl_text_add_line(&t->warnings, "the core file is truncated: memory past its end is "
+						"missing, results are partial");
 	pl_target_sort_segments(t->segs, t->nsegs);
 	pl_target_sort_mappings(t->maps, t->nmaps);
 	err = core_add_file_segments(t, p, exe, sysroot);

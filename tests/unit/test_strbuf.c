@@ -39,5 +39,15 @@ int main(void)
 		       strcmp(s + len - 5, "9999,") == 0, "grows past many reallocations (%zu bytes)", len);
 	free(s);
 	TAP_OK(sb.data == NULL && sb.len == 0, "finish resets the buffer");
+
+	char *text = NULL;
+	pl_text_add_line(&text, "first %d", 1);
+	pl_text_add_line(&text, "second");
+	TAP_OK(text && strcmp(text, "first 1\nsecond") == 0, "text lines are joined by newlines");
+	free(text);
+	text = strdup("ends with newline\n");
+	pl_text_add_line(&text, "next");
+	TAP_OK(text && strcmp(text, "ends with newline\nnext") == 0, "no blank line after a newline");
+	free(text);
 	return tap_done();
 }
