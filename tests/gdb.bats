@@ -68,7 +68,7 @@ teardown() {
 @test "py-leaks on a live process under gdb -p" {
 	run_scenario "$PY_EXE" "$CORPORA/registry/program.py" "$BATS_TEST_TMPDIR/live"
 	run timeout 120 gdb -nx -batch -iex 'set auto-load no' -iex 'set debuginfod enabled off' \
-		-ex "source $TOP_SRCDIR/gdb/pyleaks.py" -ex "py-leaks --json $BATS_TEST_TMPDIR/live.json" \
+		-ex "source $TOP_SRCDIR/gdb/pyleaks-gdb.py" -ex "py-leaks --json $BATS_TEST_TMPDIR/live.json" \
 		-p "$SCENARIO_PID"
 	assert_success
 	assert_output --partial "Python $PY_VERSION, process $SCENARIO_PID"

@@ -142,7 +142,7 @@ take_core() {
 # gdb in batch mode with pyleaks loaded, no user gdbinit.
 pyleaks_gdb() {
 	gdb -nx -batch -iex 'set auto-load no' -iex 'set debuginfod enabled off' \
-		-ex "source $TOP_SRCDIR/gdb/pyleaks.py" "$@"
+		-ex "source $TOP_SRCDIR/gdb/pyleaks-gdb.py" "$@"
 }
 
 # Sanitizer builds cannot be loaded into gdb (ASan refuses RTLD_DEEPBIND; see gdb/pyleaks/lib.py).

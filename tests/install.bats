@@ -5,7 +5,7 @@ load helpers
 
 setup_file() {
 	export PREFIX=$BATS_FILE_TMPDIR/prefix
-	make -s install prefix="$PREFIX" gdbinit_dir= >"$BATS_FILE_TMPDIR/install.log" 2>&1 ||
+	make -s install prefix="$PREFIX" GDBINIT_DIR="$PREFIX/etc/gdb/gdbinit.d" >"$BATS_FILE_TMPDIR/install.log" 2>&1 ||
 		{ cat "$BATS_FILE_TMPDIR/install.log"; return 1; }
 }
 
@@ -13,7 +13,7 @@ setup_file() {
 	[ -f "$PREFIX/include/pyleaks.h" ]
 	[ -e "$PREFIX/lib/libpyleaks.so" ]
 	[ -x "$PREFIX/bin/pyleaks" ]
-	[ -f "$PREFIX/share/pyleaks/gdb/pyleaks.py" ]
+	[ -f "$PREFIX/share/pyleaks/gdb/pyleaks-gdb.py" ]
 	[ -f "$PREFIX/share/pyleaks/gdb/pyleaks/config.py" ]
 	grep -q "LIBDIR = \"$PREFIX/lib\"" "$PREFIX/share/pyleaks/gdb/pyleaks/config.py"
 	# only the pyleaks_ API is exported
@@ -33,10 +33,18 @@ setup_file() {
 	local dir
 	dir=$(cached_core "$PY_VERSION" "$PY_EXE" registry)
 	run env -u PYLEAKS_LIB gdb -nx -batch -iex 'set auto-load no' -iex 'set debuginfod enabled off' \
-		-ex "source $PREFIX/share/pyleaks/gdb/pyleaks.py" -ex 'py-leaks --top 3' "$PY_EXE" "$dir/core"
+		-ex "source $PREFIX/share/pyleaks/gdb/pyleaks-gdb.py" -ex 'py-leaks --top 3' "$PY_EXE" "$dir/core"
 	assert_success
 	assert_output --partial "Python $PY_VERSION"
 	assert_output --partial "__main__.Session"
+}
+
+@test "the loader installed into gdb's init directory (--with-gdbinit-dir) loads pyleaks" {
+	skip_gdb_if_sanitized
+	[ -f "$PREFIX/etc/gdb/gdbinit.d/pyleaks-gdb.py" ]
+	run env -u PYLEAKS_LIB gdb -nx -batch -iex 'set auto-load no' -x "$PREFIX/etc/gdb/gdbinit.d/pyleaks-gdb.py" -ex 'help py-leaks'
+	assert_success
+	assert_output --partial "Usage: py-leaks"
 }
 
 @test "a C program builds against the installed header and library" {

@@ -1,4 +1,4 @@
-# pyleaks.py - load pyleaks into gdb: `source /path/to/pyleaks.py` (or from ~/.gdbinit).
+# pyleaks-gdb.py - load pyleaks into gdb: `source /path/to/pyleaks-gdb.py` (or from ~/.gdbinit).
 # Registers the py-leaks command. The work is done by libpyleaks (C), loaded with ctypes.
 import os
 import sys
