@@ -18,6 +18,7 @@ static const char usage_main[] =
 	"\n"
 	"Commands:\n"
 	"  leaks     what is piling up: census of tracked objects by type, gc.garbage\n"
+	"  refs      what one object holds: its outgoing references, labelled\n"
 	"\n"
 	"Run 'pyleaks COMMAND --help' for the options of a command.\n"
 	"  -h, --help      show this help\n"
@@ -47,6 +48,20 @@ static const char usage_leaks[] =
 	"  -h, --help        show this help\n"
 	"\n"
 	"Exit status: 0 on success, 1 on error, 2 on bad usage.\n";
+
+static const char usage_refs[] =
+	"Usage: pyleaks refs CORE ADDRESS [OPTIONS]\n"
+	"       pyleaks refs --pid PID ADDRESS [OPTIONS]\n"
+	"The outgoing references of the object at ADDRESS (as py-leaks --type lists them), each\n"
+	"labelled with where it is held: [3] (list or tuple item), ['key'] (dict value),\n"
+	"key 'key' (dict key), .attr (instance attribute), __class__, __dict__.\n"
+	"Lists, tuples, dicts and instance attributes are decoded so far; other objects show\n"
+	"only their class.\n"
+	"\n"
+	"Options:\n"
+	"  --exe PATH, --sysroot DIR, --debug-dir DIR, --pid PID   as for pyleaks leaks\n"
+	"  --json FILE|-     write the references as JSON (schema 1) to FILE, or to stdout\n"
+	"  -h, --help        show this help\n";
 
 static void progress(void *arg, uint64_t objects, int gen)
 {
@@ -119,42 +134,99 @@ static int write_file(const char *path, const char *text)
 	return 0;
 }
 
+/* Options every command that reads a target takes. */
+enum { O_EXE = 256, O_SYSROOT, O_PID, O_DEBUG_DIR, O_JSON, O_TOP, O_SORT, O_TYPE, O_PROGRESS,
+       O_STATS };
+#define TARGET_OPTIONS                                                \
+	{ "exe", required_argument, NULL, O_EXE },                    \
+	{ "sysroot", required_argument, NULL, O_SYSROOT },            \
+	{ "pid", required_argument, NULL, O_PID },                    \
+	{ "debug-dir", required_argument, NULL, O_DEBUG_DIR },        \
+	{ "json", required_argument, NULL, O_JSON },                  \
+	{ "help", no_argument, NULL, 'h' }
+
+struct target_args {
+	const char *core, *exe, *sysroot, *debug_dir, *json;
+	long pid;
+};
+
+/* Handle option C if it is a target option: 1 handled, 0 not one, -1 bad value (reported). */
+static int target_option(int c, const char *usage, struct target_args *a)
+{
+	switch (c) {
+	case O_EXE: a->exe = optarg; return 1;
+	case O_SYSROOT: a->sysroot = optarg; return 1;
+	case O_DEBUG_DIR: a->debug_dir = optarg; return 1;
+	case O_JSON: a->json = optarg; return 1;
+	case O_PID:
+		if (parse_int(optarg, 1, 1 << 30, &a->pid)) {
+			usage_error(usage, "--pid needs a process id, not '%s'", optarg);
+			return -1;
+		}
+		return 1;
+	default: return 0;
+	}
+}
+
+/* Check the target arguments once the options are parsed; returns 0 or a usage error (2). */
+static int check_target(const char *usage, const struct target_args *a)
+{
+	if (!a->core && !a->pid)
+		return usage_error(usage, "%s", "give a core file or --pid PID");
+	if (a->core && a->pid)
+		return usage_error(usage, "%s", "give a core file or --pid PID, not both");
+	if (a->pid && a->exe)
+		return usage_error(usage, "%s", "--exe is for core files");
+	return 0;
+}
+
+static int open_target(struct pyleaks *pl, const struct target_args *a)
+{
+	if (a->debug_dir)
+		pyleaks_set_debug_dir(pl, a->debug_dir);
+	return a->core ? pyleaks_open_core(pl, a->core, a->exe, a->sysroot)
+		       : pyleaks_open_pid(pl, (int)a->pid, a->sysroot);
+}
+
+/* Print TEXT, and write JS to the --json destination; returns the exit status. */
+static int emit(const struct target_args *a, const char *text, const char *js)
+{
+	if (text)
+		fputs(text, stdout);
+	if (js && strcmp(a->json, "-") == 0)
+		fputs(js, stdout);
+	else if (js && write_file(a->json, js) != 0)
+		return 1;
+	return 0;
+}
+
 static int cmd_leaks(int argc, char **argv)
 {
-	enum { O_EXE = 256, O_SYSROOT, O_PID, O_TOP, O_SORT, O_TYPE, O_JSON, O_PROGRESS, O_STATS,
-	       O_DEBUG_DIR };
 	static const struct option opts[] = {
-		{ "exe", required_argument, NULL, O_EXE },
-		{ "sysroot", required_argument, NULL, O_SYSROOT },
-		{ "pid", required_argument, NULL, O_PID },
+		TARGET_OPTIONS,
 		{ "top", required_argument, NULL, O_TOP },
 		{ "sort", required_argument, NULL, O_SORT },
 		{ "type", required_argument, NULL, O_TYPE },
-		{ "json", required_argument, NULL, O_JSON },
 		{ "progress", no_argument, NULL, O_PROGRESS },
 		{ "stats", no_argument, NULL, O_STATS },
-		{ "debug-dir", required_argument, NULL, O_DEBUG_DIR },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *exe = NULL, *sysroot = NULL, *type_name = NULL, *json = NULL, *debug_dir = NULL;
-	long pid = 0, top = -1;
-	int sort = PYLEAKS_SORT_COUNT, c;
+	struct target_args a = { 0 };
+	const char *type_name = NULL;
+	long top = -1;
+	int sort = PYLEAKS_SORT_COUNT, c, t;
 	int want_progress = isatty(STDERR_FILENO), want_stats = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		if ((t = target_option(c, usage_leaks, &a)) != 0) {
+			if (t < 0)
+				return 2;
+			continue;
+		}
 		switch (c) {
-		case O_EXE: exe = optarg; break;
-		case O_SYSROOT: sysroot = optarg; break;
 		case O_TYPE: type_name = optarg; break;
-		case O_JSON: json = optarg; break;
 		case O_PROGRESS: want_progress = 1; break;
 		case O_STATS: want_stats = 1; break;
-		case O_DEBUG_DIR: debug_dir = optarg; break;
-		case O_PID:
-			if (parse_int(optarg, 1, 1 << 30, &pid))
-				return usage_error(usage_leaks, "--pid needs a process id, not '%s'", optarg);
-			break;
 		case O_TOP:
 			if (parse_int(optarg, 0, 1 << 30, &top))
 				return usage_error(usage_leaks, "--top needs a number >= 0, not '%s'", optarg);
@@ -172,15 +244,11 @@ static int cmd_leaks(int argc, char **argv)
 		default: return usage_error(usage_leaks, "unknown option %s", argv[optind - 1]);
 		}
 	}
-	const char *core = optind < argc ? argv[optind++] : NULL;
+	a.core = optind < argc ? argv[optind++] : NULL;
 	if (optind < argc)
 		return usage_error(usage_leaks, "unexpected argument '%s'", argv[optind]);
-	if (!core && !pid)
-		return usage_error(usage_leaks, "%s", "give a core file or --pid PID");
-	if (core && pid)
-		return usage_error(usage_leaks, "%s", "give a core file or --pid PID, not both");
-	if (pid && exe)
-		return usage_error(usage_leaks, "%s", "--exe is for core files");
+	if ((t = check_target(usage_leaks, &a)))
+		return t;
 
 	double t0 = now();
 	struct pyleaks *pl = pyleaks_create();
@@ -190,32 +258,74 @@ static int cmd_leaks(int argc, char **argv)
 	}
 	if (want_progress)
 		pyleaks_set_progress(pl, progress, NULL);
-	if (debug_dir)
-		pyleaks_set_debug_dir(pl, debug_dir);
-	int rc = core ? pyleaks_open_core(pl, core, exe, sysroot)
-		      : pyleaks_open_pid(pl, (int)pid, sysroot);
+	int rc = open_target(pl, &a);
 	double t1 = now();
 	char *text = NULL, *js = NULL;
-	if (rc == PYLEAKS_OK && (!json || strcmp(json, "-") != 0))
+	if (rc == PYLEAKS_OK && (!a.json || strcmp(a.json, "-") != 0))
 		rc = pyleaks_leaks_report(pl, PYLEAKS_TEXT, (int)top, sort, type_name, &text);
-	if (rc == PYLEAKS_OK && json)
+	if (rc == PYLEAKS_OK && a.json)
 		rc = pyleaks_leaks_report(pl, PYLEAKS_JSON, (int)top, sort, type_name, &js);
 	if (want_progress)
 		fprintf(stderr, "\r\033[K");
-	int status = 0;
-	if (rc != PYLEAKS_OK) {
+	int status = 1;
+	if (rc != PYLEAKS_OK)
 		fprintf(stderr, "pyleaks: error: %s\n", pyleaks_errmsg(pl));
-		status = 1;
-	} else {
-		if (text)
-			fputs(text, stdout);
-		if (js && strcmp(json, "-") == 0)
-			fputs(js, stdout);
-		else if (js && write_file(json, js) != 0)
-			status = 1;
-	}
+	else
+		status = emit(&a, text, js);
 	if (want_stats)
 		print_stats(t0, t1, now());
+	pyleaks_free(text);
+	pyleaks_free(js);
+	pyleaks_destroy(pl);
+	return status;
+}
+
+static int cmd_refs(int argc, char **argv)
+{
+	static const struct option opts[] = { TARGET_OPTIONS, { NULL, 0, NULL, 0 } };
+	struct target_args a = { 0 };
+	int c, t;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		if ((t = target_option(c, usage_refs, &a)) != 0) {
+			if (t < 0)
+				return 2;
+			continue;
+		}
+		switch (c) {
+		case 'h': fputs(usage_refs, stdout); return 0;
+		case ':': return usage_error(usage_refs, "option %s needs a value", argv[optind - 1]);
+		default: return usage_error(usage_refs, "unknown option %s", argv[optind - 1]);
+		}
+	}
+	if (!a.pid && optind < argc)
+		a.core = argv[optind++];
+	const char *addr_text = optind < argc ? argv[optind++] : NULL;
+	if (optind < argc)
+		return usage_error(usage_refs, "unexpected argument '%s'", argv[optind]);
+	if ((t = check_target(usage_refs, &a)))
+		return t;
+	char *end;
+	unsigned long long addr = addr_text ? strtoull(addr_text, &end, 0) : 0;
+	if (!addr_text || *end || addr == 0)
+		return usage_error(usage_refs, "give the object's address (0x...), not '%s'",
+				   addr_text ? addr_text : "nothing");
+	struct pyleaks *pl = pyleaks_create();
+	if (!pl) {
+		fprintf(stderr, "pyleaks: error: out of memory\n");
+		return 1;
+	}
+	int rc = open_target(pl, &a);
+	char *text = NULL, *js = NULL;
+	if (rc == PYLEAKS_OK && (!a.json || strcmp(a.json, "-") != 0))
+		rc = pyleaks_refs_report(pl, PYLEAKS_TEXT, addr, &text);
+	if (rc == PYLEAKS_OK && a.json)
+		rc = pyleaks_refs_report(pl, PYLEAKS_JSON, addr, &js);
+	int status = 1;
+	if (rc != PYLEAKS_OK)
+		fprintf(stderr, "pyleaks: error: %s\n", pyleaks_errmsg(pl));
+	else
+		status = emit(&a, text, js);
 	pyleaks_free(text);
 	pyleaks_free(js);
 	pyleaks_destroy(pl);
@@ -237,5 +347,7 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "leaks") == 0)
 		return cmd_leaks(argc - 1, argv + 1);
+	if (strcmp(cmd, "refs") == 0)
+		return cmd_refs(argc - 1, argv + 1);
 	return usage_error(usage_main, "unknown command '%s'", cmd);
 }

@@ -78,6 +78,15 @@ enum pyleaks_sort { PYLEAKS_SORT_COUNT = 0, PYLEAKS_SORT_SIZE = 1 };
 int pyleaks_leaks_report(struct pyleaks *pl, enum pyleaks_format format, int top,
 			 enum pyleaks_sort sort, const char *type_name, char **out);
 
+/**
+ * The outgoing references of the object at ADDRESS, each labelled with where it is held
+ * ("[3]", "['key']", ".attr", "__class__") and the type of what it refers to. [out] OUT: the
+ * report, freed with pyleaks_free(). Lists, tuples, dicts and instance attributes are decoded
+ * so far; other objects show only their class.
+ */
+int pyleaks_refs_report(struct pyleaks *pl, enum pyleaks_format format, uint64_t address,
+			char **out);
+
 /** Python version of the target ("3.12.1"), once a target is open; NULL before. */
 const char *pyleaks_python_version(const struct pyleaks *pl);
 

@@ -159,6 +159,20 @@ static struct pl_error *api_heap(struct pyleaks *pl)
 	return err;
 }
 
+PYLEAKS_API int pyleaks_refs_report(struct pyleaks *pl, enum pyleaks_format format,
+				    uint64_t address, char **out)
+{
+	if (!pl || !out)
+		return PYLEAKS_EUSAGE;
+	*out = NULL;
+	if (!pl->runtime)
+		return api_fail(pl, pl_error_create(PL_ERR_USAGE, "no Python target is open"));
+	if (format != PYLEAKS_TEXT && format != PYLEAKS_JSON)
+		return api_fail(pl, pl_error_create(PL_ERR_USAGE, "unknown report format %d", format));
+	return api_fail(pl, pl_report_refs(pl->runtime, pl->target->description, address,
+					   format == PYLEAKS_JSON, out));
+}
+
 PYLEAKS_API int pyleaks_leaks_report(struct pyleaks *pl, enum pyleaks_format format, int top,
 				     enum pyleaks_sort sort, const char *type_name, char **out)
 {

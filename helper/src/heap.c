@@ -62,40 +62,6 @@ static struct pl_error *type_index_grow(struct pl_heap *h)
 	return NULL;
 }
 
-/* "module.Qualname" for heap types (plain qualname for builtins), tp_name for static types. */
-static char *type_name(struct walk *w, uint64_t addr, uint64_t flags)
-{
-	const struct pl_layout *l = w->l;
-	char tp_name[PL_MAX_TYPE_NAME], qualname[PL_MAX_TYPE_NAME], module[PL_MAX_TYPE_NAME];
-	uint64_t p;
-	struct pl_error *err = NULL;
-	tp_name[0] = '\0';
-	if (pl_target_u64(w->t, addr + (uint64_t)l->type_name, &p))
-		err = pl_target_read_cstr(w->t, p, tp_name, sizeof(tp_name), "tp_name");
-	if (err || !tp_name[0]) {
-		pl_error_destroy(err);
-		snprintf(tp_name, sizeof(tp_name), "<type at 0x%llx>", (unsigned long long)addr);
-	}
-	if (!(flags & PL_TPFLAGS_HEAPTYPE))
-		return strdup(tp_name);
-	qualname[0] = module[0] = '\0';
-	if (pl_target_u64(w->t, addr + (uint64_t)l->heaptype_qualname, &p) && p)
-		pl_error_destroy(pl_py_str(w->rt, p, qualname, sizeof(qualname)));
-	uint64_t dict, mod = 0;
-	if (pl_target_u64(w->t, addr + (uint64_t)l->type_dict, &dict) && dict) {
-		pl_error_destroy(pl_py_dict_get_str(w->rt, dict, "__module__", &mod));
-		if (mod)
-			pl_error_destroy(pl_py_str(w->rt, mod, module, sizeof(module)));
-	}
-	const char *q = qualname[0] ? qualname : tp_name;
-	if (!module[0] || strcmp(module, "builtins") == 0)
-		return strdup(q);
-	char *out = NULL;
-	if (asprintf(&out, "%s.%s", module, q) < 0)
-		return NULL;
-	return out;
-}
-
 /* Index of the type at ADDR in the type table, adding it on first sight; -1 if out of memory. */
 static long type_index(struct walk *w, uint64_t addr)
 {
@@ -129,7 +95,7 @@ static long type_index(struct walk *w, uint64_t addr)
 		  pl_target_u64(w->t, addr + (uint64_t)l->type_itemsize, &ty->itemsize) &&
 		  ty->basicsize < (1u << 24) && ty->itemsize < (1u << 16);
 	if (ok)
-		ty->name = type_name(w, addr, ty->flags);
+		ty->name = pl_py_type_name(w->rt, addr, ty->flags);
 	else if (asprintf(&ty->name, "<invalid type 0x%llx>", (unsigned long long)addr) < 0)
 		ty->name = NULL;
 	if (!ok)

@@ -44,6 +44,10 @@ struct pl_error *pl_layout_derive_rules(struct pl_layout *l)
 	}
 	l->dict_keys_have_kind = l->dictkeys_kind >= 0;
 	l->dict_values_items = v >= 0x030d0000 ? 8 : 0; /* 3.13: PyDictValues header */
+	l->managed_dict = v >= 0x030d0000   ? PL_MANAGED_DICT_313
+			: v >= 0x030c0000   ? PL_MANAGED_DICT_312
+			: v >= 0x030b0000   ? PL_MANAGED_DICT_311
+					    : PL_MANAGED_DICT_NONE;
 	l->gc_next_mask = ~(uint64_t)3;
 	return NULL;
 }

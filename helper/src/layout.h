@@ -20,7 +20,11 @@ struct pl_target;
 enum {
 	PL_TPFLAGS_MANAGED_DICT = 1ul << 4,   /* 3.11+ */
 	PL_TPFLAGS_MANAGED_WEAKREF = 1ul << 3, /* 3.12+ */
+	PL_TPFLAGS_INLINE_VALUES = 1ul << 2,  /* 3.13+ */
 	PL_TPFLAGS_HEAPTYPE = 1ul << 9,
+	PL_TPFLAGS_LIST_SUBCLASS = 1ul << 25,
+	PL_TPFLAGS_TUPLE_SUBCLASS = 1ul << 26,
+	PL_TPFLAGS_DICT_SUBCLASS = 1ul << 29,
 	PL_TPFLAGS_HAVE_GC = 1ul << 14,
 };
 
@@ -33,6 +37,12 @@ struct pl_layout {
 	int64_t preheader_size;        /* bytes of that pre-header */
 	bool dict_keys_have_kind;      /* 3.11+: dk_kind, unicode entries */
 	int64_t dict_values_items;     /* where a split dict's values start: 0, or 8 (3.13+) */
+	enum pl_managed_dict {
+		PL_MANAGED_DICT_NONE,  /* <= 3.10: tp_dictoffset only */
+		PL_MANAGED_DICT_311,   /* dict at obj-24, values pointer at obj-32 */
+		PL_MANAGED_DICT_312,   /* obj-24 holds a dict, or values + 1 (tagged) */
+		PL_MANAGED_DICT_313,   /* dict at obj-24; else inline values at obj+basicsize */
+	} managed_dict;
 	uint64_t gc_next_mask;         /* mask for _gc_next pointers */
 };
 

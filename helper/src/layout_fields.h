@@ -38,6 +38,9 @@
 	PL_FIELD(type_flags, "PyTypeObject", "tp_flags", true)                                 \
 	PL_FIELD(type_dict, "PyTypeObject", "tp_dict", true)                                   \
 	PL_FIELD(heaptype_qualname, "PyHeapTypeObject", "ht_qualname", true)                   \
+	PL_FIELD(type_dictoffset, "PyTypeObject", "tp_dictoffset", true)                       \
+	PL_FIELD(heaptype_cached_keys, "PyHeapTypeObject", "ht_cached_keys", true)             \
+	PL_FIELD(tuple_items, "PyTupleObject", "ob_item", true)                                \
 	/* containers */                                                                        \
 	PL_FIELD(list_items, "PyListObject", "ob_item", true)                                  \
 	PL_FIELD(dict_keys, "PyDictObject", "ma_keys", true)                                   \

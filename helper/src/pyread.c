@@ -100,17 +100,16 @@ struct dict_shape {
 	uint64_t values;    /* split dict: address of value 0, else 0 */
 };
 
-static struct pl_error *dict_shape(struct pl_runtime *rt, uint64_t addr, struct dict_shape *s)
+/* The entries of the dict keys object at KEYS; VALUES (address of value 0, or 0) says where
+ * the values of a split table are. */
+static struct pl_error *keys_shape(struct pl_runtime *rt, uint64_t keys, uint64_t values,
+				   struct dict_shape *s)
 {
 	const struct pl_layout *l = &rt->layout;
 	struct pl_target *t = rt->target;
-	uint64_t keys, values, nentries;
-	if (!pl_target_u64(t, addr + (uint64_t)l->dict_keys, &keys) ||
-	    !pl_target_u64(t, addr + (uint64_t)l->dict_values, &values))
-		return pl_error_fault(addr, "dict object");
+	uint64_t nentries, size, index_bytes;
 	if (!pl_target_u64(t, keys + (uint64_t)l->dictkeys_nentries, &nentries))
 		return pl_error_fault(keys, "dict keys");
-	uint64_t size, index_bytes;
 	s->key_off = (uint64_t)l->dict_entry_key;
 	s->value_off = (uint64_t)l->dict_entry_value;
 	s->entry_size = (uint64_t)l->size_dict_entry;
@@ -140,28 +139,35 @@ static struct pl_error *dict_shape(struct pl_runtime *rt, uint64_t addr, struct 
 		index_bytes = size * w;
 	}
 	if (nentries > size || nentries > PL_MAX_DICT_ENTRIES)
-		return pl_error_create(PL_ERR_BAD_DATA, "dict at 0x%llx claims %llu entries",
-				       (unsigned long long)addr, (unsigned long long)nentries);
+		return pl_error_create(PL_ERR_BAD_DATA, "dict keys at 0x%llx claim %llu entries",
+				       (unsigned long long)keys, (unsigned long long)nentries);
 	s->entries = keys + (uint64_t)l->dictkeys_indices + index_bytes;
 	s->nentries = nentries;
-	s->values = values ? values + (uint64_t)l->dict_values_items : 0;
+	s->values = values;
 	return NULL;
 }
 
-struct pl_error *pl_py_dict_each(struct pl_runtime *rt, uint64_t addr, pl_dict_visit_fn *fn,
-				 void *arg)
+static struct pl_error *dict_shape(struct pl_runtime *rt, uint64_t addr, struct dict_shape *s)
 {
-	struct dict_shape s = { 0 };
-	struct pl_error *err = dict_shape(rt, addr, &s);
-	if (err)
-		return err;
-	for (uint64_t i = 0; i < s.nentries; i++) {
-		uint64_t e = s.entries + i * s.entry_size, key, value;
-		if (!pl_target_u64(rt->target, e + s.key_off, &key))
+	const struct pl_layout *l = &rt->layout;
+	uint64_t keys, values;
+	if (!pl_target_u64(rt->target, addr + (uint64_t)l->dict_keys, &keys) ||
+	    !pl_target_u64(rt->target, addr + (uint64_t)l->dict_values, &values))
+		return pl_error_fault(addr, "dict object");
+	return keys_shape(rt, keys, values ? values + (uint64_t)l->dict_values_items : 0, s);
+}
+
+/* Visit the live entries of a shape. */
+static struct pl_error *shape_each(struct pl_runtime *rt, const struct dict_shape *s,
+				   pl_dict_visit_fn *fn, void *arg)
+{
+	for (uint64_t i = 0; i < s->nentries; i++) {
+		uint64_t e = s->entries + i * s->entry_size, key, value;
+		if (!pl_target_u64(rt->target, e + s->key_off, &key))
 			return pl_error_fault(e, "dict entry");
 		if (key == 0)
 			continue;
-		uint64_t vaddr = s.values ? s.values + 8 * i : e + s.value_off;
+		uint64_t vaddr = s->values ? s->values + 8 * i : e + s->value_off;
 		if (!pl_target_u64(rt->target, vaddr, &value))
 			return pl_error_fault(vaddr, "dict value");
 		if (value == 0)
@@ -170,6 +176,22 @@ struct pl_error *pl_py_dict_each(struct pl_runtime *rt, uint64_t addr, pl_dict_v
 			break;
 	}
 	return NULL;
+}
+
+struct pl_error *pl_py_dict_each(struct pl_runtime *rt, uint64_t addr, pl_dict_visit_fn *fn,
+				 void *arg)
+{
+	struct dict_shape s = { 0 };
+	struct pl_error *err = dict_shape(rt, addr, &s);
+	return err ? err : shape_each(rt, &s, fn, arg);
+}
+
+struct pl_error *pl_py_values_each(struct pl_runtime *rt, uint64_t keys, uint64_t values,
+				   pl_dict_visit_fn *fn, void *arg)
+{
+	struct dict_shape s = { 0 };
+	struct pl_error *err = keys_shape(rt, keys, values, &s);
+	return err ? err : shape_each(rt, &s, fn, arg);
 }
 
 struct str_lookup {
@@ -224,4 +246,38 @@ struct pl_error *pl_py_list_items(struct pl_runtime *rt, uint64_t addr, uint64_t
 	*items_ret = out;
 	*n_ret = (size_t)size;
 	return NULL;
+}
+
+/* "module.Qualname" for heap types (plain qualname for builtins), tp_name for static types. */
+char *pl_py_type_name(struct pl_runtime *rt, uint64_t addr, uint64_t flags)
+{
+	const struct pl_layout *l = &rt->layout;
+	char tp_name[PL_MAX_TYPE_NAME], qualname[PL_MAX_TYPE_NAME], module[PL_MAX_TYPE_NAME];
+	uint64_t p;
+	struct pl_error *err = NULL;
+	tp_name[0] = '\0';
+	if (pl_target_u64(rt->target, addr + (uint64_t)l->type_name, &p))
+		err = pl_target_read_cstr(rt->target, p, tp_name, sizeof(tp_name), "tp_name");
+	if (err || !tp_name[0]) {
+		pl_error_destroy(err);
+		snprintf(tp_name, sizeof(tp_name), "<type at 0x%llx>", (unsigned long long)addr);
+	}
+	if (!(flags & PL_TPFLAGS_HEAPTYPE))
+		return strdup(tp_name);
+	qualname[0] = module[0] = '\0';
+	if (pl_target_u64(rt->target, addr + (uint64_t)l->heaptype_qualname, &p) && p)
+		pl_error_destroy(pl_py_str(rt, p, qualname, sizeof(qualname)));
+	uint64_t dict, mod = 0;
+	if (pl_target_u64(rt->target, addr + (uint64_t)l->type_dict, &dict) && dict) {
+		pl_error_destroy(pl_py_dict_get_str(rt, dict, "__module__", &mod));
+		if (mod)
+			pl_error_destroy(pl_py_str(rt, mod, module, sizeof(module)));
+	}
+	const char *q = qualname[0] ? qualname : tp_name;
+	if (!module[0] || strcmp(module, "builtins") == 0)
+		return strdup(q);
+	char *out = NULL;
+	if (asprintf(&out, "%s.%s", module, q) < 0)
+		return NULL;
+	return out;
 }

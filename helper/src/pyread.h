@@ -23,6 +23,11 @@ typedef bool pl_dict_visit_fn(void *arg, uint64_t key, uint64_t value);
 struct pl_error *pl_py_dict_each(struct pl_runtime *rt, uint64_t addr, pl_dict_visit_fn *fn,
 				 void *arg);
 
+/* Visit an object's attribute values stored apart from any dict (split keys KEYS, the shared
+ * keys of its class; VALUES the address of value 0), as if they were a dict. */
+struct pl_error *pl_py_values_each(struct pl_runtime *rt, uint64_t keys, uint64_t values,
+				   pl_dict_visit_fn *fn, void *arg);
+
 /* Value of the str key KEY in the dict at ADDR; *RET is 0 if absent. */
 struct pl_error *pl_py_dict_get_str(struct pl_runtime *rt, uint64_t addr, const char *key,
 				    uint64_t *ret);
@@ -30,5 +35,9 @@ struct pl_error *pl_py_dict_get_str(struct pl_runtime *rt, uint64_t addr, const 
 /* Items of the list at ADDR: *ITEMS_RET (caller frees) and *N_RET. */
 struct pl_error *pl_py_list_items(struct pl_runtime *rt, uint64_t addr, uint64_t **items_ret,
 				  size_t *n_ret);
+
+/* The name of the type at ADDR with flags FLAGS: "module.Qualname" for classes (the plain
+ * qualname for builtins), tp_name for static types. Caller frees; NULL if out of memory. */
+char *pl_py_type_name(struct pl_runtime *rt, uint64_t addr, uint64_t flags);
 
 #endif

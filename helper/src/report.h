@@ -22,4 +22,9 @@ struct pl_error *pl_report_leaks(const struct pl_runtime *rt, const struct pl_he
 				 const char *target_description, const char *warnings,
 				 const struct pl_leaks_options *o, char **out);
 
+/* The outgoing references of the object at ADDR, labelled, with their types, to *OUT (caller
+ * frees). */
+struct pl_error *pl_report_refs(struct pl_runtime *rt, const char *target_description,
+				uint64_t addr, bool json, char **out);
+
 #endif

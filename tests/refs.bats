@@ -1,0 +1,67 @@
+#!/usr/bin/env bats
+# refs.bats - `pyleaks refs`: the outgoing references of one object, labelled, for every
+# supported build: a registry Session's attributes (in every instance-dict encoding CPython has
+# used), a dict's items and keys, a list's items.
+load helpers
+
+# session_of CORE: the address of one __main__.Session in CORE
+session_of() {
+	"$PYLEAKS_CLI" leaks "$1" --type __main__.Session | grep '^  0x' | sed -n 7p | tr -d ' '
+}
+
+# ref_of TEXT LABEL: the address the reference LABEL points at, from a text report
+ref_of() {
+	printf '%s\n' "$1" | awk -v l="$2" '$1 == l { print $2; exit }'
+}
+
+@test "a Session's attributes, its headers dict and its history list, on every build" {
+	local failed=0 v exe debug_dir dir s out headers history
+	while read -r v exe debug_dir; do
+		dir=$(cached_core "$v" "$exe" registry) || { failed=1; continue; }
+		s=$(session_of "$dir/core")
+		out=$("$PYLEAKS_CLI" refs "$dir/core" "$s" ${debug_dir:+--debug-dir "$debug_dir"}) ||
+			{ echo "$v: refs failed"; failed=1; continue; }
+		for want in "__class__ type" ".id int" ".user str" ".headers dict" ".history list"; do
+			printf '%s\n' "$out" | awk -v l="${want% *}" -v t="${want#* }" '$1 == l && $3 == t { f = 1 } END { exit !f }' ||
+				{ echo "$v: no '$want' in:"; echo "$out"; failed=1; }
+		done
+		headers=$(ref_of "$out" .headers)
+		out=$("$PYLEAKS_CLI" refs "$dir/core" "$headers" ${debug_dir:+--debug-dir "$debug_dir"})
+		for want in "['x-request-id'] str" "['accept'] str"; do
+			printf '%s\n' "$out" | grep -qF "  ${want% *} " || { echo "$v: headers lack ${want% *}:"; echo "$out"; failed=1; }
+		done
+		printf '%s\n' "$out" | grep -q "^  key 'accept' " || { echo "$v: no key ref"; failed=1; }
+		history=$(ref_of "$("$PYLEAKS_CLI" refs "$dir/core" "$s" ${debug_dir:+--debug-dir "$debug_dir"})" .history)
+		out=$("$PYLEAKS_CLI" refs "$dir/core" "$history" ${debug_dir:+--debug-dir "$debug_dir"})
+		printf '%s\n' "$out" | grep -q "^  \[0\] .* int$" && printf '%s\n' "$out" | grep -q "^  \[1\] .* int$" ||
+			{ echo "$v: history items:"; echo "$out"; failed=1; }
+	done <<<"$(selected_pythons)"
+	[ "$failed" = 0 ]
+}
+
+@test "refs --json and the errors" {
+	need_python 3.12
+	local dir s
+	dir=$(cached_core "$PY_VERSION" "$PY_EXE" registry)
+	s=$(session_of "$dir/core")
+	run "$PYLEAKS_CLI" refs "$dir/core" "$s" --json -
+	assert_success
+	printf '%s' "$output" | "$CHECK_PYTHON" -c '
+import json, sys
+r = json.load(sys.stdin)
+assert r["schema"] == 1 and r["object"]["type"] == "__main__.Session", r["object"]
+labels = {x["label"]: x["type"] for x in r["references"]}
+assert labels[".headers"] == "dict" and labels["__class__"] == "type", labels
+'
+	run "$PYLEAKS_CLI" refs "$dir/core"
+	assert_failure 2
+	assert_output --partial "give the object's address"
+	run "$PYLEAKS_CLI" refs "$dir/core" nonsense
+	assert_failure 2
+	run "$PYLEAKS_CLI" refs "$dir/core" 0x10
+	assert_failure 1
+	assert_output --partial "pyleaks: error: cannot read object's type at 0x10"
+	run "$PYLEAKS_CLI" refs --help
+	assert_success
+	assert_output --partial "Usage: pyleaks refs CORE ADDRESS"
+}
