@@ -2,6 +2,7 @@
 /* pyleaks.c - the pyleaks command line: leak triage of a CPython core file (or a stopped live
  * process) without gdb. Parses options, calls libpyleaks, prints what it returns. */
 #include <errno.h>
+#include <stdbool.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@ static const char usage_main[] =
 	"Commands:\n"
 	"  leaks     what is piling up: census of tracked objects by type, gc.garbage\n"
 	"  refs      what one object holds: its outgoing references, labelled\n"
+	"  referrers who keeps one object alive: chains of references from modules to it\n"
 	"\n"
 	"Run 'pyleaks COMMAND --help' for the options of a command.\n"
 	"  -h, --help      show this help\n"
@@ -61,6 +63,21 @@ static const char usage_refs[] =
 	"Options:\n"
 	"  --exe PATH, --sysroot DIR, --debug-dir DIR, --pid PID   as for pyleaks leaks\n"
 	"  --json FILE|-     write the references as JSON (schema 1) to FILE, or to stdout\n"
+	"  -h, --help        show this help\n";
+
+static const char usage_referrers[] =
+	"Usage: pyleaks referrers CORE ADDRESS [OPTIONS]\n"
+	"       pyleaks referrers --pid PID ADDRESS [OPTIONS]\n"
+	"Who keeps the object at ADDRESS alive: chains of references from a root down to it,\n"
+	"shortest first, each to a different root, every step labelled with where it is held\n"
+	"(.attr, ['key'], [3], __dict__). Roots so far are module objects; thread frames, types\n"
+	"and references held from C come later.\n"
+	"\n"
+	"Options:\n"
+	"  --depth N         follow chains at most N references long (default 16)\n"
+	"  --max N           show at most N chains (default 5)\n"
+	"  --exe PATH, --sysroot DIR, --debug-dir DIR, --pid PID   as for pyleaks leaks\n"
+	"  --json FILE|-     write the chains as JSON (schema 1) to FILE, or to stdout\n"
 	"  -h, --help        show this help\n";
 
 static void progress(void *arg, uint64_t objects, int gen)
@@ -136,7 +153,7 @@ static int write_file(const char *path, const char *text)
 
 /* Options every command that reads a target takes. */
 enum { O_EXE = 256, O_SYSROOT, O_PID, O_DEBUG_DIR, O_JSON, O_TOP, O_SORT, O_TYPE, O_PROGRESS,
-       O_STATS };
+       O_STATS, O_DEPTH, O_MAX };
 #define TARGET_OPTIONS                                                \
 	{ "exe", required_argument, NULL, O_EXE },                    \
 	{ "sysroot", required_argument, NULL, O_SYSROOT },            \
@@ -280,35 +297,52 @@ static int cmd_leaks(int argc, char **argv)
 	return status;
 }
 
-static int cmd_refs(int argc, char **argv)
+/* pyleaks refs / pyleaks referrers: one object, given by address. */
+static int cmd_object(int argc, char **argv, bool referrers)
 {
-	static const struct option opts[] = { TARGET_OPTIONS, { NULL, 0, NULL, 0 } };
+	static const struct option refs_opts[] = { TARGET_OPTIONS, { NULL, 0, NULL, 0 } };
+	static const struct option referrers_opts[] = {
+		TARGET_OPTIONS,
+		{ "depth", required_argument, NULL, O_DEPTH },
+		{ "max", required_argument, NULL, O_MAX },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *usage = referrers ? usage_referrers : usage_refs;
 	struct target_args a = { 0 };
+	long depth = 16, max = 5;
 	int c, t;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		if ((t = target_option(c, usage_refs, &a)) != 0) {
+	while ((c = getopt_long(argc, argv, ":h", referrers ? referrers_opts : refs_opts, NULL)) != -1) {
+		if ((t = target_option(c, usage, &a)) != 0) {
 			if (t < 0)
 				return 2;
 			continue;
 		}
 		switch (c) {
-		case 'h': fputs(usage_refs, stdout); return 0;
-		case ':': return usage_error(usage_refs, "option %s needs a value", argv[optind - 1]);
-		default: return usage_error(usage_refs, "unknown option %s", argv[optind - 1]);
+		case O_DEPTH:
+			if (parse_int(optarg, 1, 1 << 20, &depth))
+				return usage_error(usage, "--depth needs a number >= 1, not '%s'", optarg);
+			break;
+		case O_MAX:
+			if (parse_int(optarg, 1, 1 << 20, &max))
+				return usage_error(usage, "--max needs a number >= 1, not '%s'", optarg);
+			break;
+		case 'h': fputs(usage, stdout); return 0;
+		case ':': return usage_error(usage, "option %s needs a value", argv[optind - 1]);
+		default: return usage_error(usage, "unknown option %s", argv[optind - 1]);
 		}
 	}
 	if (!a.pid && optind < argc)
 		a.core = argv[optind++];
 	const char *addr_text = optind < argc ? argv[optind++] : NULL;
 	if (optind < argc)
-		return usage_error(usage_refs, "unexpected argument '%s'", argv[optind]);
-	if ((t = check_target(usage_refs, &a)))
+		return usage_error(usage, "unexpected argument '%s'", argv[optind]);
+	if ((t = check_target(usage, &a)))
 		return t;
 	char *end;
 	unsigned long long addr = addr_text ? strtoull(addr_text, &end, 0) : 0;
 	if (!addr_text || *end || addr == 0)
-		return usage_error(usage_refs, "give the object's address (0x...), not '%s'",
+		return usage_error(usage, "give the object's address (0x...), not '%s'",
 				   addr_text ? addr_text : "nothing");
 	struct pyleaks *pl = pyleaks_create();
 	if (!pl) {
@@ -317,10 +351,14 @@ static int cmd_refs(int argc, char **argv)
 	}
 	int rc = open_target(pl, &a);
 	char *text = NULL, *js = NULL;
-	if (rc == PYLEAKS_OK && (!a.json || strcmp(a.json, "-") != 0))
-		rc = pyleaks_refs_report(pl, PYLEAKS_TEXT, addr, &text);
-	if (rc == PYLEAKS_OK && a.json)
-		rc = pyleaks_refs_report(pl, PYLEAKS_JSON, addr, &js);
+	for (int json = 0; json < 2 && rc == PYLEAKS_OK; json++) {
+		if (json ? !a.json : (a.json && strcmp(a.json, "-") == 0))
+			continue;
+		enum pyleaks_format f = json ? PYLEAKS_JSON : PYLEAKS_TEXT;
+		char **dst = json ? &js : &text;
+		rc = referrers ? pyleaks_referrers_report(pl, f, addr, (int)depth, (int)max, dst)
+			       : pyleaks_refs_report(pl, f, addr, dst);
+	}
 	int status = 1;
 	if (rc != PYLEAKS_OK)
 		fprintf(stderr, "pyleaks: error: %s\n", pyleaks_errmsg(pl));
@@ -348,6 +386,8 @@ int main(int argc, char **argv)
 	if (strcmp(cmd, "leaks") == 0)
 		return cmd_leaks(argc - 1, argv + 1);
 	if (strcmp(cmd, "refs") == 0)
-		return cmd_refs(argc - 1, argv + 1);
+		return cmd_object(argc - 1, argv + 1, false);
+	if (strcmp(cmd, "referrers") == 0)
+		return cmd_object(argc - 1, argv + 1, true);
 	return usage_error(usage_main, "unknown command '%s'", cmd);
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "graph.h"
 #include "heap.h"
 #include "internal.h"
 #include "pyleaks.h"
@@ -17,6 +18,7 @@ struct pyleaks {
 	struct pl_target *target;
 	struct pl_runtime *runtime;
 	struct pl_heap *heap;
+	struct pl_graph *graph;   /* built on the first referrers query */
 	char *errmsg;
 	char *warnings;       /* target warnings + heap warnings */
 	pyleaks_progress_fn *progress;
@@ -45,6 +47,7 @@ PYLEAKS_API void pyleaks_destroy(struct pyleaks *pl)
 {
 	if (!pl)
 		return;
+	pl_graph_destroy(pl->graph);
 	pl_heap_destroy(pl->heap);
 	pl_runtime_destroy(pl->runtime);
 	pl_target_destroy(pl->target);
@@ -171,6 +174,26 @@ PYLEAKS_API int pyleaks_refs_report(struct pyleaks *pl, enum pyleaks_format form
 		return api_fail(pl, pl_error_create(PL_ERR_USAGE, "unknown report format %d", format));
 	return api_fail(pl, pl_report_refs(pl->runtime, pl->target->description, address,
 					   format == PYLEAKS_JSON, out));
+}
+
+PYLEAKS_API int pyleaks_referrers_report(struct pyleaks *pl, enum pyleaks_format format,
+					 uint64_t address, int max_depth, int max_chains, char **out)
+{
+	if (!pl || !out)
+		return PYLEAKS_EUSAGE;
+	*out = NULL;
+	if (format != PYLEAKS_TEXT && format != PYLEAKS_JSON)
+		return api_fail(pl, pl_error_create(PL_ERR_USAGE, "unknown report format %d", format));
+	if (max_depth <= 0 || max_chains <= 0)
+		return api_fail(pl, pl_error_create(PL_ERR_USAGE, "depth and chain counts must be > 0"));
+	struct pl_error *err = api_heap(pl);
+	if (!err && !pl->graph)
+		err = pl_graph_create(pl->runtime, pl->heap, &pl->graph);
+	if (err)
+		return api_fail(pl, err);
+	return api_fail(pl, pl_report_referrers(pl->runtime, pl->graph, pl->target->description,
+						address, (unsigned)max_depth, (unsigned)max_chains,
+						format == PYLEAKS_JSON, out));
 }
 
 PYLEAKS_API int pyleaks_leaks_report(struct pyleaks *pl, enum pyleaks_format format, int top,

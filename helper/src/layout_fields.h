@@ -41,6 +41,7 @@
 	PL_FIELD(type_dictoffset, "PyTypeObject", "tp_dictoffset", true)                       \
 	PL_FIELD(heaptype_cached_keys, "PyHeapTypeObject", "ht_cached_keys", true)             \
 	PL_FIELD(tuple_items, "PyTupleObject", "ob_item", true)                                \
+	PL_FIELD(module_dict, "PyModuleObject", "md_dict", true)                               \
 	/* containers */                                                                        \
 	PL_FIELD(list_items, "PyListObject", "ob_item", true)                                  \
 	PL_FIELD(dict_keys, "PyDictObject", "ma_keys", true)                                   \
@@ -57,6 +58,10 @@
 	PL_SIZE(dict_unicode_entry, "PyDictUnicodeEntry", false)               /* 3.11+ */     \
 	PL_FIELD(dict_unicode_entry_key, "PyDictUnicodeEntry", "me_key", false)                \
 	PL_FIELD(dict_unicode_entry_value, "PyDictUnicodeEntry", "me_value", false)            \
+	/* ints (dict keys in labels) */                                                        \
+	PL_FIELD(long_digits_old, "PyLongObject", "ob_digit", false)          /* <= 3.11 */    \
+	PL_FIELD(long_digits, "PyLongObject", "long_value.ob_digit", false)   /* 3.12+ */      \
+	PL_FIELD(long_tag, "PyLongObject", "long_value.lv_tag", false)        /* 3.12+ */      \
 	/* strings */                                                                           \
 	PL_FIELD(unicode_length, "PyASCIIObject", "length", true)                              \
 	PL_FIELD(unicode_state, "PyASCIIObject", "state", true)                                \

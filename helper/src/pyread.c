@@ -92,6 +92,42 @@ struct pl_error *pl_py_str(struct pl_runtime *rt, uint64_t addr, char *buf, size
 	return NULL;
 }
 
+bool pl_py_int(struct pl_runtime *rt, uint64_t addr, int64_t *ret)
+{
+	const struct pl_layout *l = &rt->layout;
+	uint64_t type, ndigits;
+	int sign;
+	if (!pl_target_u64(rt->target, addr + (uint64_t)l->object_type, &type) ||
+	    type != rt->long_type)
+		return false;
+	uint64_t digits_at;
+	if (l->long_tag >= 0 && l->long_digits >= 0) { /* 3.12+: ndigits << 3 | sign bits */
+		uint64_t tag;
+		if (!pl_target_u64(rt->target, addr + (uint64_t)l->long_tag, &tag))
+			return false;
+		ndigits = tag >> 3;
+		sign = (tag & 3) == 0 ? 1 : (tag & 3) == 1 ? 0 : -1;
+		digits_at = addr + (uint64_t)l->long_digits;
+	} else if (l->long_digits_old >= 0) { /* ob_size: sign and number of digits */
+		int64_t size;
+		if (!pl_target_read_ok(rt->target, addr + (uint64_t)l->varobject_size, &size, 8))
+			return false;
+		ndigits = (uint64_t)(size < 0 ? -size : size);
+		sign = size < 0 ? -1 : size > 0;
+		digits_at = addr + (uint64_t)l->long_digits_old;
+	} else {
+		return false;
+	}
+	if (ndigits > 2)
+		return false;
+	uint32_t d[2] = { 0, 0 };
+	if (ndigits && !pl_target_read_ok(rt->target, digits_at, d, ndigits * 4))
+		return false;
+	int64_t v = (int64_t)(d[0] & 0x3fffffff) | ((int64_t)(d[1] & 0x3fffffff) << 30);
+	*ret = sign * v;
+	return true;
+}
+
 struct dict_shape {
 	uint64_t entries;   /* address of entry 0 */
 	uint64_t nentries;

@@ -16,6 +16,10 @@
  * longer). Fails if ADDR is not a str or cannot be read. */
 struct pl_error *pl_py_str(struct pl_runtime *rt, uint64_t addr, char *buf, size_t max);
 
+/* The value of the int object at ADDR if it fits in 60 bits; false if ADDR is not an int or it
+ * is larger. */
+bool pl_py_int(struct pl_runtime *rt, uint64_t addr, int64_t *ret);
+
 /* Called for each live entry of a dict; return false to stop. */
 typedef bool pl_dict_visit_fn(void *arg, uint64_t key, uint64_t value);
 

@@ -33,17 +33,21 @@ static struct pl_error *read_type(struct pl_runtime *rt, uint64_t obj, struct ty
 	return NULL;
 }
 
-/* "'text'" for a str, else "<key 0x...>". */
+/* "'text'" for a str, the number for an int, else "<key 0x...>". */
 static void key_text(struct pl_runtime *rt, uint64_t key, char *buf, size_t max)
 {
 	char s[KEY_SHOWN + 8];
+	int64_t n;
 	struct pl_error *err = pl_py_str(rt, key, s, sizeof(s));
-	if (err) {
-		pl_error_destroy(err);
-		snprintf(buf, max, "<key 0x%llx>", (unsigned long long)key);
+	if (!err) {
+		snprintf(buf, max, "'%s'", s);
 		return;
 	}
-	snprintf(buf, max, "'%s'", s);
+	pl_error_destroy(err);
+	if (pl_py_int(rt, key, &n))
+		snprintf(buf, max, "%lld", (long long)n);
+	else
+		snprintf(buf, max, "<key 0x%llx>", (unsigned long long)key);
 }
 
 struct visit {
@@ -51,6 +55,7 @@ struct visit {
 	pl_ref_fn *fn;
 	void *arg;
 	bool attrs;   /* entries are attributes (.name), not items (['name']) */
+	bool labels;  /* make labels (else "" is passed: graph building) */
 	bool stopped;
 };
 
@@ -58,6 +63,11 @@ static bool visit_entry(void *arg, uint64_t key, uint64_t value)
 {
 	struct visit *v = arg;
 	char k[KEY_SHOWN + 32], label[LABEL_MAX];
+	if (!v->labels) {
+		if (!v->fn(v->arg, value, "") || (!v->attrs && !v->fn(v->arg, key, "")))
+			return !(v->stopped = true);
+		return true;
+	}
 	key_text(v->rt, key, k, sizeof(k));
 	if (v->attrs && k[0] == '\'') {
 		k[strlen(k) - 1] = '\0';
@@ -84,8 +94,9 @@ static struct pl_error *sequence_refs(struct visit *v, uint64_t items, uint64_t 
 		if (!pl_target_read_ok(v->rt->target, items + 8 * i, buf, chunk * 8))
 			return pl_error_fault(items + 8 * i, "sequence items");
 		for (size_t k = 0; k < chunk; k++) {
-			char label[32];
-			snprintf(label, sizeof(label), "[%llu]", (unsigned long long)(i + k));
+			char label[32] = "";
+			if (v->labels)
+				snprintf(label, sizeof(label), "[%llu]", (unsigned long long)(i + k));
 			if (buf[k] && !v->fn(v->arg, buf[k], label)) {
 				v->stopped = true;
 				break;
@@ -150,14 +161,15 @@ static struct pl_error *attribute_refs(struct visit *v, uint64_t obj, const stru
 	return NULL;
 }
 
-struct pl_error *pl_refs_each(struct pl_runtime *rt, uint64_t obj, pl_ref_fn *fn, void *arg)
+struct pl_error *pl_refs_each(struct pl_runtime *rt, uint64_t obj, bool labels, pl_ref_fn *fn,
+			      void *arg)
 {
 	const struct pl_layout *l = &rt->layout;
 	struct type_info ti;
 	struct pl_error *err = read_type(rt, obj, &ti);
 	if (err)
 		return err;
-	struct visit v = { .rt = rt, .fn = fn, .arg = arg };
+	struct visit v = { .rt = rt, .fn = fn, .arg = arg, .labels = labels };
 	if ((ti.flags & PL_TPFLAGS_HEAPTYPE) && !fn(arg, ti.addr, "__class__"))
 		return NULL;
 	uint64_t n = 0, items = 0;
@@ -178,6 +190,11 @@ struct pl_error *pl_refs_each(struct pl_runtime *rt, uint64_t obj, pl_ref_fn *fn
 		err = sequence_refs(&v, obj + (uint64_t)l->tuple_items, n);
 	} else if (ti.flags & PL_TPFLAGS_DICT_SUBCLASS) {
 		err = pl_py_dict_each(rt, obj, visit_entry, &v);
+	} else if (ti.addr == rt->module_type) {
+		uint64_t dict = 0;
+		if (pl_target_u64(rt->target, obj + (uint64_t)l->module_dict, &dict) && dict &&
+		    !fn(arg, dict, "__dict__"))
+			return NULL;
 	}
 	if (err || v.stopped)
 		return err;

@@ -287,7 +287,7 @@ struct pl_error *pl_report_refs(struct pl_runtime *rt, const char *desc, uint64_
 				char **out)
 {
 	struct ref_list r = { 0 };
-	struct pl_error *err = pl_refs_each(rt, addr, collect_ref, &r);
+	struct pl_error *err = pl_refs_each(rt, addr, true, collect_ref, &r);
 	char *name = err ? NULL : object_type_name(rt, addr);
 	struct pl_strbuf sb;
 	pl_strbuf_init(&sb);

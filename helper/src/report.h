@@ -27,4 +27,12 @@ struct pl_error *pl_report_leaks(const struct pl_runtime *rt, const struct pl_he
 struct pl_error *pl_report_refs(struct pl_runtime *rt, const char *target_description,
 				uint64_t addr, bool json, char **out);
 
+struct pl_graph;
+
+/* Referrer chains from roots to the object at ADDR (at most MAX_CHAINS, each at most MAX_DEPTH
+ * references), with labels, to *OUT (caller frees). */
+struct pl_error *pl_report_referrers(struct pl_runtime *rt, const struct pl_graph *g,
+				     const char *target_description, uint64_t addr,
+				     unsigned max_depth, unsigned max_chains, bool json, char **out);
+
 #endif

@@ -325,7 +325,9 @@ struct pl_error *pl_runtime_create(struct pl_target *t, const char *debug_dir,
 	    (err = symbol_addr(rt, img, dbg, "PyType_Type", &rt->type_type)) ||
 	    (err = symbol_addr(rt, img, dbg, "PyUnicode_Type", &rt->unicode_type)) ||
 	    (err = symbol_addr(rt, img, dbg, "PyDict_Type", &rt->dict_type)) ||
-	    (err = symbol_addr(rt, img, dbg, "PyList_Type", &rt->list_type)))
+	    (err = symbol_addr(rt, img, dbg, "PyList_Type", &rt->list_type)) ||
+	    (err = symbol_addr(rt, img, dbg, "PyModule_Type", &rt->module_type)) ||
+	    (err = symbol_addr(rt, img, dbg, "PyLong_Type", &rt->long_type)))
 		goto fail;
 	if ((err = pl_layout_select(rt, pl_elf_image_has_dwarf(img), dbg ? debug_file : NULL,
 				    debug_dir)))

@@ -27,6 +27,8 @@ struct pl_runtime {
 	uint64_t unicode_type;      /* &PyUnicode_Type */
 	uint64_t dict_type;         /* &PyDict_Type */
 	uint64_t list_type;         /* &PyList_Type */
+	uint64_t module_type;       /* &PyModule_Type */
+	uint64_t long_type;         /* &PyLong_Type */
 	char version[32];           /* "3.12.1" */
 	bool have_exact_version;    /* from Py_Version; else refined from sys.version */
 	struct pl_layout layout;

@@ -1,0 +1,55 @@
+#!/usr/bin/env bats
+# referrers.bats - `pyleaks referrers`: chains from roots to an object, on every supported
+# build. First step of issue #4: roots are module objects; labels come from the refs decoders.
+load helpers
+
+session_of() {
+	"$PYLEAKS_CLI" leaks "$1" --type __main__.Session | grep '^  0x' | sed -n 7p | tr -d ' '
+}
+
+@test "a registered Session is held by module __main__ -> __dict__ -> ['REGISTRY'] -> [n], on every build" {
+	local failed=0 v exe debug_dir dir s
+	while read -r v exe debug_dir; do
+		dir=$(cached_core "$v" "$exe" registry) || { failed=1; continue; }
+		s=$(session_of "$dir/core")
+		"$PYLEAKS_CLI" referrers "$dir/core" "$s" --json "$BATS_TEST_TMPDIR/$v.json" \
+			${debug_dir:+--debug-dir "$debug_dir"} >"$BATS_TEST_TMPDIR/$v.txt" ||
+			{ echo "$v: referrers failed"; failed=1; continue; }
+		"$CHECK_PYTHON" - "$BATS_TEST_TMPDIR/$v.json" "$s" <<'PY' || { echo "$v:"; cat "$BATS_TEST_TMPDIR/$v.txt"; failed=1; }
+import json, re, sys
+r = json.load(open(sys.argv[1]))
+assert r["schema"] == 1 and r["target"] == {"address": sys.argv[2], "type": "__main__.Session"}, r["target"]
+c = r["chains"][0]
+assert c["root"]["kind"] == "module" and c["root"]["name"] == "__main__", c["root"]
+labels = [p["label"] for p in c["path"]]
+types = [p["type"] for p in c["path"]]
+assert labels[:3] == ["", "__dict__", "['REGISTRY']"] and re.fullmatch(r"\[\d+\]", labels[3]), labels
+assert types == ["module", "dict", "dict", "__main__.Session"], types
+assert c["path"][-1]["address"] == sys.argv[2]
+PY
+	done <<<"$(selected_pythons)"
+	[ "$failed" = 0 ]
+}
+
+@test "referrers: text output, limits and errors" {
+	need_python 3.12
+	local dir s
+	dir=$(cached_core "$PY_VERSION" "$PY_EXE" registry)
+	s=$(session_of "$dir/core")
+	run "$PYLEAKS_CLI" referrers "$dir/core" "$s"
+	assert_success
+	assert_output --partial "chain 1 (3 references), root: module __main__"
+	assert_output --regexp "\[[0-9]+\] +__main__\.Session +$s  <- target"
+	run "$PYLEAKS_CLI" referrers "$dir/core" "$s" --depth 2
+	assert_success
+	assert_output --partial "0 chains to a root"
+	assert_output --partial "no module reaches it within 2 references"
+	run "$PYLEAKS_CLI" referrers "$dir/core" 0x10
+	assert_failure 1
+	assert_output --partial "0x10 is not an object on the garbage collector's lists"
+	run "$PYLEAKS_CLI" referrers "$dir/core" "$s" --depth 0
+	assert_failure 2
+	run "$PYLEAKS_CLI" referrers --help
+	assert_success
+	assert_output --partial "Usage: pyleaks referrers CORE ADDRESS"
+}
