@@ -76,3 +76,20 @@ teardown() {
 	assert_success
 	kill -0 "$SCENARIO_PID"
 }
+
+@test "py-referrers shows the chain from module __main__ to a Session, by address or expression" {
+	local dir s
+	dir=$(cached_core "$PY_VERSION" "$PY_EXE" registry)
+	s=$("$PYLEAKS_CLI" leaks "$dir/core" --type __main__.Session | grep '^  0x' | sed -n 3p | tr -d ' ')
+	run pyleaks_gdb -ex "py-referrers $s" -ex "py-referrers --max 1 --json $BATS_TEST_TMPDIR/r.json (PyObject *)$s" "$PY_EXE" "$dir/core"
+	assert_success
+	assert_output --partial "chain 1 (3 references), root: module __main__"
+	assert_output --regexp "\['REGISTRY'\] +dict"
+	assert_output --partial "JSON report written to"
+	"$CHECK_PYTHON" -c 'import json,sys; r = json.load(open(sys.argv[1])); assert r["chains"][0]["root"]["name"] == "__main__"' "$BATS_TEST_TMPDIR/r.json"
+	run pyleaks_gdb -ex 'help py-referrers' -ex 'py-referrers' -ex 'py-referrers --depth 0 1' -ex 'py-referrers nosuchvar' "$PY_EXE" "$dir/core"
+	assert_output --partial "Usage: py-referrers"
+	assert_output --partial "the following arguments are required: object"
+	assert_output --partial "expected a number >= 1, got 0"
+	assert_output --partial "cannot evaluate 'nosuchvar'"
+}

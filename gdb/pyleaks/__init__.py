@@ -13,8 +13,9 @@ def register():
     global _registered
     if _registered:
         return
-    from . import cmd_leaks, source
+    from . import cmd_leaks, cmd_referrers, source
 
     source.connect_events()
     cmd_leaks.PyLeaksCommand()
+    cmd_referrers.PyReferrersCommand()
     _registered = True

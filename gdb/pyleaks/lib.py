@@ -46,6 +46,8 @@ def _declare(lib):
     lib.pyleaks_open_pid.argtypes = [vp, i, cp]
     lib.pyleaks_leaks_report.restype = i
     lib.pyleaks_leaks_report.argtypes = [vp, i, i, i, cp, ctypes.POINTER(vp)]
+    lib.pyleaks_referrers_report.restype = i
+    lib.pyleaks_referrers_report.argtypes = [vp, i, ctypes.c_uint64, i, i, ctypes.POINTER(vp)]
     lib.pyleaks_set_debug_dir.restype = i
     lib.pyleaks_set_debug_dir.argtypes = [vp, cp]
     lib.pyleaks_python_version.restype = cp
@@ -122,11 +124,20 @@ class Session(object):
     def open_pid(self, pid, sysroot=None):
         self._check(self._lib.pyleaks_open_pid(self._h, int(pid), _b(sysroot)))
 
-    def leaks_report(self, fmt, top, sort, type_name):
-        out = ctypes.c_void_p()
-        self._check(self._lib.pyleaks_leaks_report(self._h, fmt, top, sort, _b(type_name),
-                                                   ctypes.byref(out)))
+    def _text(self, rc, out):
+        """The report a call left in OUT, freed; raises on a failed RC."""
+        self._check(rc)
         try:
             return ctypes.string_at(out.value).decode("utf-8", "replace")
         finally:
             self._lib.pyleaks_free(out)
+
+    def leaks_report(self, fmt, top, sort, type_name):
+        out = ctypes.c_void_p()
+        return self._text(self._lib.pyleaks_leaks_report(self._h, fmt, top, sort, _b(type_name),
+                                                         ctypes.byref(out)), out)
+
+    def referrers_report(self, fmt, address, depth, max_chains):
+        out = ctypes.c_void_p()
+        return self._text(self._lib.pyleaks_referrers_report(self._h, fmt, address, depth,
+                                                             max_chains, ctypes.byref(out)), out)

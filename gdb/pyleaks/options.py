@@ -30,6 +30,13 @@ def parse(p, argv):
         return None
 
 
+def positive(text):
+    value = non_negative(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError("expected a number >= 1, got 0")
+    return value
+
+
 def non_negative(text):
     try:
         value = int(text, 0)

@@ -1,0 +1,58 @@
+"""The py-referrers command: who keeps an object alive, as chains of references from roots."""
+import gdb
+
+from . import lib, options, source
+
+
+class PyReferrersCommand(gdb.Command):
+    """Show who keeps a Python object alive: chains of references from roots down to it.
+
+Usage: py-referrers [--depth N] [--max N] [--json FILE] ADDRESS|EXPRESSION
+
+ADDRESS is an object's address (py-leaks --type NAME lists them); any gdb expression that
+yields a PyObject * works too. Chains are found by a breadth-first search backwards over the
+references between the objects on the garbage collector's lists, shortest first, one per
+root; each step is labelled with where it is held (.attr, ['key'], [3], __dict__). Roots so
+far are module objects (thread frames, types and references held from C come later).
+
+Options:
+  --depth N    follow chains at most N references long (default 16)
+  --max N      show at most N chains (default 5)
+  --json FILE  also write the chains as JSON (schema 1) to FILE
+
+Example:
+  py-leaks --type __main__.Session
+  py-referrers 0x7fab667234d0
+
+The reference graph is built on the first use and kept until the process runs again."""
+
+    def __init__(self):
+        super(PyReferrersCommand, self).__init__("py-referrers", gdb.COMMAND_DATA,
+                                                 gdb.COMPLETE_EXPRESSION)
+
+    def invoke(self, argument, from_tty):
+        p = options.parser("py-referrers", "Referrer chains of a Python object.")
+        p.add_argument("--depth", type=options.positive, default=16)
+        p.add_argument("--max", type=options.positive, default=5)
+        p.add_argument("--json", dest="json_file", default=None)
+        p.add_argument("object", nargs="+")
+        args = options.parse(p, gdb.string_to_argv(argument))
+        if args is None:
+            return
+        expr = " ".join(args.object)
+        try:
+            address = int(gdb.parse_and_eval(expr).cast(gdb.lookup_type("unsigned long")))
+        except gdb.error as e:
+            raise gdb.GdbError("py-referrers: cannot evaluate %r: %s" % (expr, e))
+        session = source.current()
+        text = session.referrers_report(lib.FORMAT_TEXT, address, args.depth, args.max)
+        if args.json_file:
+            js = session.referrers_report(lib.FORMAT_JSON, address, args.depth, args.max)
+            try:
+                with open(args.json_file, "w") as f:
+                    f.write(js)
+            except (IOError, OSError) as e:
+                raise gdb.GdbError("py-referrers: cannot write %s: %s" % (args.json_file, e))
+        gdb.write(text)
+        if args.json_file:
+            gdb.write("JSON report written to %s\n" % args.json_file)
