@@ -65,3 +65,38 @@ assert labels[".headers"] == "dict" and labels["__class__"] == "type", labels
 	assert_success
 	assert_output --partial "Usage: pyleaks refs CORE ADDRESS"
 }
+
+# refs_of CORE ADDR [DEBUG_DIR]: the text refs of one object
+refs_of() {
+	"$PYLEAKS_CLI" refs "$1" "$2" ${3:+--debug-dir "$3"}
+}
+
+@test "__slots__ through the MRO, a set, a function's globals and a class's fields, on every build" {
+	local failed=0 v exe debug_dir dir t out main_dict fn set cls
+	while read -r v exe debug_dir; do
+		dir=$(cached_core "$v" "$exe" slots) || { failed=1; continue; }
+		t=$("$PYLEAKS_CLI" leaks "$dir/core" --type __main__.Tagged | awk '/^  0x/ && !f { print $1; f = 1 }')
+		out=$(refs_of "$dir/core" "$t" "$debug_dir")
+		for want in ".tag str" ".label NoneType" ".x int" ".y int" "__class__ type"; do
+			printf '%s\n' "$out" | awk -v l="${want% *}" -v ty="${want#* }" '$1 == l && $3 == ty { f = 1 } END { exit !f }' ||
+				{ echo "$v: Tagged lacks '$want':"; echo "$out"; failed=1; }
+		done
+		cls=$(ref_of "$out" __class__)
+		out=$(refs_of "$dir/core" "$cls" "$debug_dir")
+		for want in "__dict__ " "__mro__ " "__bases__ " "__base__ "; do
+			printf '%s\n' "$out" | grep -q "^  $want" || { echo "$v: class lacks $want"; echo "$out"; failed=1; }
+		done
+		"$PYLEAKS_CLI" referrers "$dir/core" "$t" --json "$BATS_TEST_TMPDIR/r.json" ${debug_dir:+--debug-dir "$debug_dir"} >/dev/null
+		main_dict=$("$CHECK_PYTHON" -c 'import json,sys; print(json.load(open(sys.argv[1]))["chains"][0]["path"][1]["address"])' "$BATS_TEST_TMPDIR/r.json")
+		out=$(refs_of "$dir/core" "$main_dict" "$debug_dir")
+		set=$(ref_of "$out" "['SEEN']")
+		[ "$(refs_of "$dir/core" "$set" "$debug_dir" | grep -c '^  {item} .* __main__\.Geometry\.Point$')" = 2 ] ||
+			{ echo "$v: SEEN set:"; refs_of "$dir/core" "$set" "$debug_dir"; failed=1; }
+		fn=$(printf '%s\n' "$out" | awk '$1 == "['"'"'Tagged'"'"']" { print $2 }')
+		cls=$(ref_of "$(refs_of "$dir/core" "$fn" "$debug_dir")" __dict__)
+		fn=$(ref_of "$(refs_of "$dir/core" "$cls" "$debug_dir")" "['__init__']")
+		[ "$(ref_of "$(refs_of "$dir/core" "$fn" "$debug_dir")" __globals__)" = "$main_dict" ] ||
+			{ echo "$v: Tagged.__init__.__globals__ is not __main__'s dict:"; refs_of "$dir/core" "$fn" "$debug_dir"; failed=1; }
+	done <<<"$(selected_pythons)"
+	[ "$failed" = 0 ]
+}

@@ -29,5 +29,6 @@ class Tagged(Geometry.Point):
 
 TRACK = [Geometry.Point(i, -i) for i in range(POINTS)]
 TRACK.extend(Tagged(i, i, "t") for i in range(POINTS // 10))
+SEEN = {TRACK[0], TRACK[1]}  # a set holding two of them, for the set decoder
 
 report_and_wait(["__main__.Geometry.Point", "__main__.Tagged"])

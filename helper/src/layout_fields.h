@@ -42,6 +42,26 @@
 	PL_FIELD(heaptype_cached_keys, "PyHeapTypeObject", "ht_cached_keys", true)             \
 	PL_FIELD(tuple_items, "PyTupleObject", "ob_item", true)                                \
 	PL_FIELD(module_dict, "PyModuleObject", "md_dict", true)                               \
+	PL_FIELD(type_mro, "PyTypeObject", "tp_mro", true)                                     \
+	PL_FIELD(type_bases, "PyTypeObject", "tp_bases", true)                                 \
+	PL_FIELD(type_base, "PyTypeObject", "tp_base", true)                                   \
+	PL_FIELD(type_members, "PyTypeObject", "tp_members", true)                             \
+	PL_SIZE(member_def, "PyMemberDef", true)                                               \
+	PL_FIELD(member_name, "PyMemberDef", "name", true)                                     \
+	PL_FIELD(member_type, "PyMemberDef", "type", true)                                     \
+	PL_FIELD(member_offset, "PyMemberDef", "offset", true)                                 \
+	PL_FIELD(func_globals, "PyFunctionObject", "func_globals", true)                       \
+	PL_FIELD(func_closure, "PyFunctionObject", "func_closure", true)                       \
+	PL_FIELD(func_defaults, "PyFunctionObject", "func_defaults", true)                     \
+	PL_FIELD(func_kwdefaults, "PyFunctionObject", "func_kwdefaults", true)                 \
+	PL_FIELD(func_dict, "PyFunctionObject", "func_dict", true)                             \
+	PL_FIELD(cell_ref, "PyCellObject", "ob_ref", true)                                     \
+	PL_FIELD(method_func, "PyMethodObject", "im_func", true)                               \
+	PL_FIELD(method_self, "PyMethodObject", "im_self", true)                               \
+	PL_FIELD(set_mask, "PySetObject", "mask", true)                                        \
+	PL_FIELD(set_table, "PySetObject", "table", true)                                      \
+	PL_SIZE(set_entry, "setentry", true)                                                   \
+	PL_FIELD(set_entry_key, "setentry", "key", true)                                       \
 	/* containers */                                                                        \
 	PL_FIELD(list_items, "PyListObject", "ob_item", true)                                  \
 	PL_FIELD(dict_keys, "PyDictObject", "ma_keys", true)                                   \

@@ -327,8 +327,18 @@ struct pl_error *pl_runtime_create(struct pl_target *t, const char *debug_dir,
 	    (err = symbol_addr(rt, img, dbg, "PyDict_Type", &rt->dict_type)) ||
 	    (err = symbol_addr(rt, img, dbg, "PyList_Type", &rt->list_type)) ||
 	    (err = symbol_addr(rt, img, dbg, "PyModule_Type", &rt->module_type)) ||
-	    (err = symbol_addr(rt, img, dbg, "PyLong_Type", &rt->long_type)))
+	    (err = symbol_addr(rt, img, dbg, "PyLong_Type", &rt->long_type)) ||
+	    (err = symbol_addr(rt, img, dbg, "PyFunction_Type", &rt->function_type)) ||
+	    (err = symbol_addr(rt, img, dbg, "PyCell_Type", &rt->cell_type)) ||
+	    (err = symbol_addr(rt, img, dbg, "PyMethod_Type", &rt->method_type)) ||
+	    (err = symbol_addr(rt, img, dbg, "PySet_Type", &rt->set_type)) ||
+	    (err = symbol_addr(rt, img, dbg, "PyFrozenSet_Type", &rt->frozenset_type)))
 		goto fail;
+	uint64_t dummy_var;
+	if (!symbol_addr(rt, img, dbg, "_PySet_Dummy", &dummy_var))
+		pl_target_u64(t, dummy_var, &rt->set_dummy); /* in .data: in the core */
+	else
+		rt->set_dummy = 1; /* matches no object */
 	if ((err = pl_layout_select(rt, pl_elf_image_has_dwarf(img), dbg ? debug_file : NULL,
 				    debug_dir)))
 		goto fail;

@@ -29,6 +29,8 @@ struct pl_runtime {
 	uint64_t list_type;         /* &PyList_Type */
 	uint64_t module_type;       /* &PyModule_Type */
 	uint64_t long_type;         /* &PyLong_Type */
+	uint64_t function_type, cell_type, method_type, set_type, frozenset_type;
+	uint64_t set_dummy;         /* the object that marks deleted set entries */
 	char version[32];           /* "3.12.1" */
 	bool have_exact_version;    /* from Py_Version; else refined from sys.version */
 	struct pl_layout layout;
