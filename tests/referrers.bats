@@ -18,7 +18,8 @@ session_of() {
 		"$CHECK_PYTHON" - "$BATS_TEST_TMPDIR/$v.json" "$s" <<'PY' || { echo "$v:"; cat "$BATS_TEST_TMPDIR/$v.txt"; failed=1; }
 import json, re, sys
 r = json.load(open(sys.argv[1]))
-assert r["schema"] == 1 and r["target"] == {"address": sys.argv[2], "type": "__main__.Session"}, r["target"]
+t = r["target"]
+assert r["schema"] == 1 and (t["address"], t["type"]) == (sys.argv[2], "__main__.Session"), t
 c = r["chains"][0]
 assert c["root"]["kind"] == "module" and c["root"]["name"] == "__main__", c["root"]
 labels = [p["label"] for p in c["path"]]
@@ -26,6 +27,7 @@ types = [p["type"] for p in c["path"]]
 assert labels[:3] == ["", "__dict__", "['REGISTRY']"] and re.fullmatch(r"\[\d+\]", labels[3]), labels
 assert types == ["module", "dict", "dict", "__main__.Session"], types
 assert c["path"][-1]["address"] == sys.argv[2]
+assert r["target"]["refcount"] == 1 and r["target"]["referrers"] == 1, r["target"]
 PY
 	done <<<"$(selected_pythons)"
 	[ "$failed" = 0 ]
@@ -40,6 +42,7 @@ PY
 	assert_success
 	assert_output --partial "chain 1 (3 references), root: module __main__"
 	assert_output --regexp "\[[0-9]+\] +__main__\.Session +$s  <- target"
+	assert_output --partial "reference count 1; references from objects on the GC lists 1"
 	run "$PYLEAKS_CLI" referrers "$dir/core" "$s" --depth 2
 	assert_success
 	assert_output --partial "0 chains to a root"

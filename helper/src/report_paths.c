@@ -93,6 +93,17 @@ static void chain_json(struct pl_strbuf *sb, struct pl_runtime *rt, const struct
 	pl_strbuf_printf(sb, "]}");
 }
 
+/* The object's reference count (-1 if unreadable; immortal 3.12+ objects read as -1 too). */
+static int64_t refcount_of(struct pl_runtime *rt, uint64_t addr)
+{
+	int64_t rc;
+	if (!pl_target_read_ok(rt->target, addr + (uint64_t)rt->layout.object_refcnt, &rc, 8))
+		return -1;
+	if (rt->layout.version_hex >= 0x030c0000) /* 3.12+: 32-bit count, negative = immortal */
+		rc = (int32_t)(uint32_t)rc;
+	return rc < 0 ? -1 : rc;
+}
+
 struct pl_error *pl_report_referrers(struct pl_runtime *rt, const struct pl_graph *g,
 				     const char *desc, uint64_t addr, unsigned max_depth,
 				     unsigned max_chains, bool json, char **out)
@@ -110,6 +121,8 @@ struct pl_error *pl_report_referrers(struct pl_runtime *rt, const struct pl_grap
 		return err;
 	const struct pl_heap *h = g->heap;
 	const char *tname = h->types[h->objects[node].type].name;
+	int64_t refcount = refcount_of(rt, addr);
+	uint64_t referrers = g->rev_off[node + 1] - g->rev_off[node];
 	struct pl_strbuf sb;
 	pl_strbuf_init(&sb);
 	if (json) {
@@ -117,7 +130,8 @@ struct pl_error *pl_report_referrers(struct pl_runtime *rt, const struct pl_grap
 		pl_strbuf_json_string(&sb, rt->version);
 		pl_strbuf_printf(&sb, "}, \"target\": {\"address\": \"0x%" PRIx64 "\", \"type\": ", addr);
 		pl_strbuf_json_string(&sb, tname);
-		pl_strbuf_printf(&sb, "},\n \"chains\": [");
+		pl_strbuf_printf(&sb, ", \"refcount\": %lld, \"referrers\": %llu},\n \"chains\": [",
+				 (long long)refcount, (unsigned long long)referrers);
 		for (size_t i = 0; i < n; i++) {
 			pl_strbuf_printf(&sb, "%s\n  ", i ? "," : "");
 			chain_json(&sb, rt, g, &chains[i]);
@@ -133,6 +147,13 @@ struct pl_error *pl_report_referrers(struct pl_runtime *rt, const struct pl_grap
 			pl_strbuf_printf(&sb, "no module reaches it within %u references: it may be "
 					      "held from C, by a running frame or only by a cycle\n",
 					 max_depth);
+		pl_strbuf_printf(&sb, "\nreference count %lld; references from objects on the GC "
+				      "lists %llu", (long long)refcount, (unsigned long long)referrers);
+		if (refcount > (int64_t)referrers)
+			pl_strbuf_printf(&sb, " (%llu more: held from C, by running frames, or by "
+					      "untracked objects)",
+					 (unsigned long long)(refcount - (int64_t)referrers));
+		pl_strbuf_printf(&sb, "\n");
 	}
 	pl_chains_destroy(chains, n);
 	*out = pl_strbuf_finish(&sb, NULL);
