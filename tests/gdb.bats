@@ -89,7 +89,18 @@ teardown() {
 	"$CHECK_PYTHON" -c 'import json,sys; r = json.load(open(sys.argv[1])); assert r["chains"][0]["root"]["name"] == "__main__"' "$BATS_TEST_TMPDIR/r.json"
 	run pyleaks_gdb -ex 'help py-referrers' -ex 'py-referrers' -ex 'py-referrers --depth 0 1' -ex 'py-referrers nosuchvar' "$PY_EXE" "$dir/core"
 	assert_output --partial "Usage: py-referrers"
-	assert_output --partial "the following arguments are required: object"
+	assert_output --partial "give an object (address or expression) or --type NAME"
 	assert_output --partial "expected a number >= 1, got 0"
 	assert_output --partial "cannot evaluate 'nosuchvar'"
+}
+
+@test "py-referrers --type merges the chains of all 5000 Sessions into one shape" {
+	local dir
+	dir=$(cached_core "$PY_VERSION" "$PY_EXE" registry)
+	run pyleaks_gdb -ex 'py-referrers --type __main__.Session' -ex 'py-referrers --type Nope' "$PY_EXE" "$dir/core"
+	assert_output --partial "__main__.Session: 5000 instances; chains from roots merged by shape"
+	assert_output --partial "5000 instances, root: module __main__"
+	assert_output --regexp "\['REGISTRY'\] +dict"
+	assert_output --regexp "\[\*\] +__main__\.Session"
+	assert_output --partial "no tracked object has type Nope"
 }

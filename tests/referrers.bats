@@ -54,5 +54,25 @@ PY
 	assert_failure 2
 	run "$PYLEAKS_CLI" referrers --help
 	assert_success
-	assert_output --partial "Usage: pyleaks referrers CORE ADDRESS"
+	assert_output --partial "Usage: pyleaks referrers CORE (ADDRESS | --type NAME)"
+}
+
+@test "referrers --type: every instance followed, merged by shape, on every build" {
+	local failed=0 v exe debug_dir dir
+	while read -r v exe debug_dir; do
+		dir=$(cached_core "$v" "$exe" slots) || { failed=1; continue; }
+		"$PYLEAKS_CLI" referrers "$dir/core" --type __main__.Geometry.Point --json "$BATS_TEST_TMPDIR/$v.json" \
+			${debug_dir:+--debug-dir "$debug_dir"} >/dev/null || { echo "$v: failed"; failed=1; continue; }
+		"$CHECK_PYTHON" - "$BATS_TEST_TMPDIR/$v.json" "$dir/truth.json" <<'PY' || { echo "$v"; failed=1; }
+import json, sys
+r, truth = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+n = truth["classes"]["__main__.Geometry.Point"]
+assert r["target"] == {"type": "__main__.Geometry.Point", "instances": n}, r["target"]
+assert sum(c["count"] for c in r["chains"]) + r["unreached"] == n, r
+top = r["chains"][0]
+assert top["root"]["name"] == "__main__" and top["count"] >= n - 2, top
+assert [p["label"] for p in top["path"]] == ["", "__dict__", "['TRACK']", "[*]"], top["path"]
+PY
+	done <<<"$(selected_pythons)"
+	[ "$failed" = 0 ]
 }

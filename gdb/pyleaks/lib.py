@@ -47,7 +47,8 @@ def _declare(lib):
     lib.pyleaks_leaks_report.restype = i
     lib.pyleaks_leaks_report.argtypes = [vp, i, i, i, cp, ctypes.POINTER(vp)]
     lib.pyleaks_referrers_report.restype = i
-    lib.pyleaks_referrers_report.argtypes = [vp, i, ctypes.c_uint64, i, i, ctypes.POINTER(vp)]
+    lib.pyleaks_referrers_report.argtypes = [vp, i, ctypes.c_uint64, cp, i, i,
+                                             ctypes.POINTER(vp)]
     lib.pyleaks_set_debug_dir.restype = i
     lib.pyleaks_set_debug_dir.argtypes = [vp, cp]
     lib.pyleaks_python_version.restype = cp
@@ -137,7 +138,8 @@ class Session(object):
         return self._text(self._lib.pyleaks_leaks_report(self._h, fmt, top, sort, _b(type_name),
                                                          ctypes.byref(out)), out)
 
-    def referrers_report(self, fmt, address, depth, max_chains):
+    def referrers_report(self, fmt, address, type_name, depth, max_chains):
         out = ctypes.c_void_p()
-        return self._text(self._lib.pyleaks_referrers_report(self._h, fmt, address, depth,
-                                                             max_chains, ctypes.byref(out)), out)
+        return self._text(self._lib.pyleaks_referrers_report(self._h, fmt, address or 0,
+                                                             _b(type_name), depth, max_chains,
+                                                             ctypes.byref(out)), out)

@@ -66,16 +66,18 @@ static const char usage_refs[] =
 	"  -h, --help        show this help\n";
 
 static const char usage_referrers[] =
-	"Usage: pyleaks referrers CORE ADDRESS [OPTIONS]\n"
-	"       pyleaks referrers --pid PID ADDRESS [OPTIONS]\n"
+	"Usage: pyleaks referrers CORE (ADDRESS | --type NAME) [OPTIONS]\n"
+	"       pyleaks referrers --pid PID (ADDRESS | --type NAME) [OPTIONS]\n"
 	"Who keeps the object at ADDRESS alive: chains of references from a root down to it,\n"
 	"shortest first, each to a different root, every step labelled with where it is held\n"
 	"(.attr, ['key'], [3], __dict__). Roots so far are module objects; thread frames, types\n"
 	"and references held from C come later.\n"
 	"\n"
 	"Options:\n"
+	"  --type NAME       follow every instance of NAME instead, and merge their chains by\n"
+	"                    shape (indexes as [*]), most instances first\n"
 	"  --depth N         follow chains at most N references long (default 16)\n"
-	"  --max N           show at most N chains (default 5)\n"
+	"  --max N           show at most N chains, or N shapes with --type (default 5)\n"
 	"  --exe PATH, --sysroot DIR, --debug-dir DIR, --pid PID   as for pyleaks leaks\n"
 	"  --json FILE|-     write the chains as JSON (schema 1) to FILE, or to stdout\n"
 	"  -h, --help        show this help\n";
@@ -305,11 +307,13 @@ static int cmd_object(int argc, char **argv, bool referrers)
 		TARGET_OPTIONS,
 		{ "depth", required_argument, NULL, O_DEPTH },
 		{ "max", required_argument, NULL, O_MAX },
+		{ "type", required_argument, NULL, O_TYPE },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *usage = referrers ? usage_referrers : usage_refs;
 	struct target_args a = { 0 };
 	long depth = 16, max = 5;
+	const char *type_name = NULL;
 	int c, t;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":h", referrers ? referrers_opts : refs_opts, NULL)) != -1) {
@@ -319,6 +323,7 @@ static int cmd_object(int argc, char **argv, bool referrers)
 			continue;
 		}
 		switch (c) {
+		case O_TYPE: type_name = optarg; break;
 		case O_DEPTH:
 			if (parse_int(optarg, 1, 1 << 20, &depth))
 				return usage_error(usage, "--depth needs a number >= 1, not '%s'", optarg);
@@ -334,14 +339,14 @@ static int cmd_object(int argc, char **argv, bool referrers)
 	}
 	if (!a.pid && optind < argc)
 		a.core = argv[optind++];
-	const char *addr_text = optind < argc ? argv[optind++] : NULL;
+	const char *addr_text = optind < argc && !type_name ? argv[optind++] : NULL;
 	if (optind < argc)
 		return usage_error(usage, "unexpected argument '%s'", argv[optind]);
 	if ((t = check_target(usage, &a)))
 		return t;
-	char *end;
+	char *end = "";
 	unsigned long long addr = addr_text ? strtoull(addr_text, &end, 0) : 0;
-	if (!addr_text || *end || addr == 0)
+	if (!type_name && (!addr_text || *end || addr == 0))
 		return usage_error(usage, "give the object's address (0x...), not '%s'",
 				   addr_text ? addr_text : "nothing");
 	struct pyleaks *pl = pyleaks_create();
@@ -356,7 +361,8 @@ static int cmd_object(int argc, char **argv, bool referrers)
 			continue;
 		enum pyleaks_format f = json ? PYLEAKS_JSON : PYLEAKS_TEXT;
 		char **dst = json ? &js : &text;
-		rc = referrers ? pyleaks_referrers_report(pl, f, addr, (int)depth, (int)max, dst)
+		rc = referrers ? pyleaks_referrers_report(pl, f, addr, type_name, (int)depth,
+							  (int)max, dst)
 			       : pyleaks_refs_report(pl, f, addr, dst);
 	}
 	int status = 1;

@@ -90,11 +90,13 @@ int pyleaks_refs_report(struct pyleaks *pl, enum pyleaks_format format, uint64_t
 /**
  * Who keeps the object at ADDRESS alive: chains of references from roots (module objects, so
  * far) down to it, shortest first, at most MAX_CHAINS chains (each to a different root) of at
- * most MAX_DEPTH references, each step labelled. The reference graph is built on the first
- * call and reused. [out] OUT: the report, freed with pyleaks_free().
+ * most MAX_DEPTH references, each step labelled. With TYPE_NAME (not NULL), ADDRESS is ignored
+ * and every instance of that type is followed to a root instead; the chains are merged by shape
+ * (indexes collapsed to [*]) and the MAX_CHAINS largest groups shown. The reference graph is
+ * built on the first call and reused. [out] OUT: the report, freed with pyleaks_free().
  */
 int pyleaks_referrers_report(struct pyleaks *pl, enum pyleaks_format format, uint64_t address,
-			     int max_depth, int max_chains, char **out);
+			     const char *type_name, int max_depth, int max_chains, char **out);
 
 /** Python version of the target ("3.12.1"), once a target is open; NULL before. */
 const char *pyleaks_python_version(const struct pyleaks *pl);

@@ -177,7 +177,8 @@ PYLEAKS_API int pyleaks_refs_report(struct pyleaks *pl, enum pyleaks_format form
 }
 
 PYLEAKS_API int pyleaks_referrers_report(struct pyleaks *pl, enum pyleaks_format format,
-					 uint64_t address, int max_depth, int max_chains, char **out)
+					 uint64_t address, const char *type_name, int max_depth,
+					 int max_chains, char **out)
 {
 	if (!pl || !out)
 		return PYLEAKS_EUSAGE;
@@ -191,6 +192,11 @@ PYLEAKS_API int pyleaks_referrers_report(struct pyleaks *pl, enum pyleaks_format
 		err = pl_graph_create(pl->runtime, pl->heap, &pl->graph);
 	if (err)
 		return api_fail(pl, err);
+	if (type_name && type_name[0])
+		return api_fail(pl, pl_report_type_referrers(pl->runtime, pl->graph,
+							     pl->target->description, type_name,
+							     (unsigned)max_depth, (unsigned)max_chains,
+							     format == PYLEAKS_JSON, out));
 	return api_fail(pl, pl_report_referrers(pl->runtime, pl->graph, pl->target->description,
 						address, (unsigned)max_depth, (unsigned)max_chains,
 						format == PYLEAKS_JSON, out));

@@ -18,6 +18,46 @@ static bool is_root(const struct pl_runtime *rt, const struct pl_graph *g, uint3
 	return h->types[h->objects[node].type].addr == rt->module_type;
 }
 
+struct pl_error *pl_paths_from_roots(const struct pl_runtime *rt, const struct pl_graph *g,
+				     unsigned max_depth, uint32_t **parent_ret)
+{
+	uint32_t *parent = malloc((g->n ? g->n : 1) * sizeof(*parent));
+	uint32_t *depth = malloc((g->n ? g->n : 1) * sizeof(*depth));
+	uint32_t *queue = malloc((g->n ? g->n : 1) * sizeof(*queue));
+	if (!parent || !depth || !queue) {
+		free(parent);
+		free(depth);
+		free(queue);
+		return &pl_enomem;
+	}
+	size_t head = 0, tail = 0;
+	for (size_t i = 0; i < g->n; i++) {
+		parent[i] = UINT32_MAX;
+		if (is_root(rt, g, (uint32_t)i)) {
+			parent[i] = (uint32_t)i;
+			depth[i] = 0;
+			queue[tail++] = (uint32_t)i;
+		}
+	}
+	while (head < tail) {
+		uint32_t u = queue[head++];
+		if (depth[u] >= max_depth)
+			continue;
+		for (uint64_t k = g->fwd_off[u]; k < g->fwd_off[u + 1]; k++) {
+			uint32_t v = g->fwd[k];
+			if (parent[v] != UINT32_MAX)
+				continue;
+			parent[v] = u;
+			depth[v] = depth[u] + 1;
+			queue[tail++] = v;
+		}
+	}
+	free(depth);
+	free(queue);
+	*parent_ret = parent;
+	return NULL;
+}
+
 struct pl_error *pl_paths_find(const struct pl_runtime *rt, const struct pl_graph *g,
 			       uint32_t target, unsigned max_depth, unsigned max_chains,
 			       struct pl_chain **chains_ret, size_t *n_ret)

@@ -24,4 +24,10 @@ struct pl_error *pl_paths_find(const struct pl_runtime *rt, const struct pl_grap
 			       struct pl_chain **chains_ret, size_t *n_ret);
 void pl_chains_destroy(struct pl_chain *chains, size_t n);
 
+/* Shortest paths from the roots to every node, by one breadth-first search forward from all
+ * roots at once: *PARENT_RET[v] is the node before v on its path (a root is its own parent),
+ * UINT32_MAX if no root reaches v within MAX_DEPTH references. Caller frees. */
+struct pl_error *pl_paths_from_roots(const struct pl_runtime *rt, const struct pl_graph *g,
+				     unsigned max_depth, uint32_t **parent_ret);
+
 #endif

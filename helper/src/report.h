@@ -35,4 +35,11 @@ struct pl_error *pl_report_referrers(struct pl_runtime *rt, const struct pl_grap
 				     const char *target_description, uint64_t addr,
 				     unsigned max_depth, unsigned max_chains, bool json, char **out);
 
+/* For every instance of TYPE_NAME, its shortest chain from a root, grouped by shape (types and
+ * labels, indexes collapsed to [*]), most instances first; at most MAX_GROUPS shapes. */
+struct pl_error *pl_report_type_referrers(struct pl_runtime *rt, const struct pl_graph *g,
+					  const char *target_description, const char *type_name,
+					  unsigned max_depth, unsigned max_groups, bool json,
+					  char **out);
+
 #endif

@@ -159,3 +159,257 @@ struct pl_error *pl_report_referrers(struct pl_runtime *rt, const struct pl_grap
 	*out = pl_strbuf_finish(&sb, NULL);
 	return *out ? NULL : &pl_enomem;
 }
+
+/* The labelled references of one referrer, hashed by target, so that the many instances one
+ * big container holds cost one decode of it. */
+struct label_cache {
+	uint64_t parent;
+	uint64_t *targets;
+	char **labels;
+	size_t n, cap;      /* entries, and the hash table's size (a power of two) */
+	bool failed;
+};
+
+static void label_cache_clear(struct label_cache *c)
+{
+	for (size_t i = 0; i < c->cap; i++)
+		free(c->labels ? c->labels[i] : NULL);
+	free(c->targets);
+	free(c->labels);
+	memset(c, 0, sizeof(*c));
+}
+
+static bool label_cache_put(struct label_cache *c, uint64_t target, const char *label);
+
+static bool label_cache_grow(struct label_cache *c)
+{
+	struct label_cache bigger = { .parent = c->parent, .cap = c->cap ? c->cap * 2 : 64 };
+	bigger.targets = calloc(bigger.cap, sizeof(*bigger.targets));
+	bigger.labels = calloc(bigger.cap, sizeof(*bigger.labels));
+	if (!bigger.targets || !bigger.labels) {
+		free(bigger.targets);
+		free(bigger.labels);
+		return false;
+	}
+	for (size_t i = 0; i < c->cap; i++)
+		if (c->labels[i] && !label_cache_put(&bigger, c->targets[i], c->labels[i]))
+			return false;
+	label_cache_clear(c);
+	*c = bigger;
+	return true;
+}
+
+/* Keep the first label seen for TARGET. */
+static bool label_cache_put(struct label_cache *c, uint64_t target, const char *label)
+{
+	if ((c->n + 1) * 2 > c->cap && !label_cache_grow(c))
+		return false;
+	size_t s = (size_t)((target >> 4) * 0x9e3779b97f4a7c15ull >> 20) & (c->cap - 1);
+	while (c->labels[s]) {
+		if (c->targets[s] == target)
+			return true;
+		s = (s + 1) & (c->cap - 1);
+	}
+	c->labels[s] = strdup(label);
+	if (!c->labels[s])
+		return false;
+	c->targets[s] = target;
+	c->n++;
+	return true;
+}
+
+static bool label_cache_visit(void *arg, uint64_t target, const char *label)
+{
+	struct label_cache *c = arg;
+	if (!label_cache_put(c, target, label))
+		return !(c->failed = true);
+	return true;
+}
+
+enum { LABEL_CACHES = 64 }; /* referrers decoded at once: one per step of the chains, or so */
+
+/* The label by which PARENT holds CHILD, with indexes and int keys collapsed to [*]. CACHES
+ * holds LABEL_CACHES decoded referrers, chosen by address. */
+static void shape_label(struct pl_runtime *rt, struct label_cache *caches, uint64_t parent,
+			uint64_t child, char *buf, size_t max)
+{
+	struct label_cache *c = &caches[(parent >> 4) % LABEL_CACHES];
+	if (c->parent != parent || !c->cap) {
+		label_cache_clear(c);
+		c->parent = parent;
+		pl_error_destroy(pl_refs_each(rt, parent, true, label_cache_visit, c));
+	}
+	const char *label = "?";
+	if (c->cap) {
+		size_t s = (size_t)((child >> 4) * 0x9e3779b97f4a7c15ull >> 20) & (c->cap - 1);
+		for (; c->labels[s]; s = (s + 1) & (c->cap - 1))
+			if (c->targets[s] == child) {
+				label = c->labels[s];
+				break;
+			}
+	}
+	if (label[0] == '[' && (label[1] == '-' || label[1] == '<' || (label[1] >= '0' && label[1] <= '9')))
+		label = "[*]";
+	snprintf(buf, max, "%s", label);
+}
+
+struct shape_group {
+	char *shape;      /* "label\ttype\n" per step, root first */
+	uint64_t count;
+	uint32_t example; /* an instance */
+};
+
+struct pl_error *pl_report_type_referrers(struct pl_runtime *rt, const struct pl_graph *g,
+					  const char *desc, const char *type_name,
+					  unsigned max_depth, unsigned max_groups, bool json,
+					  char **out)
+{
+	const struct pl_heap *h = g->heap;
+	long ti = pl_heap_find_type(h, type_name);
+	if (ti < 0 || h->types[ti].count == 0)
+		return pl_error_create(PL_ERR_LOOKUP, "no tracked object has type %s (see py-leaks "
+						      "for the type names)", type_name);
+	uint32_t *parent;
+	struct pl_error *err = pl_paths_from_roots(rt, g, max_depth, &parent);
+	if (err)
+		return err;
+	struct shape_group *groups = NULL;
+	size_t ngroups = 0;
+	uint64_t instances = 0, unreached = 0;
+	struct label_cache *cache = calloc(LABEL_CACHES, sizeof(*cache));
+	if (!cache) {
+		free(parent);
+		return &pl_enomem;
+	}
+	bool cache_failed = false;
+	struct pl_strbuf shape;
+	pl_strbuf_init(&shape);
+	uint32_t path[4096];
+	for (size_t i = 0; !err && i < g->n; i++) {
+		if (h->objects[i].type != (uint32_t)ti)
+			continue;
+		instances++;
+		if (parent[i] == UINT32_MAX) {
+			unreached++;
+			continue;
+		}
+		size_t len = 0;
+		for (uint32_t v = (uint32_t)i; len < PL_ARRAY_SIZE(path); v = parent[v]) {
+			path[len++] = v;
+			if (parent[v] == v)
+				break;
+		}
+		pl_strbuf_deinit(&shape);
+		char name[128], label[192];
+		module_name(rt, h->objects[path[len - 1]].addr, name, sizeof(name));
+		pl_strbuf_printf(&shape, "module %s\tmodule\n", name);
+		for (size_t k = len - 1; k > 0; k--) {
+			shape_label(rt, cache, h->objects[path[k]].addr, h->objects[path[k - 1]].addr,
+				    label, sizeof(label));
+			cache_failed |= cache[(h->objects[path[k]].addr >> 4) % LABEL_CACHES].failed;
+			pl_strbuf_printf(&shape, "%s\t%s\n", label, h->types[h->objects[path[k - 1]].type].name);
+		}
+		if (shape.failed || cache_failed) {
+			err = &pl_enomem;
+			break;
+		}
+		size_t gi = 0;
+		while (gi < ngroups && strcmp(groups[gi].shape, shape.data) != 0)
+			gi++;
+		if (gi == ngroups) {
+			struct shape_group *more = realloc(groups, (ngroups + 1) * sizeof(*groups));
+			if (!more) {
+				err = &pl_enomem;
+				break;
+			}
+			groups = more;
+			groups[gi] = (struct shape_group){ strdup(shape.data), 0, (uint32_t)i };
+			ngroups++;
+			if (!groups[gi].shape)
+				err = &pl_enomem;
+		}
+		groups[gi].count++;
+	}
+	pl_strbuf_deinit(&shape);
+	for (size_t k = 0; k < LABEL_CACHES; k++)
+		label_cache_clear(&cache[k]);
+	free(cache);
+	free(parent);
+	/* most instances first */
+	for (size_t a = 1; a < ngroups; a++)
+		for (size_t b = a; b > 0 && groups[b].count > groups[b - 1].count; b--) {
+			struct shape_group tmp = groups[b];
+			groups[b] = groups[b - 1];
+			groups[b - 1] = tmp;
+		}
+	struct pl_strbuf sb;
+	pl_strbuf_init(&sb);
+	size_t shown = ngroups < max_groups ? ngroups : max_groups;
+	if (json) {
+		pl_strbuf_printf(&sb, "{\"schema\": 1, \"python\": {\"version\": ");
+		pl_strbuf_json_string(&sb, rt->version);
+		pl_strbuf_printf(&sb, "}, \"target\": {\"type\": ");
+		pl_strbuf_json_string(&sb, type_name);
+		pl_strbuf_printf(&sb, ", \"instances\": %llu}, \"unreached\": %llu,\n \"chains\": [",
+				 (unsigned long long)instances, (unsigned long long)unreached);
+	} else {
+		pl_strbuf_printf(&sb, "Python %s, %s\n%s: %llu instance%s; chains from roots merged "
+				      "by shape (at most %u references long)\n", rt->version, desc,
+				 type_name, (unsigned long long)instances, instances == 1 ? "" : "s",
+				 max_depth);
+	}
+	for (size_t gi = 0; !err && gi < shown; gi++) {
+		char *line = groups[gi].shape, *next;
+		size_t step = 0;
+		char root[160] = "";
+		sscanf(line, "module %150[^\t]", root);
+		if (json)
+			pl_strbuf_printf(&sb, "%s\n  {\"count\": %llu, \"root\": {\"kind\": \"module\", "
+					      "\"name\": ", gi ? "," : "", (unsigned long long)groups[gi].count);
+		else
+			pl_strbuf_printf(&sb, "\n%llu instance%s, root: module %s (e.g. 0x%" PRIx64 ")\n",
+					 (unsigned long long)groups[gi].count,
+					 groups[gi].count == 1 ? "" : "s", root,
+					 h->objects[groups[gi].example].addr);
+		if (json) {
+			pl_strbuf_json_string(&sb, root);
+			pl_strbuf_printf(&sb, ", \"detail\": {}}, \"path\": [");
+		}
+		for (; *line; line = next + 1, step++) {
+			next = strchr(line, '\n');
+			char *tab = strchr(line, '\t');
+			if (!next || !tab || tab > next)
+				break;
+			*tab = '\0';
+			*next = '\0';
+			if (json) {
+				pl_strbuf_printf(&sb, "%s{\"type\": ", step ? ", " : "");
+				pl_strbuf_json_string(&sb, tab + 1);
+				pl_strbuf_printf(&sb, ", \"label\": ");
+				pl_strbuf_json_string(&sb, step ? line : "");
+				pl_strbuf_printf(&sb, "}");
+			} else {
+				pl_strbuf_printf(&sb, "  %-32s %s\n", line, tab + 1);
+			}
+		}
+		if (json)
+			pl_strbuf_printf(&sb, "]}");
+	}
+	if (json)
+		pl_strbuf_printf(&sb, "]}\n");
+	else if (unreached)
+		pl_strbuf_printf(&sb, "\n%llu instance%s: no module reaches them within %u references "
+				      "(held from C, by running frames, or only by cycles)\n",
+				 (unsigned long long)unreached, unreached == 1 ? "" : "s", max_depth);
+	if (!json && ngroups > shown)
+		pl_strbuf_printf(&sb, "\n(%zu more shapes; --max shows more)\n", ngroups - shown);
+	for (size_t gi = 0; gi < ngroups; gi++)
+		free(groups[gi].shape);
+	free(groups);
+	if (err) {
+		pl_strbuf_deinit(&sb);
+		return err;
+	}
+	*out = pl_strbuf_finish(&sb, NULL);
+	return *out ? NULL : &pl_enomem;
+}
