@@ -44,14 +44,6 @@ The heap walk is kept until the process runs again; later commands on the same s
             return
         session = source.current()
         sort = lib.SORT_SIZE if args.sort == "size" else lib.SORT_COUNT
-        text = session.leaks_report(lib.FORMAT_TEXT, args.top, sort, args.type_name)
-        if args.json_file:
-            js = session.leaks_report(lib.FORMAT_JSON, args.top, sort, args.type_name)
-            try:
-                with open(args.json_file, "w") as f:
-                    f.write(js)
-            except (IOError, OSError) as e:
-                raise gdb.GdbError("py-leaks: cannot write %s: %s" % (args.json_file, e))
-        gdb.write(text)
-        if args.json_file:
-            gdb.write("JSON report written to %s\n" % args.json_file)
+        options.show("py-leaks",
+                     lambda fmt: session.leaks_report(fmt, args.top, sort, args.type_name),
+                     args.json_file)

@@ -1,7 +1,7 @@
 """The py-referrers command: who keeps an object alive, as chains of references from roots."""
 import gdb
 
-from . import lib, options, source
+from . import options, source
 
 
 class PyReferrersCommand(gdb.Command):
@@ -60,16 +60,7 @@ The reference graph is built on the first use and kept until the process runs ag
             except gdb.error as e:
                 raise gdb.GdbError("py-referrers: cannot evaluate %r: %s" % (expr, e))
         session = source.current()
-        text = session.referrers_report(lib.FORMAT_TEXT, address, args.type_name, args.depth,
-                                        args.max)
-        if args.json_file:
-            js = session.referrers_report(lib.FORMAT_JSON, address, args.type_name, args.depth,
-                                          args.max)
-            try:
-                with open(args.json_file, "w") as f:
-                    f.write(js)
-            except (IOError, OSError) as e:
-                raise gdb.GdbError("py-referrers: cannot write %s: %s" % (args.json_file, e))
-        gdb.write(text)
-        if args.json_file:
-            gdb.write("JSON report written to %s\n" % args.json_file)
+        options.show("py-referrers",
+                     lambda fmt: session.referrers_report(fmt, address, args.type_name,
+                                                          args.depth, args.max),
+                     args.json_file)

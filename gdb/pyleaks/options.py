@@ -30,6 +30,23 @@ def parse(p, argv):
         return None
 
 
+def show(prog, report, json_file):
+    """Print REPORT(lib.FORMAT_TEXT); with JSON_FILE, also write REPORT(lib.FORMAT_JSON) there."""
+    from . import lib
+
+    text = report(lib.FORMAT_TEXT)
+    if json_file:
+        js = report(lib.FORMAT_JSON)
+        try:
+            with open(json_file, "w") as f:
+                f.write(js)
+        except (IOError, OSError) as e:
+            raise gdb.GdbError("%s: cannot write %s: %s" % (prog, json_file, e))
+    gdb.write(text)
+    if json_file:
+        gdb.write("JSON report written to %s\n" % json_file)
+
+
 def positive(text):
     value = non_negative(text)
     if value == 0:
