@@ -86,6 +86,10 @@ census_scenario() {
 	census_scenario frozen
 }
 
+@test "census of chains: caches, closures and bound methods" {
+	census_scenario chains
+}
+
 @test "Debian sid's CPython 3.13 and 3.14 are in the matrix" {
 	local cache
 	cache=$(debian_sid_cache)

@@ -170,4 +170,4 @@ cached_core() {
 	echo "$dir"
 }
 
-SCENARIOS="registry slots saveall frozen"
+SCENARIOS="registry slots saveall frozen chains"

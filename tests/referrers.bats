@@ -76,3 +76,25 @@ PY
 	done <<<"$(selected_pythons)"
 	[ "$failed" = 0 ]
 }
+
+@test "chains corpus: a module cache, closures in a callback list, bound methods in a registry, on every build" {
+	local failed=0 v exe debug_dir dir cls
+	while read -r v exe debug_dir; do
+		dir=$(cached_core "$v" "$exe" chains) || { failed=1; continue; }
+		for cls in __main__.Report __main__.Request __main__.Listener; do
+			"$PYLEAKS_CLI" referrers "$dir/core" --type "$cls" --json "$BATS_TEST_TMPDIR/c.json" \
+				${debug_dir:+--debug-dir "$debug_dir"} >/dev/null || { echo "$v $cls: failed"; failed=1; continue; }
+			"$CHECK_PYTHON" - "$BATS_TEST_TMPDIR/c.json" "$dir/truth.json" "$CORPORA/chains/expected.json" "$cls" <<'PY' ||
+import json, sys
+r, truth, expected, cls = (json.load(open(sys.argv[1])), json.load(open(sys.argv[2])),
+                           json.load(open(sys.argv[3])), sys.argv[4])
+top = r["chains"][0]
+labels = [p["label"] for p in top["path"]]
+assert labels == expected["chains"][cls], (cls, labels)
+assert top["count"] == truth["classes"][cls] and top["root"]["name"] == "__main__", (cls, top["count"])
+PY
+				{ echo "$v $cls"; failed=1; }
+		done
+	done <<<"$(selected_pythons)"
+	[ "$failed" = 0 ]
+}

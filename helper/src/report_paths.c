@@ -285,6 +285,26 @@ struct pl_error *pl_report_type_referrers(struct pl_runtime *rt, const struct pl
 	struct pl_strbuf shape;
 	pl_strbuf_init(&shape);
 	uint32_t path[4096];
+	/* First pass: which containers fan out to different instances (a registry, a list of
+	 * callbacks): the labels under those are collapsed to [*], whatever they are. */
+	uint32_t *first_child = malloc((g->n ? g->n : 1) * sizeof(*first_child));
+	uint8_t *fans_out = calloc(g->n ? g->n : 1, 1);
+	if (!first_child || !fans_out)
+		err = &pl_enomem;
+	for (size_t i = 0; !err && i < g->n; i++)
+		first_child[i] = UINT32_MAX;
+	for (size_t i = 0; !err && i < g->n; i++) {
+		if (h->objects[i].type != (uint32_t)ti || parent[i] == UINT32_MAX)
+			continue;
+		for (uint32_t v = (uint32_t)i, steps = 0; parent[v] != v && steps < 4096; steps++) {
+			uint32_t p = parent[v];
+			if (first_child[p] == UINT32_MAX)
+				first_child[p] = v;
+			else if (first_child[p] != v)
+				fans_out[p] = 1;
+			v = p;
+		}
+	}
 	for (size_t i = 0; !err && i < g->n; i++) {
 		if (h->objects[i].type != (uint32_t)ti)
 			continue;
@@ -304,10 +324,16 @@ struct pl_error *pl_report_type_referrers(struct pl_runtime *rt, const struct pl
 		module_name(rt, h->objects[path[len - 1]].addr, name, sizeof(name));
 		pl_strbuf_printf(&shape, "module %s\tmodule\n", name);
 		for (size_t k = len - 1; k > 0; k--) {
-			shape_label(rt, cache, h->objects[path[k]].addr, h->objects[path[k - 1]].addr,
-				    label, sizeof(label));
-			cache_failed |= cache[(h->objects[path[k]].addr >> 4) % LABEL_CACHES].failed;
-			pl_strbuf_printf(&shape, "%s\t%s\n", label, h->types[h->objects[path[k - 1]].type].name);
+			if (fans_out[path[k]]) {
+				snprintf(label, sizeof(label), "[*]");
+			} else {
+				shape_label(rt, cache, h->objects[path[k]].addr,
+					    h->objects[path[k - 1]].addr, label, sizeof(label));
+				cache_failed |=
+					cache[(h->objects[path[k]].addr >> 4) % LABEL_CACHES].failed;
+			}
+			pl_strbuf_printf(&shape, "%s\t%s\n", label,
+					 h->types[h->objects[path[k - 1]].type].name);
 		}
 		if (shape.failed || cache_failed) {
 			err = &pl_enomem;
@@ -335,6 +361,8 @@ struct pl_error *pl_report_type_referrers(struct pl_runtime *rt, const struct pl
 		label_cache_clear(&cache[k]);
 	free(cache);
 	free(parent);
+	free(first_child);
+	free(fans_out);
 	/* most instances first */
 	for (size_t a = 1; a < ngroups; a++)
 		for (size_t b = a; b > 0 && groups[b].count > groups[b - 1].count; b--) {
