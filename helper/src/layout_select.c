@@ -60,7 +60,7 @@ static struct pl_error *validate_gc_heads(struct pl_runtime *rt, uint64_t interp
 }
 
 /* sys.version, read through interp->sysdict, must start with the version we detected: this
- * exercises the interpreter, dict and str fields. */
+ * exercises the interpreter, dict and str fields. Kept in rt->sys_version when it does. */
 static struct pl_error *validate_sys_version(struct pl_runtime *rt, uint64_t interp)
 {
 	const struct pl_layout *l = &rt->layout;
@@ -85,6 +85,7 @@ static struct pl_error *validate_sys_version(struct pl_runtime *rt, uint64_t int
 		return pl_error_create(PL_ERR_BAD_DATA,
 				       "layout check failed: sys.version is \"%.20s\", not %s*", text,
 				       want);
+	memcpy(rt->sys_version, text, sizeof(rt->sys_version));
 	return NULL;
 }
 

@@ -263,22 +263,12 @@ static bool find_debug_file(struct pl_elf_image *img, const char *debug_dir, cha
 }
 
 /* Before 3.11 there is no Py_Version: take the patch level from sys.version of the main
- * interpreter, once the layout can read it. Leaves the version as it is if that fails. */
+ * interpreter, which the layout check has read. Leaves the version as it is if that fails. */
 static void refine_version_from_sys(struct pl_runtime *rt)
 {
 	const struct pl_layout *l = &rt->layout;
-	uint64_t interp, sysdict, str;
-	char text[64];
 	unsigned major, minor, micro;
-	if (!pl_target_u64(rt->target, rt->interp_head_addr, &interp) ||
-	    !pl_target_u64(rt->target, interp + (uint64_t)l->interp_sysdict, &sysdict) || !sysdict)
-		return;
-	struct pl_error *err = pl_py_dict_get_str(rt, sysdict, "version", &str);
-	if (err || !str || (err = pl_py_str(rt, str, text, sizeof(text)))) {
-		pl_error_destroy(err);
-		return;
-	}
-	if (sscanf(text, "%u.%u.%u", &major, &minor, &micro) != 3 ||
+	if (sscanf(rt->sys_version, "%u.%u.%u", &major, &minor, &micro) != 3 ||
 	    major != ((l->version_hex >> 24) & 0xff) || minor != ((l->version_hex >> 16) & 0xff) ||
 	    micro > 255)
 		return;

@@ -33,6 +33,7 @@ struct pl_runtime {
 	uint64_t set_dummy;         /* the object that marks deleted set entries */
 	char version[32];           /* "3.12.1" */
 	bool have_exact_version;    /* from Py_Version; else refined from sys.version */
+	char sys_version[64];       /* sys.version as the layout check read it */
 	struct pl_layout layout;
 	char layout_source[PL_MAX_PATH + 64]; /* "DWARF", "DWARF of FILE", "built-in table ..." */
 	char *warnings;             /* disagreements between layout sources, or NULL */
