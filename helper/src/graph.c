@@ -21,16 +21,11 @@ void pl_graph_destroy(struct pl_graph *g)
 	free(g);
 }
 
-static size_t addr_hash(uint64_t addr, size_t cap)
-{
-	return (size_t)(((addr >> 4) * 0x9e3779b97f4a7c15ull) >> 17) & (cap - 1);
-}
-
 long pl_graph_node(const struct pl_graph *g, uint64_t addr)
 {
 	if (!g->index_cap)
 		return -1;
-	for (size_t s = addr_hash(addr, g->index_cap);; s = (s + 1) & (g->index_cap - 1)) {
+	for (size_t s = pl_addr_hash(addr, g->index_cap);; s = (s + 1) & (g->index_cap - 1)) {
 		uint32_t v = g->index[s];
 		if (!v)
 			return -1;
@@ -49,7 +44,7 @@ static struct pl_error *build_index(struct pl_graph *g)
 		return &pl_enomem;
 	g->index_cap = cap;
 	for (size_t i = 0; i < g->n; i++) {
-		size_t s = addr_hash(g->heap->objects[i].addr, cap);
+		size_t s = pl_addr_hash(g->heap->objects[i].addr, cap);
 		while (g->index[s])
 			s = (s + 1) & (cap - 1);
 		g->index[s] = (uint32_t)i + 1;

@@ -39,11 +39,6 @@ void pl_heap_destroy(struct pl_heap *h)
 	free(h);
 }
 
-static size_t type_hash(uint64_t addr, size_t cap)
-{
-	return (size_t)(((addr >> 3) * 0x9e3779b97f4a7c15ull) >> 20) & (cap - 1);
-}
-
 static struct pl_error *type_index_grow(struct pl_heap *h)
 {
 	size_t cap = h->type_index_cap ? h->type_index_cap * 2 : 1024;
@@ -51,7 +46,7 @@ static struct pl_error *type_index_grow(struct pl_heap *h)
 	if (!idx)
 		return &pl_enomem;
 	for (size_t i = 0; i < h->ntypes; i++) {
-		size_t s = type_hash(h->types[i].addr, cap);
+		size_t s = pl_addr_hash(h->types[i].addr, cap);
 		while (idx[s])
 			s = (s + 1) & (cap - 1);
 		idx[s] = (uint32_t)i + 1;
@@ -68,7 +63,7 @@ static long type_index(struct walk *w, uint64_t addr)
 	struct pl_heap *h = w->h;
 	if (h->ntypes * 2 >= h->type_index_cap && type_index_grow(h))
 		return -1;
-	size_t s = type_hash(addr, h->type_index_cap);
+	size_t s = pl_addr_hash(addr, h->type_index_cap);
 	while (h->type_index[s]) {
 		if (h->types[h->type_index[s] - 1].addr == addr)
 			return h->type_index[s] - 1;

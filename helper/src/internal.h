@@ -23,6 +23,13 @@ enum {
 
 #define PL_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+/* Slot of an object address in an open-addressing table of CAP slots (a power of two). The
+ * one hash of the tables keyed by target addresses (types, graph nodes, label caches). */
+static inline size_t pl_addr_hash(uint64_t addr, size_t cap)
+{
+	return (size_t)(((addr >> 3) * 0x9e3779b97f4a7c15ull) >> 20) & (cap - 1);
+}
+
 /* Free the pointer held by a variable when it goes out of scope. */
 #define _cleanup_free_ __attribute__((cleanup(pl_freep)))
 void pl_freep(void *p);

@@ -90,9 +90,13 @@ static bool visit_entry(void *arg, uint64_t key, uint64_t value)
 	return true;
 }
 
-/* Items of a list or tuple: N words at ITEMS. */
-static struct pl_error *sequence_refs(struct visit *v, uint64_t items, uint64_t n)
+/* Items of the list or tuple OBJ (WHAT names which): N words at ITEMS. */
+static struct pl_error *sequence_refs(struct visit *v, uint64_t obj, const char *what,
+				      uint64_t items, uint64_t n)
 {
+	if (n > PL_MAX_LIST_ITEMS)
+		return pl_error_create(PL_ERR_BAD_DATA, "%s at 0x%llx claims %llu items", what,
+				       (unsigned long long)obj, (unsigned long long)n);
 	uint64_t buf[256];
 	for (uint64_t i = 0; i < n && !v->stopped; i += PL_ARRAY_SIZE(buf)) {
 		size_t chunk = n - i < PL_ARRAY_SIZE(buf) ? (size_t)(n - i) : PL_ARRAY_SIZE(buf);
@@ -285,17 +289,11 @@ struct pl_error *pl_refs_each(struct pl_runtime *rt, uint64_t obj, bool labels, 
 		if (!pl_target_u64(rt->target, obj + (uint64_t)l->varobject_size, &n) ||
 		    !pl_target_u64(rt->target, obj + (uint64_t)l->list_items, &items))
 			return pl_error_fault(obj, "list object");
-		if (n > PL_MAX_LIST_ITEMS)
-			return pl_error_create(PL_ERR_BAD_DATA, "list at 0x%llx claims %llu items",
-					       (unsigned long long)obj, (unsigned long long)n);
-		err = sequence_refs(&v, items, n);
+		err = sequence_refs(&v, obj, "list", items, n);
 	} else if (ti.flags & PL_TPFLAGS_TUPLE_SUBCLASS) {
 		if (!pl_target_u64(rt->target, obj + (uint64_t)l->varobject_size, &n))
 			return pl_error_fault(obj, "tuple object");
-		if (n > PL_MAX_LIST_ITEMS)
-			return pl_error_create(PL_ERR_BAD_DATA, "tuple at 0x%llx claims %llu items",
-					       (unsigned long long)obj, (unsigned long long)n);
-		err = sequence_refs(&v, obj + (uint64_t)l->tuple_items, n);
+		err = sequence_refs(&v, obj, "tuple", obj + (uint64_t)l->tuple_items, n);
 	} else if (ti.flags & PL_TPFLAGS_DICT_SUBCLASS) {
 		err = pl_py_dict_each(rt, obj, visit_entry, &v);
 	} else if (ti.addr == rt->set_type || ti.addr == rt->frozenset_type) {

@@ -204,7 +204,7 @@ static bool label_cache_put(struct label_cache *c, uint64_t target, const char *
 {
 	if ((c->n + 1) * 2 > c->cap && !label_cache_grow(c))
 		return false;
-	size_t s = (size_t)((target >> 4) * 0x9e3779b97f4a7c15ull >> 20) & (c->cap - 1);
+	size_t s = pl_addr_hash(target, c->cap);
 	while (c->labels[s]) {
 		if (c->targets[s] == target)
 			return true;
@@ -241,7 +241,7 @@ static void shape_label(struct pl_runtime *rt, struct label_cache *caches, uint6
 	}
 	const char *label = "?";
 	if (c->cap) {
-		size_t s = (size_t)((child >> 4) * 0x9e3779b97f4a7c15ull >> 20) & (c->cap - 1);
+		size_t s = pl_addr_hash(child, c->cap);
 		for (; c->labels[s]; s = (s + 1) & (c->cap - 1))
 			if (c->targets[s] == child) {
 				label = c->labels[s];
