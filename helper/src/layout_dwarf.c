@@ -11,7 +11,7 @@
 #include "internal.h"
 #include "layout.h"
 
-enum { DW_MAX_TYPES = 32, DW_MAX_DEPTH = 16, DW_MAX_CHILDREN = 100000 };
+enum { DW_MAX_TYPES = 96, DW_MAX_DEPTH = 16, DW_MAX_CHILDREN = 100000 };
 
 struct dw_type {
 	const char *name;     /* typedef or tag name from layout_fields.h */

@@ -10,21 +10,70 @@
  * "required" fields must be found or the layout is refused; optional ones exist only in some
  * versions, and their absence (-1) is itself information the walker uses. The runtime and GC
  * state fields are optional here because 3.6 has neither struct (its GC state is static
- * variables); runtime.c checks them for the versions that have them. */
+ * variables); runtime.c checks them for the versions that have them.
+ *
+ * Where a member moved or was renamed between versions, each spelling has its own id (e.g.
+ * interp_modules <= 3.11, interp_imports_modules 3.12+) and the code that reads it takes
+ * whichever is present. Sections: runtime and interpreters, threads, GC state, objects and
+ * types, builtin containers and small objects, functions and code, frames and generators,
+ * exceptions, C types of the stdlib, strings and ints, _Py_DebugOffsets. */
 
 #define PL_LAYOUT_FIELDS(PL_FIELD, PL_SIZE)                                                    \
 	/* runtime, interpreters */                                                             \
 	PL_FIELD(runtime_interpreters_head, "_PyRuntimeState", "interpreters.head", false)    \
 	PL_FIELD(runtime_gc, "_PyRuntimeState", "gc", false)      /* 3.7, 3.8: one GC state */ \
 	PL_FIELD(interp_next, "PyInterpreterState", "next", true)                              \
+	PL_FIELD(interp_id, "PyInterpreterState", "id", false)            /* 3.7+ */           \
 	PL_FIELD(interp_gc, "PyInterpreterState", "gc", false)         /* 3.9+ */              \
 	PL_FIELD(interp_sysdict, "PyInterpreterState", "sysdict", true)                        \
+	PL_FIELD(interp_builtins, "PyInterpreterState", "builtins", true)                      \
+	PL_FIELD(interp_modules, "PyInterpreterState", "modules", false)          /* <= 3.11 */ \
+	PL_FIELD(interp_imports_modules, "PyInterpreterState", "imports.modules", false) /* 3.12+ */ \
+	PL_FIELD(interp_importlib, "PyInterpreterState", "importlib", false)      /* <= 3.11 */ \
+	PL_FIELD(interp_imports_importlib, "PyInterpreterState", "imports.importlib", false)  \
+	PL_FIELD(interp_dict, "PyInterpreterState", "dict", false)                /* 3.8+ */   \
+	PL_FIELD(interp_builtins_copy, "PyInterpreterState", "builtins_copy", false)          \
+	PL_FIELD(interp_codec_search_path, "PyInterpreterState", "codec_search_path", false)  \
+	PL_FIELD(interp_codecs_search_path, "PyInterpreterState", "codecs.search_path", false) \
+	/* where 3.12+ keeps the dicts of static builtin types (tp_dict is NULL there) */      \
+	PL_FIELD(interp_types_builtins, "PyInterpreterState", "types.builtins", false) /* 3.12 */ \
+	PL_FIELD(interp_types_builtins_initialized, "PyInterpreterState", "types.builtins.initialized", false) \
+	PL_FIELD(interp_types_for_extensions_initialized, "PyInterpreterState", "types.for_extensions.initialized", false) \
+	PL_SIZE(static_builtin_state, "static_builtin_state", false)                 /* 3.12 */ \
+	PL_FIELD(static_builtin_state_type, "static_builtin_state", "type", false)             \
+	PL_FIELD(static_builtin_state_dict, "static_builtin_state", "tp_dict", false)          \
+	PL_FIELD(static_builtin_state_subclasses, "static_builtin_state", "tp_subclasses", false) \
+	PL_SIZE(managed_static_type_state, "managed_static_type_state", false)      /* 3.13+ */ \
+	PL_FIELD(managed_static_type_state_type, "managed_static_type_state", "type", false)   \
+	PL_FIELD(managed_static_type_state_dict, "managed_static_type_state", "tp_dict", false) \
+	PL_FIELD(managed_static_type_state_subclasses, "managed_static_type_state", "tp_subclasses", false) \
+	/* threads */                                                                           \
+	PL_FIELD(interp_tstate_head, "PyInterpreterState", "tstate_head", false)  /* <= 3.10 */ \
+	PL_FIELD(interp_threads_head, "PyInterpreterState", "threads.head", false) /* 3.11+ */ \
+	PL_FIELD(tstate_next, "PyThreadState", "next", true)                                   \
+	PL_FIELD(tstate_thread_id, "PyThreadState", "thread_id", true)                         \
+	PL_FIELD(tstate_native_thread_id, "PyThreadState", "native_thread_id", false) /* 3.11+ */ \
+	PL_FIELD(tstate_frame, "PyThreadState", "frame", false)     /* <= 3.10: PyFrameObject */ \
+	PL_FIELD(tstate_cframe, "PyThreadState", "cframe", false)   /* 3.10 - 3.12 */           \
+	PL_FIELD(cframe_current_frame, "_PyCFrame", "current_frame", false) /* 3.11, 3.12 */    \
+	PL_FIELD(tstate_current_frame, "PyThreadState", "current_frame", false)  /* 3.13+ */   \
+	PL_FIELD(tstate_dict, "PyThreadState", "dict", true)                                   \
+	PL_FIELD(tstate_context, "PyThreadState", "context", false)               /* 3.7+ */   \
+	PL_FIELD(tstate_async_exc, "PyThreadState", "async_exc", true)                         \
+	PL_FIELD(tstate_curexc_value, "PyThreadState", "curexc_value", false)     /* <= 3.11 */ \
+	PL_FIELD(tstate_curexc_traceback, "PyThreadState", "curexc_traceback", false)         \
+	PL_FIELD(tstate_current_exception, "PyThreadState", "current_exception", false) /* 3.12+ */ \
+	PL_FIELD(tstate_exc_value, "PyThreadState", "exc_value", false)           /* 3.6 */    \
+	PL_FIELD(tstate_exc_traceback, "PyThreadState", "exc_traceback", false)   /* 3.6 */    \
+	PL_FIELD(tstate_exc_state_value, "PyThreadState", "exc_state.exc_value", false) /* 3.7+ */ \
+	PL_FIELD(tstate_exc_state_traceback, "PyThreadState", "exc_state.exc_traceback", false) \
 	/* GC state */                                                                          \
 	PL_FIELD(gc_generations, "_gc_runtime_state", "generations", false)   /* 3.7+ */      \
 	PL_FIELD(gc_young, "_gc_runtime_state", "young", false)   /* 3.14.0-3.14.4: young, old[2] */ \
 	PL_FIELD(gc_generation0, "_gc_runtime_state", "generation0", false)                   \
 	PL_FIELD(gc_permanent, "_gc_runtime_state", "permanent_generation", false)            \
 	PL_FIELD(gc_garbage, "_gc_runtime_state", "garbage", false)                           \
+	PL_FIELD(gc_callbacks, "_gc_runtime_state", "callbacks", false)                       \
 	PL_FIELD(gc_collecting, "_gc_runtime_state", "collecting", false)                     \
 	PL_SIZE(gc_generation, "gc_generation", true)                                          \
 	PL_SIZE(gc_head, "PyGC_Head", true)                                                    \
@@ -37,33 +86,30 @@
 	PL_FIELD(type_itemsize, "PyTypeObject", "tp_itemsize", true)                           \
 	PL_FIELD(type_flags, "PyTypeObject", "tp_flags", true)                                 \
 	PL_FIELD(type_dict, "PyTypeObject", "tp_dict", true)                                   \
-	PL_FIELD(heaptype_qualname, "PyHeapTypeObject", "ht_qualname", true)                   \
 	PL_FIELD(type_dictoffset, "PyTypeObject", "tp_dictoffset", true)                       \
-	PL_FIELD(heaptype_cached_keys, "PyHeapTypeObject", "ht_cached_keys", true)             \
-	PL_FIELD(tuple_items, "PyTupleObject", "ob_item", true)                                \
-	PL_FIELD(module_dict, "PyModuleObject", "md_dict", true)                               \
+	PL_FIELD(type_weaklistoffset, "PyTypeObject", "tp_weaklistoffset", true)               \
 	PL_FIELD(type_mro, "PyTypeObject", "tp_mro", true)                                     \
 	PL_FIELD(type_bases, "PyTypeObject", "tp_bases", true)                                 \
 	PL_FIELD(type_base, "PyTypeObject", "tp_base", true)                                   \
+	PL_FIELD(type_cache, "PyTypeObject", "tp_cache", true)                                 \
+	PL_FIELD(type_subclasses, "PyTypeObject", "tp_subclasses", true)                       \
 	PL_FIELD(type_members, "PyTypeObject", "tp_members", true)                             \
+	PL_FIELD(heaptype_name, "PyHeapTypeObject", "ht_name", true)                           \
+	PL_FIELD(heaptype_qualname, "PyHeapTypeObject", "ht_qualname", true)                   \
+	PL_FIELD(heaptype_slots, "PyHeapTypeObject", "ht_slots", true)                         \
+	PL_FIELD(heaptype_module, "PyHeapTypeObject", "ht_module", false)          /* 3.9+ */  \
+	PL_FIELD(heaptype_cached_keys, "PyHeapTypeObject", "ht_cached_keys", true)             \
 	PL_SIZE(member_def, "PyMemberDef", true)                                               \
 	PL_FIELD(member_name, "PyMemberDef", "name", true)                                     \
 	PL_FIELD(member_type, "PyMemberDef", "type", true)                                     \
 	PL_FIELD(member_offset, "PyMemberDef", "offset", true)                                 \
-	PL_FIELD(func_globals, "PyFunctionObject", "func_globals", true)                       \
-	PL_FIELD(func_closure, "PyFunctionObject", "func_closure", true)                       \
-	PL_FIELD(func_defaults, "PyFunctionObject", "func_defaults", true)                     \
-	PL_FIELD(func_kwdefaults, "PyFunctionObject", "func_kwdefaults", true)                 \
-	PL_FIELD(func_dict, "PyFunctionObject", "func_dict", true)                             \
-	PL_FIELD(cell_ref, "PyCellObject", "ob_ref", true)                                     \
-	PL_FIELD(method_func, "PyMethodObject", "im_func", true)                               \
-	PL_FIELD(method_self, "PyMethodObject", "im_self", true)                               \
+	/* builtin containers and small objects */                                              \
+	PL_FIELD(tuple_items, "PyTupleObject", "ob_item", true)                                \
+	PL_FIELD(list_items, "PyListObject", "ob_item", true)                                  \
 	PL_FIELD(set_mask, "PySetObject", "mask", true)                                        \
 	PL_FIELD(set_table, "PySetObject", "table", true)                                      \
 	PL_SIZE(set_entry, "setentry", true)                                                   \
 	PL_FIELD(set_entry_key, "setentry", "key", true)                                       \
-	/* containers */                                                                        \
-	PL_FIELD(list_items, "PyListObject", "ob_item", true)                                  \
 	PL_FIELD(dict_keys, "PyDictObject", "ma_keys", true)                                   \
 	PL_FIELD(dict_values, "PyDictObject", "ma_values", true)                               \
 	PL_FIELD(dictkeys_size, "PyDictKeysObject", "dk_size", false)          /* <= 3.10 */   \
@@ -78,6 +124,124 @@
 	PL_SIZE(dict_unicode_entry, "PyDictUnicodeEntry", false)               /* 3.11+ */     \
 	PL_FIELD(dict_unicode_entry_key, "PyDictUnicodeEntry", "me_key", false)                \
 	PL_FIELD(dict_unicode_entry_value, "PyDictUnicodeEntry", "me_value", false)            \
+	PL_FIELD(module_dict, "PyModuleObject", "md_dict", true)                               \
+	PL_FIELD(module_name, "PyModuleObject", "md_name", true)                               \
+	PL_FIELD(cell_ref, "PyCellObject", "ob_ref", true)                                     \
+	PL_FIELD(method_func, "PyMethodObject", "im_func", true)                               \
+	PL_FIELD(method_self, "PyMethodObject", "im_self", true)                               \
+	PL_FIELD(classmethod_callable, "classmethod", "cm_callable", true)                     \
+	PL_FIELD(classmethod_dict, "classmethod", "cm_dict", true)                             \
+	PL_FIELD(staticmethod_callable, "staticmethod", "sm_callable", true)                   \
+	PL_FIELD(staticmethod_dict, "staticmethod", "sm_dict", true)                           \
+	PL_FIELD(property_get, "propertyobject", "prop_get", true)                             \
+	PL_FIELD(property_set, "propertyobject", "prop_set", true)                             \
+	PL_FIELD(property_del, "propertyobject", "prop_del", true)                             \
+	PL_FIELD(property_doc, "propertyobject", "prop_doc", true)                             \
+	PL_FIELD(property_name, "propertyobject", "prop_name", false)          /* 3.10+ */     \
+	PL_FIELD(cfunction_self, "PyCFunctionObject", "m_self", true)                          \
+	PL_FIELD(cfunction_module, "PyCFunctionObject", "m_module", true)                      \
+	PL_FIELD(cmethod_class, "PyCMethodObject", "mm_class", false)          /* 3.9+ */      \
+	PL_FIELD(descr_type, "PyDescrObject", "d_type", true)                                  \
+	PL_FIELD(descr_name, "PyDescrObject", "d_name", true)                                  \
+	PL_FIELD(descr_qualname, "PyDescrObject", "d_qualname", true)                          \
+	PL_FIELD(mappingproxy_mapping, "mappingproxyobject", "mapping", true)                  \
+	PL_FIELD(methodwrapper_descr, "wrapperobject", "descr", true)                          \
+	PL_FIELD(methodwrapper_self, "wrapperobject", "self", true)                            \
+	PL_FIELD(weakref_object, "PyWeakReference", "wr_object", true)                         \
+	PL_FIELD(weakref_callback, "PyWeakReference", "wr_callback", true)                     \
+	/* functions and code */                                                                \
+	PL_FIELD(func_code, "PyFunctionObject", "func_code", true)                             \
+	PL_FIELD(func_globals, "PyFunctionObject", "func_globals", true)                       \
+	PL_FIELD(func_builtins, "PyFunctionObject", "func_builtins", false)    /* 3.10+ */     \
+	PL_FIELD(func_name, "PyFunctionObject", "func_name", true)                             \
+	PL_FIELD(func_qualname, "PyFunctionObject", "func_qualname", true)                     \
+	PL_FIELD(func_defaults, "PyFunctionObject", "func_defaults", true)                     \
+	PL_FIELD(func_kwdefaults, "PyFunctionObject", "func_kwdefaults", true)                 \
+	PL_FIELD(func_closure, "PyFunctionObject", "func_closure", true)                       \
+	PL_FIELD(func_doc, "PyFunctionObject", "func_doc", true)                               \
+	PL_FIELD(func_dict, "PyFunctionObject", "func_dict", true)                             \
+	PL_FIELD(func_module, "PyFunctionObject", "func_module", true)                         \
+	PL_FIELD(func_annotations, "PyFunctionObject", "func_annotations", true)               \
+	PL_FIELD(func_annotate, "PyFunctionObject", "func_annotate", false)    /* 3.14+ */     \
+	PL_FIELD(func_typeparams, "PyFunctionObject", "func_typeparams", false) /* 3.12+ */    \
+	PL_FIELD(code_nlocals, "PyCodeObject", "co_nlocals", true)                             \
+	PL_FIELD(code_nlocalsplus, "PyCodeObject", "co_nlocalsplus", false)    /* 3.11+ */     \
+	PL_FIELD(code_nfreevars, "PyCodeObject", "co_nfreevars", false)        /* 3.11+ */     \
+	PL_FIELD(code_varnames, "PyCodeObject", "co_varnames", false)          /* <= 3.10 */   \
+	PL_FIELD(code_cellvars, "PyCodeObject", "co_cellvars", false)          /* <= 3.10 */   \
+	PL_FIELD(code_freevars, "PyCodeObject", "co_freevars", false)          /* <= 3.10 */   \
+	PL_FIELD(code_localsplusnames, "PyCodeObject", "co_localsplusnames", false) /* 3.11+ */ \
+	PL_FIELD(code_name, "PyCodeObject", "co_name", true)                                   \
+	PL_FIELD(code_qualname, "PyCodeObject", "co_qualname", false)          /* 3.11+ */     \
+	PL_FIELD(code_filename, "PyCodeObject", "co_filename", true)                           \
+	PL_FIELD(code_firstlineno, "PyCodeObject", "co_firstlineno", true)                     \
+	PL_FIELD(code_lnotab, "PyCodeObject", "co_lnotab", false)              /* <= 3.9 */    \
+	PL_FIELD(code_linetable, "PyCodeObject", "co_linetable", false)        /* 3.10+ */     \
+	PL_FIELD(code_code_adaptive, "PyCodeObject", "co_code_adaptive", false) /* 3.11+ */    \
+	/* frames and generators */                                                             \
+	PL_FIELD(frameobj_back, "PyFrameObject", "f_back", true)                               \
+	PL_FIELD(frameobj_trace, "PyFrameObject", "f_trace", true)                             \
+	PL_FIELD(frameobj_code, "PyFrameObject", "f_code", false)     /* <= 3.10: the frame */ \
+	PL_FIELD(frameobj_builtins, "PyFrameObject", "f_builtins", false)                      \
+	PL_FIELD(frameobj_globals, "PyFrameObject", "f_globals", false)                        \
+	PL_FIELD(frameobj_locals, "PyFrameObject", "f_locals", false)                          \
+	PL_FIELD(frameobj_lasti, "PyFrameObject", "f_lasti", false)                            \
+	PL_FIELD(frameobj_localsplus, "PyFrameObject", "f_localsplus", false)                  \
+	PL_FIELD(frameobj_frame, "PyFrameObject", "f_frame", false)   /* 3.11+: its frame */   \
+	PL_FIELD(frameobj_frame_data, "PyFrameObject", "_f_frame_data", false)                 \
+	PL_FIELD(frameobj_extra_locals, "PyFrameObject", "f_extra_locals", false) /* 3.13+ */  \
+	PL_FIELD(frameobj_locals_cache, "PyFrameObject", "f_locals_cache", false) /* 3.13+ */  \
+	PL_FIELD(iframe_code, "_PyInterpreterFrame", "f_code", false)          /* 3.11, 3.12 */ \
+	PL_FIELD(iframe_executable, "_PyInterpreterFrame", "f_executable", false) /* 3.13+ */  \
+	PL_FIELD(iframe_previous, "_PyInterpreterFrame", "previous", false)                    \
+	PL_FIELD(iframe_func, "_PyInterpreterFrame", "f_func", false)          /* 3.11 */      \
+	PL_FIELD(iframe_funcobj, "_PyInterpreterFrame", "f_funcobj", false)    /* 3.12+ */     \
+	PL_FIELD(iframe_locals, "_PyInterpreterFrame", "f_locals", false)                      \
+	PL_FIELD(iframe_frame_obj, "_PyInterpreterFrame", "frame_obj", false)                  \
+	PL_FIELD(iframe_prev_instr, "_PyInterpreterFrame", "prev_instr", false) /* 3.11, 3.12 */ \
+	PL_FIELD(iframe_instr_ptr, "_PyInterpreterFrame", "instr_ptr", false)  /* 3.13+ */     \
+	PL_FIELD(iframe_owner, "_PyInterpreterFrame", "owner", false)                          \
+	PL_FIELD(iframe_localsplus, "_PyInterpreterFrame", "localsplus", false)                \
+	PL_FIELD(gen_frame, "PyGenObject", "gi_frame", false)         /* <= 3.10 */            \
+	PL_FIELD(gen_code, "PyGenObject", "gi_code", false)           /* <= 3.11 */            \
+	PL_FIELD(gen_name, "PyGenObject", "gi_name", true)                                     \
+	PL_FIELD(gen_qualname, "PyGenObject", "gi_qualname", true)                             \
+	PL_FIELD(gen_iframe, "PyGenObject", "gi_iframe", false)       /* 3.11+ */              \
+	PL_FIELD(gen_frame_state, "PyGenObject", "gi_frame_state", false) /* 3.11+ */          \
+	PL_FIELD(gen_exc_type, "PyGenObject", "gi_exc_state.exc_type", false) /* 3.7 - 3.10 */ \
+	PL_FIELD(gen_exc_value, "PyGenObject", "gi_exc_state.exc_value", false) /* 3.7+ */     \
+	PL_FIELD(gen_exc_traceback, "PyGenObject", "gi_exc_state.exc_traceback", false)        \
+	PL_FIELD(gen_origin_or_finalizer, "PyGenObject", "gi_origin_or_finalizer", false) /* 3.11+ */ \
+	PL_FIELD(coro_origin, "PyCoroObject", "cr_origin", false)     /* 3.7 - 3.10 */         \
+	PL_FIELD(asyncgen_finalizer, "PyAsyncGenObject", "ag_finalizer", false) /* <= 3.10 */  \
+	PL_FIELD(traceback_next, "PyTracebackObject", "tb_next", true)                         \
+	PL_FIELD(traceback_frame, "PyTracebackObject", "tb_frame", true)                       \
+	/* exceptions */                                                                        \
+	PL_SIZE(base_exception, "PyBaseExceptionObject", true)                                 \
+	PL_FIELD(exc_dict, "PyBaseExceptionObject", "dict", true)                              \
+	PL_FIELD(exc_args, "PyBaseExceptionObject", "args", true)                              \
+	PL_FIELD(exc_notes, "PyBaseExceptionObject", "notes", false)           /* 3.11+ */     \
+	PL_FIELD(exc_traceback, "PyBaseExceptionObject", "traceback", true)                    \
+	PL_FIELD(exc_context, "PyBaseExceptionObject", "context", true)                        \
+	PL_FIELD(exc_cause, "PyBaseExceptionObject", "cause", true)                            \
+	/* C types of the stdlib built into libpython, told apart by tp_name */                 \
+	PL_SIZE(partial, "partialobject", false)                                               \
+	PL_FIELD(partial_fn, "partialobject", "fn", false)                                     \
+	PL_FIELD(partial_args, "partialobject", "args", false)                                 \
+	PL_FIELD(partial_kw, "partialobject", "kw", false)                                     \
+	PL_FIELD(partial_dict, "partialobject", "dict", false)                                 \
+	PL_SIZE(deque, "dequeobject", false)                                                   \
+	PL_FIELD(deque_leftblock, "dequeobject", "leftblock", false)                           \
+	PL_FIELD(deque_leftindex, "dequeobject", "leftindex", false)                           \
+	PL_FIELD(deque_rightblock, "dequeobject", "rightblock", false)                         \
+	PL_FIELD(deque_rightindex, "dequeobject", "rightindex", false)                         \
+	PL_FIELD(deque_block_data, "BLOCK", "data", false)                                     \
+	PL_FIELD(deque_block_rightlink, "BLOCK", "rightlink", false)                           \
+	PL_SIZE(odict, "PyODictObject", true)                                                  \
+	PL_FIELD(odict_first, "PyODictObject", "od_first", true)                               \
+	PL_FIELD(odict_inst_dict, "PyODictObject", "od_inst_dict", true)                       \
+	PL_FIELD(odictnode_key, "_ODictNode", "key", true)                                     \
+	PL_FIELD(odictnode_next, "_ODictNode", "next", true)                                   \
 	/* ints (dict keys in labels) */                                                        \
 	PL_FIELD(long_digits_old, "PyLongObject", "ob_digit", false)          /* <= 3.11 */    \
 	PL_FIELD(long_digits, "PyLongObject", "long_value.ob_digit", false)   /* 3.12+ */      \
