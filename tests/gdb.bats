@@ -98,7 +98,7 @@ teardown() {
 	local dir
 	dir=$(cached_core "$PY_VERSION" "$PY_EXE" registry)
 	run pyleaks_gdb -ex 'py-referrers --type __main__.Session' -ex 'py-referrers --type Nope' "$PY_EXE" "$dir/core"
-	assert_output --partial "__main__.Session: 5000 instances; chains from roots merged by shape"
+	assert_output --partial "__main__.Session: 5000 instances; their shortest chains from roots, merged by shape"
 	assert_output --partial "5000 instances, root: module __main__"
 	assert_output --regexp "\['REGISTRY'\] +dict"
 	assert_output --regexp "\[\*\] +__main__\.Session"

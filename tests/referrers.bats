@@ -27,7 +27,8 @@ types = [p["type"] for p in c["path"]]
 assert labels[:3] == ["", "__dict__", "['REGISTRY']"] and re.fullmatch(r"\[\d+\]", labels[3]), labels
 assert types == ["module", "dict", "dict", "__main__.Session"], types
 assert c["path"][-1]["address"] == sys.argv[2]
-assert r["target"]["refcount"] == 1 and r["target"]["referrers"] == 1, r["target"]
+assert r["target"]["refcount"] == 1 and r["target"]["explained"] == 1, r["target"]
+assert r["referrers"]["total"] == 1 and r["referrers"]["on_chains"] == 1, r["referrers"]
 PY
 	done <<<"$(selected_pythons)"
 	[ "$failed" = 0 ]
@@ -42,11 +43,11 @@ PY
 	assert_success
 	assert_output --partial "chain 1 (3 references), root: module __main__"
 	assert_output --regexp "\[[0-9]+\] +__main__\.Session +$s  <- target"
-	assert_output --partial "reference count 1; references from objects on the GC lists 1"
+	assert_output --partial "reference count 1; references the heap explains 1"
 	run "$PYLEAKS_CLI" referrers "$dir/core" "$s" --depth 2
 	assert_success
 	assert_output --partial "0 chains to a root"
-	assert_output --partial "no module reaches it within 2 references"
+	assert_output --partial "no root within 2 references; the nearest is 3 references away (--depth 3 shows it): module __main__"
 	run "$PYLEAKS_CLI" referrers "$dir/core" 0x10
 	assert_failure 1
 	assert_output --partial "0x10 is not an object on the garbage collector's lists"
@@ -61,14 +62,16 @@ PY
 	local failed=0 v exe debug_dir dir
 	while read -r v exe debug_dir; do
 		dir=$(cached_core "$v" "$exe" slots) || { failed=1; continue; }
-		"$PYLEAKS_CLI" referrers "$dir/core" --type __main__.Geometry.Point --json "$BATS_TEST_TMPDIR/$v.json" \
+		"$PYLEAKS_CLI" referrers "$dir/core" --type __main__.Geometry.Point --max 100 --json "$BATS_TEST_TMPDIR/$v.json" \
 			${debug_dir:+--debug-dir "$debug_dir"} >/dev/null || { echo "$v: failed"; failed=1; continue; }
 		"$CHECK_PYTHON" - "$BATS_TEST_TMPDIR/$v.json" "$dir/truth.json" <<'PY' || { echo "$v"; failed=1; }
 import json, sys
 r, truth = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
 n = truth["classes"]["__main__.Geometry.Point"]
 assert r["target"] == {"type": "__main__.Geometry.Point", "instances": n}, r["target"]
-assert sum(c["count"] for c in r["chains"]) + r["unreached"] == n, r
+assert len(r["chains"]) == r["shapes"] + (1 if r["unreached"] else 0), r
+assert sum(c["count"] for c in r["chains"]) == n, r
+assert sum(c["count"] for c in r["chains"] if c["root"]["kind"] == "unreached") == r["unreached"], r
 top = r["chains"][0]
 assert top["root"]["name"] == "__main__" and top["count"] >= n - 2, top
 assert [p["label"] for p in top["path"]] == ["", "__dict__", "['TRACK']", "[*]"], top["path"]

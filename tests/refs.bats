@@ -60,7 +60,7 @@ assert labels[".headers"] == "dict" and labels["__class__"] == "type", labels
 	assert_failure 2
 	run "$PYLEAKS_CLI" refs "$dir/core" 0x10
 	assert_failure 1
-	assert_output --partial "pyleaks: error: cannot read object's type at 0x10"
+	assert_output --partial "pyleaks: error: cannot read object header at 0x10"
 	run "$PYLEAKS_CLI" refs --help
 	assert_success
 	assert_output --partial "Usage: pyleaks refs CORE ADDRESS"

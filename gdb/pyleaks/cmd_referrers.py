@@ -7,29 +7,40 @@ from . import options, source
 class PyReferrersCommand(gdb.Command):
     """Show who keeps a Python object alive: chains of references from roots down to it.
 
-Usage: py-referrers [--depth N] [--max N] [--json FILE] ADDRESS|EXPRESSION
-       py-referrers --type NAME [--depth N] [--max N] [--json FILE]
+Usage: py-referrers [--depth N] [--max N] [--fan-in N] [--json FILE] [--dot FILE] ADDRESS|EXPRESSION
+       py-referrers --type NAME [--max N] [--json FILE] [--dot FILE]
 
 ADDRESS is an object's address (py-leaks --type NAME lists them); any gdb expression that
 yields a PyObject * works too. Chains are found by a breadth-first search backwards over the
 references between the objects on the garbage collector's lists, shortest first, one per
-root; each step is labelled with where it is held (.attr, ['key'], [3], __dict__). Roots so
-far are module objects (thread frames, types and references held from C come later).
+root; each step is labelled with where it is held (.attr, ['key'], [3], local name,
+__closure__, free var name). Roots are modules, the frames and state of every thread
+(running frames are not GC objects: their locals are read from each thread's stack),
+interpreters (sys.modules, the sys and builtins dicts, gc.garbage), static types, and
+objects held from C: whose reference count is more than the heap explains and that no other
+root reaches (an extension's reference, a C static, ctypes). Referrers that only lead back
+into a chain (cold trails: cycles) are pruned and counted. With no chain within --depth, the
+nearest root is named; an object no root reaches is kept alive only by reference cycles.
 
 With --type NAME, every instance of NAME (module.Qualname, as py-leaks names it) is followed
-to a root instead, and the chains are merged by shape (indexes collapsed to [*]), most
-instances first: "5000 instances held by module __main__ -> ['REGISTRY'] -> [*]".
+to a root instead, and the chains are merged by shape (indexes collapsed to [*], a repeated
+step such as a linked list's .next shown once), most instances first:
+"5000 instances, root: module __main__ -> __dict__ -> ['REGISTRY'] -> [*]".
 
 Options:
   --type NAME  merged chains of every instance of NAME
   --depth N    follow chains at most N references long (default 16)
   --max N      show at most N chains (or N shapes with --type; default 5)
+  --fan-in N   follow at most N referrers of any one object, those nearest a root
+               (default 1000); the report says where this cut
   --json FILE  also write the chains as JSON (schema 1) to FILE
+  --dot FILE   also write the chains as a graphviz graph to FILE (dot -Tsvg FILE)
 
-Example:
+Examples:
   py-leaks --type __main__.Session
   py-referrers 0x7fab667234d0
-  py-referrers --type __main__.Session
+  py-referrers (PyObject *)session
+  py-referrers --type __main__.Session --dot /tmp/sessions.dot
 
 The reference graph is built on the first use and kept until the process runs again."""
 
@@ -41,7 +52,9 @@ The reference graph is built on the first use and kept until the process runs ag
         p = options.parser("py-referrers", "Referrer chains of a Python object.")
         p.add_argument("--depth", type=options.positive, default=16)
         p.add_argument("--max", type=options.positive, default=5)
+        p.add_argument("--fan-in", dest="fan_in", type=options.positive, default=1000)
         p.add_argument("--json", dest="json_file", default=None)
+        p.add_argument("--dot", dest="dot_file", default=None)
         p.add_argument("--type", dest="type_name", default=None)
         p.add_argument("object", nargs="*")
         args = options.parse(p, gdb.string_to_argv(argument))
@@ -62,5 +75,5 @@ The reference graph is built on the first use and kept until the process runs ag
         session = source.current()
         options.show("py-referrers",
                      lambda fmt: session.referrers_report(fmt, address, args.type_name,
-                                                          args.depth, args.max),
-                     args.json_file)
+                                                          args.depth, args.max, args.fan_in),
+                     args.json_file, args.dot_file)

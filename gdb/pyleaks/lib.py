@@ -8,7 +8,8 @@ _lib = None
 
 PROGRESS_FN = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_uint64, ctypes.c_int)
 
-FORMAT_TEXT, FORMAT_JSON = 0, 1
+FORMAT_TEXT, FORMAT_JSON, FORMAT_DOT = 0, 1, 2
+PHASE_PERMANENT, PHASE_GRAPH = 3, 4
 SORT_COUNT, SORT_SIZE = 0, 1
 
 
@@ -47,7 +48,7 @@ def _declare(lib):
     lib.pyleaks_leaks_report.restype = i
     lib.pyleaks_leaks_report.argtypes = [vp, i, i, i, cp, ctypes.POINTER(vp)]
     lib.pyleaks_referrers_report.restype = i
-    lib.pyleaks_referrers_report.argtypes = [vp, i, ctypes.c_uint64, cp, i, i,
+    lib.pyleaks_referrers_report.argtypes = [vp, i, ctypes.c_uint64, cp, i, i, i,
                                              ctypes.POINTER(vp)]
     lib.pyleaks_set_debug_dir.restype = i
     lib.pyleaks_set_debug_dir.argtypes = [vp, cp]
@@ -106,10 +107,12 @@ class Session(object):
         self.close()
 
     @staticmethod
-    def _on_progress(_arg, objects, generation):
-        gen = "permanent" if generation == 3 else str(generation)
-        gdb.write("pyleaks: %d objects walked (generation %s)...\n" % (objects, gen),
-                  gdb.STDERR)
+    def _on_progress(_arg, objects, phase):
+        if phase == PHASE_GRAPH:
+            what = "read into the reference graph"
+        else:
+            what = "walked (generation %s)" % ("permanent" if phase == PHASE_PERMANENT else phase)
+        gdb.write("pyleaks: %d objects %s...\n" % (objects, what), gdb.STDERR)
 
     def _check(self, rc):
         if rc != 0:
@@ -138,8 +141,8 @@ class Session(object):
         return self._text(self._lib.pyleaks_leaks_report(self._h, fmt, top, sort, _b(type_name),
                                                          ctypes.byref(out)), out)
 
-    def referrers_report(self, fmt, address, type_name, depth, max_chains):
+    def referrers_report(self, fmt, address, type_name, depth, max_chains, fan_in):
         out = ctypes.c_void_p()
         return self._text(self._lib.pyleaks_referrers_report(self._h, fmt, address or 0,
                                                              _b(type_name), depth, max_chains,
-                                                             ctypes.byref(out)), out)
+                                                             fan_in, ctypes.byref(out)), out)

@@ -30,21 +30,27 @@ def parse(p, argv):
         return None
 
 
-def show(prog, report, json_file):
-    """Print REPORT(lib.FORMAT_TEXT); with JSON_FILE, also write REPORT(lib.FORMAT_JSON) there."""
+def show(prog, report, json_file, dot_file=None):
+    """Print REPORT(lib.FORMAT_TEXT); with JSON_FILE (DOT_FILE), also write REPORT(lib.FORMAT_JSON)
+    (REPORT(lib.FORMAT_DOT)) there."""
     from . import lib
 
     text = report(lib.FORMAT_TEXT)
-    if json_file:
-        js = report(lib.FORMAT_JSON)
+    written = []
+    for path, fmt, what in ((json_file, lib.FORMAT_JSON, "JSON report"),
+                            (dot_file, lib.FORMAT_DOT, "graphviz graph")):
+        if not path:
+            continue
+        content = report(fmt)
         try:
-            with open(json_file, "w") as f:
-                f.write(js)
+            with open(path, "w") as f:
+                f.write(content)
         except (IOError, OSError) as e:
-            raise gdb.GdbError("%s: cannot write %s: %s" % (prog, json_file, e))
+            raise gdb.GdbError("%s: cannot write %s: %s" % (prog, path, e))
+        written.append("%s written to %s\n" % (what, path))
     gdb.write(text)
-    if json_file:
-        gdb.write("JSON report written to %s\n" % json_file)
+    for line in written:
+        gdb.write(line)
 
 
 def positive(text):

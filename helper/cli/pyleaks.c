@@ -20,7 +20,9 @@ static const char usage_main[] =
 	"Commands:\n"
 	"  leaks     what is piling up: census of tracked objects by type, gc.garbage\n"
 	"  refs      what one object holds: its outgoing references, labelled\n"
-	"  referrers who keeps one object alive: chains of references from modules to it\n"
+	"  referrers who keeps an object (or every instance of a type) alive: chains of\n"
+	"            references from roots to it\n"
+	"  graph     export the whole reference graph as JSON lines\n"
 	"\n"
 	"Run 'pyleaks COMMAND --help' for the options of a command.\n"
 	"  -h, --help      show this help\n"
@@ -54,11 +56,12 @@ static const char usage_leaks[] =
 static const char usage_refs[] =
 	"Usage: pyleaks refs CORE ADDRESS [OPTIONS]\n"
 	"       pyleaks refs --pid PID ADDRESS [OPTIONS]\n"
-	"The outgoing references of the object at ADDRESS (as py-leaks --type lists them), each\n"
-	"labelled with where it is held: [3] (list or tuple item), ['key'] (dict value),\n"
-	"key 'key' (dict key), .attr (instance attribute), __class__, __dict__.\n"
-	"Lists, tuples, dicts and instance attributes are decoded so far; other objects show\n"
-	"only their class.\n"
+	"The outgoing references of the object at ADDRESS (as pyleaks leaks --type lists them),\n"
+	"each labelled with where it is held: [3] (list or tuple item), ['key'] (dict value),\n"
+	"key 'key' (dict key), .attr (attribute or slot), local name (a frame's variable),\n"
+	"__class__, __dict__, __closure__, ... An instance dict's entries are listed under it.\n"
+	"Weak references are marked (weak); words of a C type pyleaks has no decoder for that\n"
+	"hold a tracked object's address are marked (conservative).\n"
 	"\n"
 	"Options:\n"
 	"  --exe PATH, --sysroot DIR, --debug-dir DIR, --pid PID   as for pyleaks leaks\n"
@@ -70,25 +73,46 @@ static const char usage_referrers[] =
 	"       pyleaks referrers --pid PID (ADDRESS | --type NAME) [OPTIONS]\n"
 	"Who keeps the object at ADDRESS alive: chains of references from a root down to it,\n"
 	"shortest first, each to a different root, every step labelled with where it is held\n"
-	"(.attr, ['key'], [3], __dict__). Roots so far are module objects; thread frames, types\n"
-	"and references held from C come later.\n"
+	"(.attr, ['key'], [3], local name, __closure__). Roots: modules, the frames and state\n"
+	"of every thread, interpreters, static types, and objects held from C (whose reference\n"
+	"count is more than the heap explains). Referrers that only lead back into a chain\n"
+	"(cold trails, cycles) are pruned and counted; with no chain, the nearest root is named\n"
+	"or the object is said to be kept alive only by reference cycles.\n"
 	"\n"
 	"Options:\n"
 	"  --type NAME       follow every instance of NAME instead, and merge their chains by\n"
-	"                    shape (indexes as [*]), most instances first\n"
+	"                    shape (indexes as [*], repeated steps as one), most instances first\n"
 	"  --depth N         follow chains at most N references long (default 16)\n"
 	"  --max N           show at most N chains, or N shapes with --type (default 5)\n"
+	"  --fan-in N        follow at most N referrers of any one object, those nearest a\n"
+	"                    root (default 1000); the report says where this cut\n"
 	"  --exe PATH, --sysroot DIR, --debug-dir DIR, --pid PID   as for pyleaks leaks\n"
 	"  --json FILE|-     write the chains as JSON (schema 1) to FILE, or to stdout\n"
+	"  --dot FILE|-      write the chains as a graphviz graph to FILE, or to stdout\n"
+	"  --progress        report progress on stderr (default when stderr is a terminal)\n"
+	"  --stats           print time taken and memory used to stderr\n"
 	"  -h, --help        show this help\n";
 
-static void progress(void *arg, uint64_t objects, int gen)
+static const char usage_graph[] =
+	"Usage: pyleaks graph CORE [OPTIONS]\n"
+	"       pyleaks graph --pid PID [OPTIONS]\n"
+	"Export the reference graph as JSON lines, to stdout or --json FILE: one line per\n"
+	"tracked object, {\"address\", \"type\", \"refcount\", \"refs\": [the tracked objects it\n"
+	"holds, once per reference]}, then one per root, {\"root\": kind, \"address\", \"refs\"}.\n"
+	"\n"
+	"Options:\n"
+	"  --exe PATH, --sysroot DIR, --debug-dir DIR, --pid PID   as for pyleaks leaks\n"
+	"  --json FILE|-     where to write (default: stdout)\n"
+	"  -h, --help        show this help\n";
+
+static void progress(void *arg, uint64_t objects, int phase)
 {
 	(void)arg;
-	static const char *const names[] = { "generation 0", "generation 1", "generation 2",
-					     "permanent generation" };
-	fprintf(stderr, "\rpyleaks: %llu objects walked (%s)...", (unsigned long long)objects,
-		gen >= 0 && gen < 4 ? names[gen] : "?");
+	static const char *const names[] = { "walked (generation 0)", "walked (generation 1)",
+					     "walked (generation 2)", "walked (permanent generation)",
+					     "read into the reference graph" };
+	fprintf(stderr, "\rpyleaks: %llu objects %s...", (unsigned long long)objects,
+		phase >= 0 && phase <= PYLEAKS_PHASE_GRAPH ? names[phase] : "?");
 	fflush(stderr);
 }
 
@@ -114,7 +138,7 @@ static void print_stats(double t0, double t1, double t2)
 	if (f)
 		fclose(f);
 	fprintf(stderr,
-		"pyleaks-stats: open %.3f s, census %.3f s, total %.3f s; rss_anon %ld KiB, "
+		"pyleaks-stats: open %.3f s, report %.3f s, total %.3f s; rss_anon %ld KiB, "
 		"rss_file %ld KiB, peak rss %ld KiB\n",
 		t1 - t0, t2 - t1, t2 - t0, anon, file, hwm);
 }
@@ -155,7 +179,7 @@ static int write_file(const char *path, const char *text)
 
 /* Options every command that reads a target takes. */
 enum { O_EXE = 256, O_SYSROOT, O_PID, O_DEBUG_DIR, O_JSON, O_TOP, O_SORT, O_TYPE, O_PROGRESS,
-       O_STATS, O_DEPTH, O_MAX };
+       O_STATS, O_DEPTH, O_MAX, O_FAN_IN, O_DOT };
 #define TARGET_OPTIONS                                                \
 	{ "exe", required_argument, NULL, O_EXE },                    \
 	{ "sysroot", required_argument, NULL, O_SYSROOT },            \
@@ -299,81 +323,166 @@ static int cmd_leaks(int argc, char **argv)
 	return status;
 }
 
-/* pyleaks refs / pyleaks referrers: one object, given by address. */
-static int cmd_object(int argc, char **argv, bool referrers)
+/* The options of the commands that follow references. */
+struct graph_args {
+	struct target_args a;
+	const char *type_name, *dot, *addr_text;
+	long depth, max, fan_in;
+	int want_progress, want_stats;
+	uint64_t addr;
+};
+
+/* Parse the options of refs (REFERRERS false) or referrers; returns -1 to go on, else the exit
+ * status (help shown, or bad usage). */
+static int parse_graph_args(int argc, char **argv, bool referrers, struct graph_args *g)
 {
 	static const struct option refs_opts[] = { TARGET_OPTIONS, { NULL, 0, NULL, 0 } };
 	static const struct option referrers_opts[] = {
 		TARGET_OPTIONS,
 		{ "depth", required_argument, NULL, O_DEPTH },
 		{ "max", required_argument, NULL, O_MAX },
+		{ "fan-in", required_argument, NULL, O_FAN_IN },
 		{ "type", required_argument, NULL, O_TYPE },
+		{ "dot", required_argument, NULL, O_DOT },
+		{ "progress", no_argument, NULL, O_PROGRESS },
+		{ "stats", no_argument, NULL, O_STATS },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *usage = referrers ? usage_referrers : usage_refs;
-	struct target_args a = { 0 };
-	long depth = 16, max = 5;
-	const char *type_name = NULL;
 	int c, t;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":h", referrers ? referrers_opts : refs_opts, NULL)) != -1) {
-		if ((t = target_option(c, usage, &a)) != 0) {
+		if ((t = target_option(c, usage, &g->a)) != 0) {
 			if (t < 0)
 				return 2;
 			continue;
 		}
+		long *number = c == O_DEPTH ? &g->depth : c == O_MAX ? &g->max : c == O_FAN_IN ? &g->fan_in : NULL;
 		switch (c) {
-		case O_TYPE: type_name = optarg; break;
+		case O_TYPE: g->type_name = optarg; break;
+		case O_DOT: g->dot = optarg; break;
+		case O_PROGRESS: g->want_progress = 1; break;
+		case O_STATS: g->want_stats = 1; break;
 		case O_DEPTH:
-			if (parse_int(optarg, 1, 1 << 20, &depth))
-				return usage_error(usage, "--depth needs a number >= 1, not '%s'", optarg);
-			break;
 		case O_MAX:
-			if (parse_int(optarg, 1, 1 << 20, &max))
-				return usage_error(usage, "--max needs a number >= 1, not '%s'", optarg);
+		case O_FAN_IN:
+			if (parse_int(optarg, 1, 1 << 24, number))
+				return usage_error(usage, "--depth, --max and --fan-in take a number >= 1, not '%s'", optarg);
 			break;
 		case 'h': fputs(usage, stdout); return 0;
 		case ':': return usage_error(usage, "option %s needs a value", argv[optind - 1]);
 		default: return usage_error(usage, "unknown option %s", argv[optind - 1]);
 		}
 	}
-	if (!a.pid && optind < argc)
-		a.core = argv[optind++];
-	const char *addr_text = optind < argc && !type_name ? argv[optind++] : NULL;
+	if (!g->a.pid && optind < argc)
+		g->a.core = argv[optind++];
+	g->addr_text = optind < argc && !g->type_name ? argv[optind++] : NULL;
 	if (optind < argc)
 		return usage_error(usage, "unexpected argument '%s'", argv[optind]);
-	if ((t = check_target(usage, &a)))
+	if ((t = check_target(usage, &g->a)))
 		return t;
+	if (g->a.json && g->dot && strcmp(g->a.json, "-") == 0 && strcmp(g->dot, "-") == 0)
+		return usage_error(usage, "%s", "--json - and --dot - cannot both go to stdout");
 	char *end = "";
-	unsigned long long addr = addr_text ? strtoull(addr_text, &end, 0) : 0;
-	if (!type_name && (!addr_text || *end || addr == 0))
+	g->addr = g->addr_text ? strtoull(g->addr_text, &end, 0) : 0;
+	if (!g->type_name && (!g->addr_text || *end || g->addr == 0))
 		return usage_error(usage, "give the object's address (0x...), not '%s'",
-				   addr_text ? addr_text : "nothing");
+				   g->addr_text ? g->addr_text : "nothing");
+	return -1;
+}
+
+/* pyleaks refs / pyleaks referrers: one object given by address, or (referrers) a type. */
+static int cmd_object(int argc, char **argv, bool referrers)
+{
+	struct graph_args g = { .depth = 16, .max = 5, .fan_in = 1000,
+				.want_progress = referrers && isatty(STDERR_FILENO) };
+	int status = parse_graph_args(argc, argv, referrers, &g);
+	if (status >= 0)
+		return status;
+	double t0 = now();
+	struct pyleaks *pl = pyleaks_create();
+	if (!pl) {
+		fprintf(stderr, "pyleaks: error: out of memory\n");
+		return 1;
+	}
+	if (g.want_progress)
+		pyleaks_set_progress(pl, progress, NULL);
+	int rc = open_target(pl, &g.a);
+	double t1 = now();
+	/* text unless a file format goes to stdout, then JSON, then DOT */
+	char *out[3] = { NULL, NULL, NULL };
+	const char *dest[3] = { NULL, g.a.json, g.dot };
+	bool to_stdout = (g.a.json && strcmp(g.a.json, "-") == 0) || (g.dot && strcmp(g.dot, "-") == 0);
+	for (int f = 0; f < 3 && rc == PYLEAKS_OK; f++) {
+		if (f == 0 ? to_stdout : !dest[f])
+			continue;
+		rc = referrers ? pyleaks_referrers_report(pl, (enum pyleaks_format)f, g.addr, g.type_name,
+							  (int)g.depth, (int)g.max, (int)g.fan_in, &out[f])
+			       : pyleaks_refs_report(pl, (enum pyleaks_format)f, g.addr, &out[f]);
+	}
+	if (g.want_progress)
+		fprintf(stderr, "\r\033[K");
+	status = 1;
+	if (rc != PYLEAKS_OK) {
+		fprintf(stderr, "pyleaks: error: %s\n", pyleaks_errmsg(pl));
+	} else {
+		status = 0;
+		if (out[0])
+			fputs(out[0], stdout);
+		for (int f = 1; f < 3 && status == 0; f++) {
+			if (!out[f])
+				continue;
+			if (strcmp(dest[f], "-") == 0)
+				fputs(out[f], stdout);
+			else if (write_file(dest[f], out[f]) != 0)
+				status = 1;
+		}
+	}
+	if (g.want_stats)
+		print_stats(t0, t1, now());
+	for (int f = 0; f < 3; f++)
+		pyleaks_free(out[f]);
+	pyleaks_destroy(pl);
+	return status;
+}
+
+/* pyleaks graph: the whole graph as JSON lines. */
+static int cmd_graph(int argc, char **argv)
+{
+	static const struct option opts[] = { TARGET_OPTIONS, { NULL, 0, NULL, 0 } };
+	struct target_args a = { 0 };
+	int c, t;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		if ((t = target_option(c, usage_graph, &a)) != 0) {
+			if (t < 0)
+				return 2;
+			continue;
+		}
+		switch (c) {
+		case 'h': fputs(usage_graph, stdout); return 0;
+		case ':': return usage_error(usage_graph, "option %s needs a value", argv[optind - 1]);
+		default: return usage_error(usage_graph, "unknown option %s", argv[optind - 1]);
+		}
+	}
+	if (!a.pid && optind < argc)
+		a.core = argv[optind++];
+	if (optind < argc)
+		return usage_error(usage_graph, "unexpected argument '%s'", argv[optind]);
+	if ((t = check_target(usage_graph, &a)))
+		return t;
 	struct pyleaks *pl = pyleaks_create();
 	if (!pl) {
 		fprintf(stderr, "pyleaks: error: out of memory\n");
 		return 1;
 	}
 	int rc = open_target(pl, &a);
-	char *text = NULL, *js = NULL;
-	for (int json = 0; json < 2 && rc == PYLEAKS_OK; json++) {
-		if (json ? !a.json : (a.json && strcmp(a.json, "-") == 0))
-			continue;
-		enum pyleaks_format f = json ? PYLEAKS_JSON : PYLEAKS_TEXT;
-		char **dst = json ? &js : &text;
-		rc = referrers ? pyleaks_referrers_report(pl, f, addr, type_name, (int)depth,
-							  (int)max, dst)
-			       : pyleaks_refs_report(pl, f, addr, dst);
-	}
-	int status = 1;
+	if (rc == PYLEAKS_OK)
+		rc = pyleaks_graph_export(pl, a.json ? a.json : "-");
 	if (rc != PYLEAKS_OK)
 		fprintf(stderr, "pyleaks: error: %s\n", pyleaks_errmsg(pl));
-	else
-		status = emit(&a, text, js);
-	pyleaks_free(text);
-	pyleaks_free(js);
 	pyleaks_destroy(pl);
-	return status;
+	return rc == PYLEAKS_OK ? 0 : 1;
 }
 
 int main(int argc, char **argv)
@@ -395,5 +504,7 @@ int main(int argc, char **argv)
 		return cmd_object(argc - 1, argv + 1, false);
 	if (strcmp(cmd, "referrers") == 0)
 		return cmd_object(argc - 1, argv + 1, true);
+	if (strcmp(cmd, "graph") == 0)
+		return cmd_graph(argc - 1, argv + 1);
 	return usage_error(usage_main, "unknown command '%s'", cmd);
 }

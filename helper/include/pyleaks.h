@@ -43,9 +43,13 @@ const char *pyleaks_warnings(const struct pyleaks *pl);
 /** Free a string returned by this library. NULL is accepted. */
 void pyleaks_free(void *p);
 
-/** Progress callback: objects walked so far and the generation being walked (3 = permanent). */
-typedef void pyleaks_progress_fn(void *arg, uint64_t objects, int generation);
-/** Have long heap walks call FN(ARG, ...) every million objects. FN may be NULL. */
+/** Phases a progress callback reports: 0, 1, 2 = walking that generation; and: */
+enum { PYLEAKS_PHASE_PERMANENT = 3,  /**< walking the permanent generation */
+       PYLEAKS_PHASE_GRAPH = 4 };    /**< reading references into the graph */
+/** Progress callback: objects done so far in PHASE (a generation or a PYLEAKS_PHASE_*). */
+typedef void pyleaks_progress_fn(void *arg, uint64_t objects, int phase);
+/** Have long heap walks and graph builds call FN(ARG, ...) every million objects. FN may be
+ * NULL. */
 void pyleaks_set_progress(struct pyleaks *pl, pyleaks_progress_fn *fn, void *arg);
 
 /**
@@ -65,7 +69,7 @@ int pyleaks_open_core(struct pyleaks *pl, const char *core, const char *exe, con
 int pyleaks_open_pid(struct pyleaks *pl, int pid, const char *sysroot);
 
 /** @defgroup reports Reports */
-enum pyleaks_format { PYLEAKS_TEXT = 0, PYLEAKS_JSON = 1 };
+enum pyleaks_format { PYLEAKS_TEXT = 0, PYLEAKS_JSON = 1, PYLEAKS_DOT = 2 /**< referrers only */ };
 enum pyleaks_sort { PYLEAKS_SORT_COUNT = 0, PYLEAKS_SORT_SIZE = 1 };
 
 /**
@@ -80,23 +84,39 @@ int pyleaks_leaks_report(struct pyleaks *pl, enum pyleaks_format format, int top
 
 /**
  * The outgoing references of the object at ADDRESS, each labelled with where it is held
- * ("[3]", "['key']", ".attr", "__class__") and the type of what it refers to. [out] OUT: the
- * report, freed with pyleaks_free(). Lists, tuples, dicts and instance attributes are decoded
- * so far; other objects show only their class.
+ * ("[3]", "['key']", ".attr", "__class__", "local name"), with the type of what it refers to
+ * and its kind: strong, weak (does not keep it alive) or conservative (a word of a C type
+ * without a decoder that holds a tracked object's address). TEXT or JSON. [out] OUT: the
+ * report, freed with pyleaks_free().
  */
 int pyleaks_refs_report(struct pyleaks *pl, enum pyleaks_format format, uint64_t address,
 			char **out);
 
 /**
- * Who keeps the object at ADDRESS alive: chains of references from roots (module objects, so
- * far) down to it, shortest first, at most MAX_CHAINS chains (each to a different root) of at
- * most MAX_DEPTH references, each step labelled. With TYPE_NAME (not NULL), ADDRESS is ignored
- * and every instance of that type is followed to a root instead; the chains are merged by shape
- * (indexes collapsed to [*]) and the MAX_CHAINS largest groups shown. The reference graph is
- * built on the first call and reused. [out] OUT: the report, freed with pyleaks_free().
+ * Who keeps the object at ADDRESS alive: chains of references from roots down to it, shortest
+ * first, each to a different root, at most MAX_CHAINS chains of at most MAX_DEPTH references,
+ * each step labelled. Roots: module objects, the frames and state of every thread, each
+ * interpreter's state, static types, and objects held from C (their reference count exceeds
+ * what the heap explains). From one object at most MAX_FAN_IN referrers are followed (those
+ * nearest a root); the report says where that cut. It also says what became of the object's
+ * other referrers (cold trails that lead back into the chain) and, with no chain, the nearest
+ * root or that only reference cycles keep it. With TYPE_NAME (not NULL), ADDRESS is ignored
+ * and every instance of that type is followed to a root instead; the chains are merged by
+ * shape (indexes collapsed to [*], repeated steps to one) and the MAX_CHAINS largest groups
+ * shown. TEXT, JSON or DOT (graphviz). The graph is built on the first call and reused.
+ * [out] OUT: the report, freed with pyleaks_free().
  */
 int pyleaks_referrers_report(struct pyleaks *pl, enum pyleaks_format format, uint64_t address,
-			     const char *type_name, int max_depth, int max_chains, char **out);
+			     const char *type_name, int max_depth, int max_chains, int max_fan_in,
+			     char **out);
+
+/**
+ * Write the reference graph to PATH ("-" for standard output) as JSON lines: one line per
+ * object, {"address", "type", "refcount", "refs": [addresses of the tracked objects it holds,
+ * once per reference]}, then one per root, {"root": kind, "name", "refs"}. For checking and
+ * for analyses of one's own.
+ */
+int pyleaks_graph_export(struct pyleaks *pl, const char *path);
 
 /** Python version of the target ("3.12.1"), once a target is open; NULL before. */
 const char *pyleaks_python_version(const struct pyleaks *pl);

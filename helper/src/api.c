@@ -8,8 +8,12 @@
 #include "graph.h"
 #include "heap.h"
 #include "internal.h"
+#include "paths.h"
 #include "pyleaks.h"
+#include "refs.h"
 #include "report.h"
+#include "roots.h"
+#include "steps.h"
 #include "runtime.h"
 #include "strbuf.h"
 #include "target.h"
@@ -18,7 +22,12 @@ struct pyleaks {
 	struct pl_target *target;
 	struct pl_runtime *runtime;
 	struct pl_heap *heap;
-	struct pl_graph *graph;   /* built on the first referrers query */
+	struct pl_refs *refs;     /* the decoder, once the heap's objects are indexed */
+	/* built on the first referrers query, kept for the next ones: */
+	struct pl_roots *roots;
+	struct pl_graph *graph;
+	struct pl_reach *reach;
+	struct pl_labels *labels;
 	char *errmsg;
 	char *warnings;       /* target warnings + heap warnings */
 	pyleaks_progress_fn *progress;
@@ -47,7 +56,11 @@ PYLEAKS_API void pyleaks_destroy(struct pyleaks *pl)
 {
 	if (!pl)
 		return;
+	pl_labels_destroy(pl->labels);
+	pl_reach_destroy(pl->reach);
 	pl_graph_destroy(pl->graph);
+	pl_roots_destroy(pl->roots);
+	pl_refs_destroy(pl->refs);
 	pl_heap_destroy(pl->heap);
 	pl_runtime_destroy(pl->runtime);
 	pl_target_destroy(pl->target);
@@ -162,44 +175,94 @@ static struct pl_error *api_heap(struct pyleaks *pl)
 	return err;
 }
 
+/* The heap walked, its objects indexed, and a decoder for it. */
+static struct pl_error *api_refs(struct pyleaks *pl)
+{
+	struct pl_error *err = api_heap(pl);
+	if (err || pl->refs)
+		return err;
+	if ((err = pl_heap_index_objects(pl->heap)))
+		return err;
+	return pl_refs_create(pl->runtime, pl->heap, &pl->refs);
+}
+
+static void graph_progress(void *arg, uint64_t objects)
+{
+	struct pyleaks *pl = arg;
+	if (pl->progress)
+		pl->progress(pl->progress_arg, objects, PYLEAKS_PHASE_GRAPH);
+}
+
+/* The roots, the reference graph and the reach from the roots, once per session. */
+static struct pl_error *api_graph(struct pyleaks *pl)
+{
+	struct pl_error *err = api_refs(pl);
+	if (err || pl->labels)
+		return err;
+	if (!pl->roots && !(err = pl_roots_create(pl->refs, pl->heap, &pl->roots)))
+		api_add_warnings(pl, pl->roots->warnings);
+	if (!err && !pl->graph)
+		err = pl_graph_create(pl->refs, pl->heap, pl->roots, graph_progress, pl, &pl->graph);
+	if (!err && !pl->reach)
+		err = pl_reach_create(pl->runtime, pl->graph, &pl->reach);
+	if (!err)
+		err = pl_labels_create(pl->refs, pl->graph, &pl->labels);
+	return err;
+}
+
+static bool api_format_ok(enum pyleaks_format format, bool dot)
+{
+	return format == PYLEAKS_TEXT || format == PYLEAKS_JSON || (dot && format == PYLEAKS_DOT);
+}
+
 PYLEAKS_API int pyleaks_refs_report(struct pyleaks *pl, enum pyleaks_format format,
 				    uint64_t address, char **out)
 {
 	if (!pl || !out)
 		return PYLEAKS_EUSAGE;
 	*out = NULL;
-	if (!pl->runtime)
-		return api_fail(pl, pl_error_create(PL_ERR_USAGE, "no Python target is open"));
-	if (format != PYLEAKS_TEXT && format != PYLEAKS_JSON)
+	if (!api_format_ok(format, false))
 		return api_fail(pl, pl_error_create(PL_ERR_USAGE, "unknown report format %d", format));
-	return api_fail(pl, pl_report_refs(pl->runtime, pl->target->description, address,
-					   format == PYLEAKS_JSON, out));
+	struct pl_error *err = api_refs(pl);
+	if (err)
+		return api_fail(pl, err);
+	return api_fail(pl, pl_report_refs(pl->refs, pl->target->description, address,
+					   (enum pl_format)format, out));
 }
 
 PYLEAKS_API int pyleaks_referrers_report(struct pyleaks *pl, enum pyleaks_format format,
 					 uint64_t address, const char *type_name, int max_depth,
-					 int max_chains, char **out)
+					 int max_chains, int max_fan_in, char **out)
 {
 	if (!pl || !out)
 		return PYLEAKS_EUSAGE;
 	*out = NULL;
-	if (format != PYLEAKS_TEXT && format != PYLEAKS_JSON)
+	if (!api_format_ok(format, true))
 		return api_fail(pl, pl_error_create(PL_ERR_USAGE, "unknown report format %d", format));
-	if (max_depth <= 0 || max_chains <= 0)
-		return api_fail(pl, pl_error_create(PL_ERR_USAGE, "depth and chain counts must be > 0"));
-	struct pl_error *err = api_heap(pl);
-	if (!err && !pl->graph)
-		err = pl_graph_create(pl->runtime, pl->heap, &pl->graph);
+	if (max_depth <= 0 || max_chains <= 0 || max_fan_in <= 0)
+		return api_fail(pl, pl_error_create(PL_ERR_USAGE, "depth, chain and fan-in counts "
+								  "must be > 0"));
+	struct pl_error *err = api_graph(pl);
 	if (err)
 		return api_fail(pl, err);
+	struct pl_referrers_options o = { (enum pl_format)format, (unsigned)max_depth,
+					  (unsigned)max_chains, (unsigned)max_fan_in };
 	if (type_name && type_name[0])
-		return api_fail(pl, pl_report_type_referrers(pl->runtime, pl->graph,
-							     pl->target->description, type_name,
-							     (unsigned)max_depth, (unsigned)max_chains,
-							     format == PYLEAKS_JSON, out));
-	return api_fail(pl, pl_report_referrers(pl->runtime, pl->graph, pl->target->description,
-						address, (unsigned)max_depth, (unsigned)max_chains,
-						format == PYLEAKS_JSON, out));
+		return api_fail(pl, pl_report_type_referrers(pl->labels, pl->reach,
+							     pl->target->description, type_name, &o,
+							     out));
+	return api_fail(pl, pl_report_referrers(pl->labels, pl->reach, pl->target->description,
+						address, &o, out));
+}
+
+PYLEAKS_API int pyleaks_graph_export(struct pyleaks *pl, const char *path)
+{
+	if (!pl || !path || !path[0])
+		return pl ? api_fail(pl, pl_error_create(PL_ERR_USAGE, "no file to write to")) : PYLEAKS_EUSAGE;
+	struct pl_error *err = api_graph(pl);
+	if (!err)
+		err = pl_graph_export(pl->graph, path);
+	return api_fail(pl, err);
 }
 
 PYLEAKS_API int pyleaks_leaks_report(struct pyleaks *pl, enum pyleaks_format format, int top,

@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /* graph.c - building the forward and reverse reference arrays of a walked heap (see graph.h).
  * Edges to objects that are not tracked (str, int, atomic containers) are left out: they
- * cannot hold tracked objects, so no referrer chain passes through them. */
+ * cannot hold tracked objects, so no referrer chain passes through them. Weak references are
+ * left out: they do not keep anything alive. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "graph.h"
 #include "internal.h"
-#include "refs.h"
+
+enum { PROGRESS_EVERY = 1 << 20 };
 
 void pl_graph_destroy(struct pl_graph *g)
 {
@@ -17,39 +19,13 @@ void pl_graph_destroy(struct pl_graph *g)
 	free(g->fwd);
 	free(g->rev_off);
 	free(g->rev);
-	free(g->index);
+	free(g->refcount);
 	free(g);
 }
 
 long pl_graph_node(const struct pl_graph *g, uint64_t addr)
 {
-	if (!g->index_cap)
-		return -1;
-	for (size_t s = pl_addr_hash(addr, g->index_cap);; s = (s + 1) & (g->index_cap - 1)) {
-		uint32_t v = g->index[s];
-		if (!v)
-			return -1;
-		if (g->heap->objects[v - 1].addr == addr)
-			return (long)v - 1;
-	}
-}
-
-static struct pl_error *build_index(struct pl_graph *g)
-{
-	size_t cap = 1024;
-	while (cap < g->n * 2)
-		cap *= 2;
-	g->index = calloc(cap, sizeof(*g->index));
-	if (!g->index)
-		return &pl_enomem;
-	g->index_cap = cap;
-	for (size_t i = 0; i < g->n; i++) {
-		size_t s = pl_addr_hash(g->heap->objects[i].addr, cap);
-		while (g->index[s])
-			s = (s + 1) & (cap - 1);
-		g->index[s] = (uint32_t)i + 1;
-	}
-	return NULL;
+	return pl_heap_find_object(g->heap, addr);
 }
 
 struct edge_sink {
@@ -59,11 +35,13 @@ struct edge_sink {
 	bool failed;
 };
 
-static bool add_edge(void *arg, uint64_t target, const char *label)
+static bool add_edge(void *arg, uint64_t target, const char *label, enum pl_ref_kind kind)
 {
 	(void)label;
 	struct edge_sink *e = arg;
-	long node = pl_graph_node(e->g, target);
+	if (kind == PL_REF_WEAK)
+		return true;
+	long node = pl_heap_find_object(e->g->heap, target);
 	if (node < 0)
 		return true;
 	if (e->n == e->cap) {
@@ -75,60 +53,97 @@ static bool add_edge(void *arg, uint64_t target, const char *label)
 		e->cap = cap;
 	}
 	e->edges[e->n++] = (uint32_t)node;
+	e->g->conservative += kind == PL_REF_CONSERVATIVE;
 	return true;
 }
 
-struct pl_error *pl_graph_create(struct pl_runtime *rt, const struct pl_heap *h,
-				 struct pl_graph **ret)
+/* Forward edges of every node, and the objects' reference counts. */
+static struct pl_error *forward(struct pl_refs *r, struct pl_graph *g, struct edge_sink *e,
+				void (*progress)(void *, uint64_t), void *progress_arg)
 {
-	if (h->nobjects >= UINT32_MAX)
-		return pl_error_create(PL_ERR_LIMIT, "more than %u objects", UINT32_MAX - 1);
-	struct pl_graph *g = calloc(1, sizeof(*g));
-	if (!g)
-		return &pl_enomem;
-	g->heap = h;
-	g->n = h->nobjects;
-	struct edge_sink e = { .g = g };
-	struct pl_error *err = build_index(g);
-	g->fwd_off = calloc(g->n + 1, sizeof(*g->fwd_off));
-	g->rev_off = calloc(g->n + 1, sizeof(*g->rev_off));
-	if (!err && (!g->fwd_off || !g->rev_off))
-		err = &pl_enomem;
-	for (size_t i = 0; !err && i < g->n; i++) {
-		g->fwd_off[i] = e.n;
-		struct pl_error *one = pl_refs_each(rt, h->objects[i].addr, false, add_edge, &e);
+	size_t total = g->n + g->nroots;
+	for (size_t i = 0; i < total; i++) {
+		g->fwd_off[i] = e->n;
+		struct pl_error *one;
+		if (i < g->n) {
+			uint64_t addr = g->heap->objects[i].addr;
+			int64_t rc = pl_refs_refcount(r->rt, addr);
+			g->refcount[i] = rc < 0 ? PL_REFCOUNT_UNKNOWN
+				       : rc >= PL_REFCOUNT_UNKNOWN ? PL_REFCOUNT_UNKNOWN - 1 : (uint32_t)rc;
+			one = pl_refs_each(r, addr, false, add_edge, e);
+		} else {
+			one = pl_roots_each_ref(r, &g->roots->v[i - g->n], false, add_edge, e);
+		}
 		if (one) { /* a broken object: keep going, count it */
 			g->unreadable++;
 			pl_error_destroy(one);
 		}
-		if (e.failed)
-			err = &pl_enomem;
+		if (e->failed)
+			return &pl_enomem;
+		if (progress && i % PROGRESS_EVERY == PROGRESS_EVERY - 1)
+			progress(progress_arg, i + 1);
 	}
+	g->fwd_off[total] = e->n;
+	return NULL;
+}
+
+/* Reverse edges: count in-degrees, prefix sums, then fill. */
+static struct pl_error *reverse(struct pl_graph *g, uint64_t nedges)
+{
+	size_t total = g->n + g->nroots;
+	g->rev = malloc((nedges ? nedges : 1) * sizeof(*g->rev));
+	uint64_t *fill = malloc((total + 1) * sizeof(*fill));
+	if (!g->rev || !fill) {
+		free(fill);
+		return &pl_enomem;
+	}
+	for (uint64_t k = 0; k < nedges; k++)
+		g->rev_off[g->fwd[k] + 1]++;
+	for (size_t i = 0; i < total; i++)
+		g->rev_off[i + 1] += g->rev_off[i];
+	memcpy(fill, g->rev_off, (total + 1) * sizeof(*fill));
+	for (size_t i = 0; i < total; i++)
+		for (uint64_t k = g->fwd_off[i]; k < g->fwd_off[i + 1]; k++)
+			g->rev[fill[g->fwd[k]]++] = (uint32_t)i;
+	free(fill);
+	return NULL;
+}
+
+struct pl_error *pl_graph_create(struct pl_refs *r, const struct pl_heap *h,
+				 const struct pl_roots *roots, void (*progress)(void *, uint64_t),
+				 void *progress_arg, struct pl_graph **ret)
+{
+	if (h->nobjects + roots->n >= UINT32_MAX / 2)
+		return pl_error_create(PL_ERR_LIMIT, "more than %u objects", UINT32_MAX / 2 - 1);
+	struct pl_graph *g = calloc(1, sizeof(*g));
+	if (!g)
+		return &pl_enomem;
+	g->heap = h;
+	g->roots = roots;
+	g->n = h->nobjects;
+	g->nroots = roots->n;
+	size_t total = g->n + g->nroots;
+	struct edge_sink e = { .g = g };
+	struct pl_error *err = NULL;
+	if (!h->object_index_cap && h->nobjects)
+		err = pl_error_create(PL_ERR_USAGE, "the heap's object index is not built");
+	g->fwd_off = calloc(total + 1, sizeof(*g->fwd_off));
+	g->rev_off = calloc(total + 1, sizeof(*g->rev_off));
+	g->refcount = malloc((g->n ? g->n : 1) * sizeof(*g->refcount));
+	if (!err && (!g->fwd_off || !g->rev_off || !g->refcount))
+		err = &pl_enomem;
+	if (!err)
+		err = forward(r, g, &e, progress, progress_arg);
 	if (!err) {
-		g->fwd_off[g->n] = e.n;
-		g->fwd = e.edges ? e.edges : malloc(sizeof(*g->fwd));
+		/* give back what the doubling left unused */
+		uint32_t *fit = realloc(e.edges, (e.n ? e.n : 1) * sizeof(*fit));
+		g->fwd = fit ? fit : e.edges;
 		e.edges = NULL;
-		g->rev = malloc((e.n ? e.n : 1) * sizeof(*g->rev));
-		if (!g->fwd || !g->rev)
+		if (!g->fwd)
 			err = &pl_enomem;
 	}
-	if (!err) {
-		/* reverse: count in-degrees, prefix sums, then fill */
-		for (uint64_t k = 0; k < e.n; k++)
-			g->rev_off[g->fwd[k] + 1]++;
-		for (size_t i = 0; i < g->n; i++)
-			g->rev_off[i + 1] += g->rev_off[i];
-		uint64_t *fill = malloc((g->n + 1) * sizeof(*fill));
-		if (!fill) {
-			err = &pl_enomem;
-		} else {
-			memcpy(fill, g->rev_off, (g->n + 1) * sizeof(*fill));
-			for (size_t i = 0; i < g->n; i++)
-				for (uint64_t k = g->fwd_off[i]; k < g->fwd_off[i + 1]; k++)
-					g->rev[fill[g->fwd[k]]++] = (uint32_t)i;
-			free(fill);
-		}
-	}
+	if (!err)
+		err = reverse(g, e.n);
 	free(e.edges);
 	if (err) {
 		pl_graph_destroy(g);

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* graph.h - the references between the tracked objects of a walked heap, forward and reverse,
- * in compact arrays (CSR): node i is heap->objects[i]. Labels are not stored; they are
- * recomputed from the referrer when a path is shown. */
+/* graph.h - the strong references between the tracked objects of a walked heap and from the
+ * roots outside it, forward and reverse, in compact arrays (CSR). Node i < n is
+ * heap->objects[i]; node n + k is virtual root roots->v[k]. Labels are not stored; they are
+ * recomputed from the referrer when a path is shown. Each reference counts once per time it is
+ * held (a list holding x twice gives two edges), so in-degrees compare with reference counts. */
 #ifndef PL_GRAPH_H
 #define PL_GRAPH_H
 
@@ -10,26 +12,54 @@
 
 #include "error.h"
 #include "heap.h"
-#include "runtime.h"
+#include "refs.h"
+#include "roots.h"
+
+enum { PL_REFCOUNT_UNKNOWN = UINT32_MAX }; /* immortal or unreadable */
 
 struct pl_graph {
-	size_t n;            /* nodes */
-	uint64_t *fwd_off;   /* n + 1 offsets into fwd */
+	size_t n;            /* tracked objects */
+	size_t nroots;       /* virtual roots, nodes n .. n + nroots - 1 */
+	uint64_t *fwd_off;   /* n + nroots + 1 offsets into fwd */
 	uint32_t *fwd;       /* referred-to nodes */
-	uint64_t *rev_off;   /* n + 1 offsets into rev */
+	uint64_t *rev_off;   /* n + nroots + 1 offsets into rev */
 	uint32_t *rev;       /* referring nodes */
-	uint32_t *index;     /* open-addressing hash: object address -> node + 1 */
-	size_t index_cap;
+	uint32_t *refcount;  /* n reference counts, saturated; PL_REFCOUNT_UNKNOWN if unknown */
 	const struct pl_heap *heap;
+	const struct pl_roots *roots;
 	uint64_t unreadable; /* objects whose references could not be read */
+	uint64_t conservative; /* edges found by conservative scans */
 };
 
-/* Build the graph of H's objects. *RET is freed with pl_graph_destroy. */
-struct pl_error *pl_graph_create(struct pl_runtime *rt, const struct pl_heap *h,
-				 struct pl_graph **ret);
+/* Build the graph of H's objects (its object index built) and ROOTS (both kept, not owned),
+ * with R's decoder. *RET is freed with
+ * pl_graph_destroy. PROGRESS (may be NULL) is called every million objects. */
+struct pl_error *pl_graph_create(struct pl_refs *r, const struct pl_heap *h,
+				 const struct pl_roots *roots, void (*progress)(void *, uint64_t),
+				 void *progress_arg, struct pl_graph **ret);
 void pl_graph_destroy(struct pl_graph *g);
 
-/* The node of the object at ADDR, or -1 if it is not a tracked object. */
+/* The node of the tracked object at ADDR, or -1 if it is not one. */
 long pl_graph_node(const struct pl_graph *g, uint64_t addr);
+
+/* Referrers of node V (in-degree). */
+static inline uint64_t pl_graph_indegree(const struct pl_graph *g, uint32_t v)
+{
+	return g->rev_off[v + 1] - g->rev_off[v];
+}
+
+/* How many of V's references the graph does not explain (reference count minus in-degree),
+ * or 0 if none or unknown. V must be an object node. */
+static inline uint64_t pl_graph_excess(const struct pl_graph *g, uint32_t v)
+{
+	uint64_t rc = g->refcount[v], in = pl_graph_indegree(g, v);
+	return rc != PL_REFCOUNT_UNKNOWN && rc > in ? rc - in : 0;
+}
+
+/* Is node V a virtual root? */
+static inline bool pl_graph_is_virtual(const struct pl_graph *g, uint32_t v)
+{
+	return v >= g->n;
+}
 
 #endif

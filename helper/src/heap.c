@@ -33,24 +33,39 @@ void pl_heap_destroy(struct pl_heap *h)
 		free(h->types[i].name);
 	free(h->types);
 	free(h->type_index);
+	free(h->object_index);
 	free(h->objects);
 	free(h->garbage);
+	free(h->interps);
 	free(h->warnings);
 	free(h);
+}
+
+/* An open-addressing table of CAP slots (a power of two) over N records of STRIDE bytes at
+ * BASE, each starting with its uint64_t address: slot -> record index + 1. NULL if out of
+ * memory. */
+static uint32_t *address_index(const void *base, size_t stride, size_t n, size_t cap)
+{
+	uint32_t *idx = calloc(cap, sizeof(*idx));
+	if (!idx)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t addr;
+		memcpy(&addr, (const char *)base + i * stride, sizeof(addr));
+		size_t s = pl_addr_hash(addr, cap);
+		while (idx[s])
+			s = (s + 1) & (cap - 1);
+		idx[s] = (uint32_t)i + 1;
+	}
+	return idx;
 }
 
 static struct pl_error *type_index_grow(struct pl_heap *h)
 {
 	size_t cap = h->type_index_cap ? h->type_index_cap * 2 : 1024;
-	uint32_t *idx = calloc(cap, sizeof(*idx));
+	uint32_t *idx = address_index(h->types, sizeof(*h->types), h->ntypes, cap);
 	if (!idx)
 		return &pl_enomem;
-	for (size_t i = 0; i < h->ntypes; i++) {
-		size_t s = pl_addr_hash(h->types[i].addr, cap);
-		while (idx[s])
-			s = (s + 1) & (cap - 1);
-		idx[s] = (uint32_t)i + 1;
-	}
 	free(h->type_index);
 	h->type_index = idx;
 	h->type_index_cap = cap;
@@ -318,6 +333,20 @@ static struct pl_error *walk_gc(struct walk *w, uint64_t interp, size_t n)
 	return read_garbage(w, g.garbage, n);
 }
 
+/* Note the interpreter at INTERP in h->interps. */
+static struct pl_error *add_interpreter(struct pl_heap *h, uint64_t interp)
+{
+	if ((h->ninterpreters & (h->ninterpreters - 1)) == 0) { /* 0, 1, 2, 4, ...: grow */
+		uint64_t *more = realloc(h->interps, (h->ninterpreters ? 2 * h->ninterpreters : 1) *
+							     sizeof(*more));
+		if (!more)
+			return &pl_enomem;
+		h->interps = more;
+	}
+	h->interps[h->ninterpreters++] = interp;
+	return NULL;
+}
+
 static struct pl_error *walk_interpreters(struct walk *w)
 {
 	const struct pl_layout *l = w->l;
@@ -326,7 +355,9 @@ static struct pl_error *walk_interpreters(struct walk *w)
 		return pl_error_fault(w->rt->interp_head_addr, "the interpreter list head");
 	if (l->interp_gc < 0) { /* 3.6 - 3.8: one GC state for the process */
 		for (size_t n = 0; interp && n < PL_MAX_INTERPRETERS; n++) {
-			w->h->ninterpreters++;
+			struct pl_error *err = add_interpreter(w->h, interp);
+			if (err)
+				return err;
 			if (!pl_target_u64(w->t, interp + (uint64_t)l->interp_next, &interp))
 				break;
 		}
@@ -338,8 +369,9 @@ static struct pl_error *walk_interpreters(struct walk *w)
 					 PL_MAX_INTERPRETERS);
 			break;
 		}
-		w->h->ninterpreters++;
-		struct pl_error *err = walk_gc(w, interp, n);
+		struct pl_error *err = add_interpreter(w->h, interp);
+		if (!err)
+			err = walk_gc(w, interp, n);
 		if (err)
 			return err;
 		if (!pl_target_u64(w->t, interp + (uint64_t)l->interp_next, &interp)) {
@@ -371,6 +403,23 @@ struct pl_error *pl_heap_create(struct pl_runtime *rt, pl_progress_fn *progress,
 	h->warnings = w.warnings.len ? pl_strbuf_finish(&w.warnings, NULL) : NULL;
 	pl_strbuf_deinit(&w.warnings);
 	*ret = h;
+	return NULL;
+}
+
+struct pl_error *pl_heap_index_objects(struct pl_heap *h)
+{
+	if (h->object_index_cap)
+		return NULL;
+	if (h->nobjects >= UINT32_MAX / 2)
+		return pl_error_create(PL_ERR_LIMIT, "more than %u objects", UINT32_MAX / 2 - 1);
+	size_t cap = 1024;
+	while (cap < h->nobjects * 2)
+		cap *= 2;
+	uint32_t *idx = address_index(h->objects, sizeof(*h->objects), h->nobjects, cap);
+	if (!idx)
+		return &pl_enomem;
+	h->object_index = idx;
+	h->object_index_cap = cap;
 	return NULL;
 }
 

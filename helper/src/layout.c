@@ -49,6 +49,7 @@ struct pl_error *pl_layout_derive_rules(struct pl_layout *l)
 			: v >= 0x030b0000   ? PL_MANAGED_DICT_311
 					    : PL_MANAGED_DICT_NONE;
 	l->gc_next_mask = ~(uint64_t)3;
+	l->stackrefs = v >= 0x030e0000;
 	return NULL;
 }
 

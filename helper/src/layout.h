@@ -44,6 +44,7 @@ struct pl_layout {
 		PL_MANAGED_DICT_313,   /* dict at obj-24; else inline values at obj+basicsize */
 	} managed_dict;
 	uint64_t gc_next_mask;         /* mask for _gc_next pointers */
+	bool stackrefs;                /* 3.14+: frame slots are tagged _PyStackRef words */
 };
 
 /* Fill L from DWARF in the ELF file at PATH. Missing required fields are an error naming them. */

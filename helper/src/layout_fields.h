@@ -22,6 +22,7 @@
 	/* runtime, interpreters */                                                             \
 	PL_FIELD(runtime_interpreters_head, "_PyRuntimeState", "interpreters.head", false)    \
 	PL_FIELD(runtime_gc, "_PyRuntimeState", "gc", false)      /* 3.7, 3.8: one GC state */ \
+	PL_FIELD(runtime_main_thread, "_PyRuntimeState", "main_thread", false) /* 3.7+ */     \
 	PL_FIELD(interp_next, "PyInterpreterState", "next", true)                              \
 	PL_FIELD(interp_id, "PyInterpreterState", "id", false)            /* 3.7+ */           \
 	PL_FIELD(interp_gc, "PyInterpreterState", "gc", false)         /* 3.9+ */              \
@@ -187,6 +188,9 @@
 	PL_FIELD(frameobj_locals, "PyFrameObject", "f_locals", false)                          \
 	PL_FIELD(frameobj_lasti, "PyFrameObject", "f_lasti", false)                            \
 	PL_FIELD(frameobj_localsplus, "PyFrameObject", "f_localsplus", false)                  \
+	PL_FIELD(frameobj_valuestack, "PyFrameObject", "f_valuestack", false)                  \
+	PL_FIELD(frameobj_stacktop, "PyFrameObject", "f_stacktop", false)      /* <= 3.9 */    \
+	PL_FIELD(frameobj_stackdepth, "PyFrameObject", "f_stackdepth", false)  /* 3.10 */      \
 	PL_FIELD(frameobj_frame, "PyFrameObject", "f_frame", false)   /* 3.11+: its frame */   \
 	PL_FIELD(frameobj_frame_data, "PyFrameObject", "_f_frame_data", false)                 \
 	PL_FIELD(frameobj_extra_locals, "PyFrameObject", "f_extra_locals", false) /* 3.13+ */  \
@@ -201,6 +205,8 @@
 	PL_FIELD(iframe_prev_instr, "_PyInterpreterFrame", "prev_instr", false) /* 3.11, 3.12 */ \
 	PL_FIELD(iframe_instr_ptr, "_PyInterpreterFrame", "instr_ptr", false)  /* 3.13+ */     \
 	PL_FIELD(iframe_owner, "_PyInterpreterFrame", "owner", false)                          \
+	PL_FIELD(iframe_stacktop, "_PyInterpreterFrame", "stacktop", false)    /* 3.11 - 3.13 */ \
+	PL_FIELD(iframe_stackpointer, "_PyInterpreterFrame", "stackpointer", false) /* 3.14+ */ \
 	PL_FIELD(iframe_localsplus, "_PyInterpreterFrame", "localsplus", false)                \
 	PL_FIELD(gen_frame, "PyGenObject", "gi_frame", false)         /* <= 3.10 */            \
 	PL_FIELD(gen_code, "PyGenObject", "gi_code", false)           /* <= 3.11 */            \
@@ -251,6 +257,7 @@
 	PL_FIELD(unicode_state, "PyASCIIObject", "state", true)                                \
 	PL_SIZE(ascii_object, "PyASCIIObject", true)                                           \
 	PL_SIZE(compact_unicode_object, "PyCompactUnicodeObject", true)                        \
+	PL_FIELD(bytes_sval, "PyBytesObject", "ob_sval", true)  /* line tables are bytes */    \
 	/* where, inside _Py_DebugOffsets (3.13+), the build states its own offsets */          \
 	PL_FIELD(dbg_version, "_Py_DebugOffsets", "version", false)                            \
 	PL_FIELD(dbg_free_threaded, "_Py_DebugOffsets", "free_threaded", false)                \

@@ -68,7 +68,7 @@ static struct pl_error *validate_sys_version(struct pl_runtime *rt, uint64_t int
 	char text[64], want[16];
 	if (!pl_target_u64(rt->target, interp + (uint64_t)l->interp_sysdict, &sysdict) ||
 	    !pl_target_u64(rt->target, sysdict + (uint64_t)l->object_type, &type) ||
-	    type != rt->dict_type)
+	    type != rt->types[PL_T_DICT])
 		return pl_error_create(PL_ERR_BAD_DATA,
 				       "layout check failed: the interpreter's sys dict is not a dict");
 	struct pl_error *err = pl_py_dict_get_str(rt, sysdict, "version", &str);
@@ -95,15 +95,15 @@ static struct pl_error *validate_layout(struct pl_runtime *rt)
 {
 	const struct pl_layout *l = &rt->layout;
 	uint64_t tt;
-	struct pl_error *err = pl_target_read(rt->target, rt->type_type + (uint64_t)l->object_type,
+	struct pl_error *err = pl_target_read(rt->target, rt->types[PL_T_TYPE] + (uint64_t)l->object_type,
 					      &tt, 8, "PyType_Type.ob_type");
 	if (err)
 		return pl_error_wrap(err, "checking the layout");
-	if (tt != rt->type_type)
+	if (tt != rt->types[PL_T_TYPE])
 		return pl_error_create(PL_ERR_BAD_DATA,
 				       "layout check failed: type(type) is 0x%llx, not PyType_Type "
 				       "at 0x%llx (wrong binary for this core, or a layout bug)",
-				       (unsigned long long)tt, (unsigned long long)rt->type_type);
+				       (unsigned long long)tt, (unsigned long long)rt->types[PL_T_TYPE]);
 	uint64_t head;
 	err = pl_target_read(rt->target, rt->interp_head_addr, &head, 8, "the interpreter list head");
 	if (err)

@@ -1,10 +1,16 @@
 /* SPDX-License-Identifier: MIT */
-/* paths.h - referrer chains: from an object back to the roots that keep it alive, shortest
- * first, by breadth-first search over the reverse graph (no recursion, bounded queues). Roots
- * so far: module objects. */
+/* paths.h - who keeps what alive. Once per graph, one breadth-first search forward from every
+ * root at once (modules, thread frames, interpreters, static types) gives each object its
+ * shortest path from a root; objects no root reaches but whose reference count exceeds the
+ * references the heap explains are then roots themselves (held from C), and a second search
+ * from them reaches what they hold; what is left is kept alive only by reference cycles. For
+ * one object, a breadth-first search backwards gives chains to different roots, shortest
+ * first, and says what became of the object's other referrers. No recursion; every search is
+ * bounded by the graph's size. */
 #ifndef PL_PATHS_H
 #define PL_PATHS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -12,22 +18,62 @@
 #include "graph.h"
 #include "runtime.h"
 
+enum { PL_UNREACHED = UINT32_MAX };
+
+/* Shortest paths from the roots to every node. */
+struct pl_reach {
+	uint32_t *parent;   /* the node before v on its path; v itself for a root; PL_UNREACHED */
+	uint32_t *dist;     /* references from its root */
+	uint8_t *held;      /* 1 for objects that are roots because they are held from C */
+	uint64_t nheld;     /* such roots */
+	uint64_t nunreached; /* objects no root reaches: kept alive only by cycles */
+};
+
+struct pl_error *pl_reach_create(const struct pl_runtime *rt, const struct pl_graph *g,
+				 struct pl_reach **ret);
+void pl_reach_destroy(struct pl_reach *reach);
+
+/* The root whose path reaches V (V must be reached). */
+uint32_t pl_reach_root(const struct pl_reach *reach, uint32_t v);
+
+/* Is node V a root that a chain ends at (a virtual root, a module, or held from C)? */
+bool pl_paths_is_root(const struct pl_runtime *rt, const struct pl_graph *g,
+		      const struct pl_reach *reach, uint32_t v);
+
+/* The kind of root V is (V must be one). */
+enum pl_root_kind pl_paths_root_kind(const struct pl_runtime *rt, const struct pl_graph *g,
+				     uint32_t v);
+
 struct pl_chain {
 	uint32_t *nodes; /* the root first, the target last */
 	size_t len;
 };
 
-/* Up to MAX_CHAINS chains of at most MAX_DEPTH references from roots to node TARGET, each to
- * a different root, shortest first. *CHAINS_RET (free with pl_chains_destroy) may be empty. */
-struct pl_error *pl_paths_find(const struct pl_runtime *rt, const struct pl_graph *g,
-			       uint32_t target, unsigned max_depth, unsigned max_chains,
-			       struct pl_chain **chains_ret, size_t *n_ret);
-void pl_chains_destroy(struct pl_chain *chains, size_t n);
+/* A node whose referrers were more than the fan-in cap: how many, and how many followed. */
+struct pl_cut {
+	uint32_t node;
+	uint64_t referrers, followed;
+};
 
-/* Shortest paths from the roots to every node, by one breadth-first search forward from all
- * roots at once: *PARENT_RET[v] is the node before v on its path (a root is its own parent),
- * UINT32_MAX if no root reaches v within MAX_DEPTH references. Caller frees. */
-struct pl_error *pl_paths_from_roots(const struct pl_runtime *rt, const struct pl_graph *g,
-				     unsigned max_depth, uint32_t **parent_ret);
+struct pl_paths {
+	struct pl_chain *chains;
+	size_t nchains;
+	struct pl_cut *cuts;     /* the first few cuts */
+	size_t ncuts;
+	uint64_t more_cuts;      /* cuts not listed */
+	/* the target's referrers: on a chain shown; cold trails (their only way to a root leads
+	 * back into the chains: a cycle); another way to a root, not shown; reached from no root;
+	 * not looked at (beyond what is classified) */
+	uint64_t referrers, on_chains, cold, other, unreached, unclassified;
+	bool depth_limited;      /* nodes were left unfollowed at the depth limit */
+};
+
+/* Up to MAX_CHAINS chains of at most MAX_DEPTH references from roots (each a different one) to
+ * node TARGET, shortest first; from each node at most MAX_FAN_IN referrers are followed (those
+ * nearest a root). *RET is freed with pl_paths_destroy. */
+struct pl_error *pl_paths_find(const struct pl_runtime *rt, const struct pl_graph *g,
+			       const struct pl_reach *reach, uint32_t target, unsigned max_depth,
+			       unsigned max_chains, unsigned max_fan_in, struct pl_paths **ret);
+void pl_paths_destroy(struct pl_paths *p);
 
 #endif

@@ -42,11 +42,12 @@ struct pl_error *pl_py_str(struct pl_runtime *rt, uint64_t addr, char *buf, size
 	uint32_t state;
 	if (max < 8)
 		return pl_error_create(PL_ERR_USAGE, "string buffer too small");
+	buf[0] = '\0'; /* what the caller sees if this fails */
 	if (!pl_target_u64(t, addr + (uint64_t)l->object_type, &type) ||
 	    !pl_target_u64(t, addr + (uint64_t)l->unicode_length, &length) ||
 	    !pl_target_read_ok(t, addr + (uint64_t)l->unicode_state, &state, 4))
 		return pl_error_fault(addr, "str object");
-	if (type != rt->unicode_type)
+	if (type != rt->types[PL_T_UNICODE])
 		return pl_error_create(PL_ERR_BAD_DATA, "object at 0x%llx is not a str",
 				       (unsigned long long)addr);
 	if (!(state & STATE_COMPACT))
@@ -66,8 +67,10 @@ struct pl_error *pl_py_str(struct pl_runtime *rt, uint64_t addr, char *buf, size
 		size_t n = sizeof(chunk) / kind;
 		if (n > length - i)
 			n = (size_t)(length - i);
-		if (!pl_target_read_ok(t, data + i * kind, chunk, n * kind))
+		if (!pl_target_read_ok(t, data + i * kind, chunk, n * kind)) {
+			buf[0] = '\0';
 			return pl_error_fault(data + i * kind, "str characters");
+		}
 		for (size_t k = 0; k < n; k++) {
 			uint32_t cp = kind == 1 ? chunk[k]
 				    : kind == 2 ? (uint32_t)(chunk[2 * k] | chunk[2 * k + 1] << 8)
@@ -92,13 +95,23 @@ struct pl_error *pl_py_str(struct pl_runtime *rt, uint64_t addr, char *buf, size
 	return NULL;
 }
 
+void pl_py_str_or(struct pl_runtime *rt, uint64_t addr, char *buf, size_t max,
+		  const char *otherwise)
+{
+	struct pl_error *err = NULL;
+	if (!addr || (err = pl_py_str(rt, addr, buf, max))) {
+		pl_error_destroy(err);
+		snprintf(buf, max, "%s", otherwise);
+	}
+}
+
 bool pl_py_int(struct pl_runtime *rt, uint64_t addr, int64_t *ret)
 {
 	const struct pl_layout *l = &rt->layout;
 	uint64_t type, ndigits;
 	int sign;
 	if (!pl_target_u64(rt->target, addr + (uint64_t)l->object_type, &type) ||
-	    type != rt->long_type)
+	    type != rt->types[PL_T_LONG])
 		return false;
 	uint64_t digits_at;
 	if (l->long_tag >= 0 && l->long_digits >= 0) { /* 3.12+: ndigits << 3 | sign bits */

@@ -13,8 +13,12 @@
 #include "runtime.h"
 
 /* Decode the str object at ADDR into BUF (size MAX, NUL-terminated, truncated with "..." if
- * longer). Fails if ADDR is not a str or cannot be read. */
+ * longer). Fails if ADDR is not a str or cannot be read, leaving BUF empty. */
 struct pl_error *pl_py_str(struct pl_runtime *rt, uint64_t addr, char *buf, size_t max);
+
+/* The str at ADDR into BUF, or OTHERWISE if it is not a readable str. */
+void pl_py_str_or(struct pl_runtime *rt, uint64_t addr, char *buf, size_t max,
+		  const char *otherwise);
 
 /* The value of the int object at ADDR if it fits in 60 bits; false if ADDR is not an int or it
  * is larger. */

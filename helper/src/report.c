@@ -8,7 +8,6 @@
 
 #include "internal.h"
 #include "pyread.h"
-#include "refs.h"
 #include "report.h"
 #include "strbuf.h"
 
@@ -240,96 +239,6 @@ struct pl_error *pl_report_leaks(const struct pl_runtime *rt, const struct pl_he
 	else
 		text_report(&sb, rt, h, desc, warnings, o, idx, n, want);
 	free(idx);
-	*out = pl_strbuf_finish(&sb, NULL);
-	return *out ? NULL : &pl_enomem;
-}
-
-struct ref_list {
-	uint64_t *targets;
-	char **labels;
-	size_t n, cap;
-	bool failed;
-};
-
-static bool collect_ref(void *arg, uint64_t target, const char *label)
-{
-	struct ref_list *r = arg;
-	if (r->n == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 64;
-		uint64_t *t = realloc(r->targets, cap * sizeof(*t));
-		if (t)
-			r->targets = t;
-		char **l = realloc(r->labels, cap * sizeof(*l));
-		if (l)
-			r->labels = l;
-		if (!t || !l)
-			return !(r->failed = true);
-		r->cap = cap;
-	}
-	r->labels[r->n] = strdup(label);
-	if (!r->labels[r->n])
-		return !(r->failed = true);
-	r->targets[r->n++] = target;
-	return true;
-}
-
-/* The type name of the object at ADDR (caller frees), or "?" copies. */
-static char *object_type_name(struct pl_runtime *rt, uint64_t addr)
-{
-	uint64_t type, flags;
-	if (!pl_target_u64(rt->target, addr + (uint64_t)rt->layout.object_type, &type) ||
-	    !pl_target_u64(rt->target, type + (uint64_t)rt->layout.type_flags, &flags))
-		return strdup("<unreadable>");
-	return pl_py_type_name(rt, type, flags);
-}
-
-struct pl_error *pl_report_refs(struct pl_runtime *rt, const char *desc, uint64_t addr, bool json,
-				char **out)
-{
-	struct ref_list r = { 0 };
-	struct pl_error *err = pl_refs_each(rt, addr, true, collect_ref, &r);
-	char *name = err ? NULL : object_type_name(rt, addr);
-	struct pl_strbuf sb;
-	pl_strbuf_init(&sb);
-	if (!err && (r.failed || !name))
-		err = &pl_enomem;
-	if (!err && json) {
-		pl_strbuf_printf(&sb, "{\"schema\": 1, \"python\": {\"version\": ");
-		pl_strbuf_json_string(&sb, rt->version);
-		pl_strbuf_printf(&sb, "}, \"target\": ");
-		pl_strbuf_json_string(&sb, desc);
-		pl_strbuf_printf(&sb, ", \"object\": {\"address\": \"0x%" PRIx64 "\", \"type\": ", addr);
-		pl_strbuf_json_string(&sb, name);
-		pl_strbuf_printf(&sb, "},\n \"references\": [");
-	} else if (!err) {
-		pl_strbuf_printf(&sb, "Python %s, %s\n0x%" PRIx64 " %s: %zu reference%s\n", rt->version,
-				 desc, addr, name, r.n, r.n == 1 ? "" : "s");
-	}
-	for (size_t i = 0; !err && i < r.n; i++) {
-		char *tn = object_type_name(rt, r.targets[i]);
-		if (json) {
-			pl_strbuf_printf(&sb, "%s\n  {\"label\": ", i ? "," : "");
-			pl_strbuf_json_string(&sb, r.labels[i]);
-			pl_strbuf_printf(&sb, ", \"address\": \"0x%" PRIx64 "\", \"type\": ", r.targets[i]);
-			pl_strbuf_json_string(&sb, tn ? tn : "?");
-			pl_strbuf_printf(&sb, "}");
-		} else {
-			pl_strbuf_printf(&sb, "  %-24s 0x%-14" PRIx64 " %s\n", r.labels[i], r.targets[i],
-					 tn ? tn : "?");
-		}
-		free(tn);
-	}
-	if (!err && json)
-		pl_strbuf_printf(&sb, "]}\n");
-	for (size_t i = 0; i < r.n; i++)
-		free(r.labels[i]);
-	free(r.labels);
-	free(r.targets);
-	free(name);
-	if (err) {
-		pl_strbuf_deinit(&sb);
-		return err;
-	}
 	*out = pl_strbuf_finish(&sb, NULL);
 	return *out ? NULL : &pl_enomem;
 }

@@ -7,7 +7,10 @@
 
 #include "error.h"
 #include "heap.h"
+#include "paths.h"
+#include "refs.h"
 #include "runtime.h"
+#include "steps.h"
 
 struct pl_leaks_options {
 	bool json;
@@ -22,24 +25,35 @@ struct pl_error *pl_report_leaks(const struct pl_runtime *rt, const struct pl_he
 				 const char *target_description, const char *warnings,
 				 const struct pl_leaks_options *o, char **out);
 
-/* The outgoing references of the object at ADDR, labelled, with their types, to *OUT (caller
- * frees). */
-struct pl_error *pl_report_refs(struct pl_runtime *rt, const char *target_description,
-				uint64_t addr, bool json, char **out);
+/* Formats of the reports (the public enum pyleaks_format has the same values). */
+enum pl_format { PL_FORMAT_TEXT = 0, PL_FORMAT_JSON = 1, PL_FORMAT_DOT = 2 };
 
-struct pl_graph;
+/* The outgoing references of the object at ADDR, labelled, with their types and kinds, to *OUT
+ * (caller frees). TEXT or JSON. */
+struct pl_error *pl_report_refs(struct pl_refs *r, const char *target_description,
+				uint64_t addr, enum pl_format format, char **out);
 
-/* Referrer chains from roots to the object at ADDR (at most MAX_CHAINS, each at most MAX_DEPTH
- * references), with labels, to *OUT (caller frees). */
-struct pl_error *pl_report_referrers(struct pl_runtime *rt, const struct pl_graph *g,
+struct pl_referrers_options {
+	enum pl_format format;
+	unsigned max_depth;   /* longest chain searched for one object */
+	unsigned max_chains;  /* chains (or shapes with a type) shown */
+	unsigned max_fan_in;  /* referrers followed from one object */
+};
+
+/* Referrer chains from roots to the object at ADDR, with labels, what became of its other
+ * referrers, and the nearest root if no chain is short enough, to *OUT (caller frees). */
+struct pl_error *pl_report_referrers(struct pl_labels *L, const struct pl_reach *reach,
 				     const char *target_description, uint64_t addr,
-				     unsigned max_depth, unsigned max_chains, bool json, char **out);
+				     const struct pl_referrers_options *o, char **out);
 
 /* For every instance of TYPE_NAME, its shortest chain from a root, grouped by shape (types and
- * labels, indexes collapsed to [*]), most instances first; at most MAX_GROUPS shapes. */
-struct pl_error *pl_report_type_referrers(struct pl_runtime *rt, const struct pl_graph *g,
+ * labels, indexes collapsed to [*], repeats to one step), most instances first; at most
+ * o->max_chains shapes. */
+struct pl_error *pl_report_type_referrers(struct pl_labels *L, const struct pl_reach *reach,
 					  const char *target_description, const char *type_name,
-					  unsigned max_depth, unsigned max_groups, bool json,
-					  char **out);
+					  const struct pl_referrers_options *o, char **out);
+
+/* Write the graph G to PATH ("-": standard output) as JSON lines (see pyleaks_graph_export). */
+struct pl_error *pl_graph_export(const struct pl_graph *g, const char *path);
 
 #endif

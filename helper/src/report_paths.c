@@ -1,439 +1,335 @@
 /* SPDX-License-Identifier: MIT */
-/* report_paths.c - referrer chains as text and JSON (schema 1): for each chain the root, then
- * every object down to the target with the label its referrer holds it by. */
+/* report_paths.c - the referrer chains of one object as text, JSON (schema 1) and DOT: for
+ * each chain its root, then every object down to the target with the label its referrer
+ * holds it by; then what became of the target's other referrers, the fan-in caps that cut
+ * the search, and, when no chain was found, the nearest root or why there is none. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
-#include "paths.h"
-#include "pyread.h"
-#include "refs.h"
 #include "report.h"
+#include "steps.h"
 #include "strbuf.h"
 
-struct label_find {
-	uint64_t to;
-	char label[192];
-	bool found;
+/* The displayed steps of each chain. */
+struct shown {
+	struct pl_step **steps;
+	size_t *n;
+	struct pl_root_desc *roots;
 };
 
-static bool label_visit(void *arg, uint64_t target, const char *label)
+static void shown_free(struct shown *s, size_t nchains)
 {
-	struct label_find *f = arg;
-	if (target != f->to)
-		return true;
-	snprintf(f->label, sizeof(f->label), "%s", label);
-	f->found = true;
-	return false;
+	for (size_t i = 0; s->steps && i < nchains; i++)
+		free(s->steps[i]);
+	free(s->steps);
+	free(s->n);
+	free(s->roots);
 }
 
-/* The label by which FROM holds TO ("?" if the reference is not found again). */
-static void label_of(struct pl_runtime *rt, uint64_t from, uint64_t to, char *buf, size_t max)
+static struct pl_error *shown_make(struct pl_labels *L, const struct pl_paths *p, struct shown *s)
 {
-	struct label_find f = { .to = to };
-	pl_error_destroy(pl_refs_each(rt, from, true, label_visit, &f));
-	snprintf(buf, max, "%s", f.found ? f.label : "?");
+	size_t n = p->nchains ? p->nchains : 1;
+	s->steps = calloc(n, sizeof(*s->steps));
+	s->n = calloc(n, sizeof(*s->n));
+	s->roots = calloc(n, sizeof(*s->roots));
+	if (!s->steps || !s->n || !s->roots)
+		return &pl_enomem;
+	for (size_t i = 0; i < p->nchains; i++) {
+		const struct pl_chain *c = &p->chains[i];
+		s->steps[i] = malloc(c->len * sizeof(**s->steps));
+		if (!s->steps[i])
+			return &pl_enomem;
+		s->n[i] = pl_steps_of(L, c->nodes, c->len, s->steps[i]);
+		pl_root_desc_of(L, c->nodes[0], &s->roots[i]);
+	}
+	return NULL;
 }
 
-/* A module's __name__ into BUF, or "?". */
-static void module_name(struct pl_runtime *rt, uint64_t module, char *buf, size_t max)
+static void root_detail_json(struct pl_strbuf *sb, const struct pl_root_desc *d)
 {
-	uint64_t dict = 0, name = 0;
-	snprintf(buf, max, "?");
-	if (!pl_target_u64(rt->target, module + (uint64_t)rt->layout.module_dict, &dict) || !dict)
-		return;
-	struct pl_error *err = pl_py_dict_get_str(rt, dict, "__name__", &name);
-	if (!err && name)
-		err = pl_py_str(rt, name, buf, max);
-	pl_error_destroy(err);
+	pl_strbuf_printf(sb, "{\"address\": \"0x%" PRIx64 "\"", d->address);
+	if (d->kind == PL_ROOT_HELD_FROM_C)
+		pl_strbuf_printf(sb, ", \"refcount\": %lld, \"explained\": %lld, \"excess\": %lld",
+				 (long long)d->refcount, (long long)d->explained,
+				 (long long)(d->refcount - d->explained));
+	if (d->kind == PL_ROOT_THREAD) {
+		pl_strbuf_printf(sb, ", \"thread_name\": ");
+		pl_strbuf_json_string(sb, d->thread.name);
+		pl_strbuf_printf(sb, ", \"main\": %s, \"ident\": %" PRIu64 ", \"native_id\": %" PRIu64,
+				 d->thread.main ? "true" : "false", d->thread.ident, d->thread.native_id);
+		if (d->where[0]) {
+			pl_strbuf_printf(sb, ", \"function\": ");
+			pl_strbuf_json_string(sb, d->thread.function);
+			pl_strbuf_printf(sb, ", \"file\": ");
+			pl_strbuf_json_string(sb, d->thread.file);
+			pl_strbuf_printf(sb, ", \"line\": %d", d->thread.line);
+		}
+	}
+	pl_strbuf_printf(sb, "}");
 }
 
-static void chain_text(struct pl_strbuf *sb, struct pl_runtime *rt, const struct pl_graph *g,
-		       const struct pl_chain *c, size_t number)
+/* The root's name in JSON: the module's name, the thread's name, ... */
+static void root_json(struct pl_strbuf *sb, const struct pl_root_desc *d)
 {
-	const struct pl_heap *h = g->heap;
-	char name[128], label[192];
-	module_name(rt, h->objects[c->nodes[0]].addr, name, sizeof(name));
-	pl_strbuf_printf(sb, "\nchain %zu (%zu reference%s), root: module %s\n", number, c->len - 1,
-			 c->len == 2 ? "" : "s", name);
-	for (size_t k = 0; k < c->len; k++) {
-		const struct pl_object *o = &h->objects[c->nodes[k]];
-		if (k == 0)
-			snprintf(label, sizeof(label), "module %.120s", name);
-		else
-			label_of(rt, h->objects[c->nodes[k - 1]].addr, o->addr, label, sizeof(label));
-		pl_strbuf_printf(sb, "  %-32s %-28s 0x%" PRIx64 "%s\n", label, h->types[o->type].name,
-				 o->addr, k + 1 == c->len ? "  <- target" : "");
+	const char *name = d->name;
+	if (d->kind == PL_ROOT_MODULE && strncmp(name, "module ", 7) == 0)
+		name += 7;
+	if (d->kind == PL_ROOT_TYPE && strncmp(name, "type ", 5) == 0)
+		name += 5;
+	pl_strbuf_printf(sb, "{\"kind\": \"%s\", \"name\": ", pl_root_kind_name(d->kind));
+	pl_strbuf_json_string(sb, d->kind == PL_ROOT_THREAD && d->thread.name[0] ? d->thread.name : name);
+	pl_strbuf_printf(sb, ", \"detail\": ");
+	root_detail_json(sb, d);
+	pl_strbuf_printf(sb, "}");
+}
+
+static void chains_text(struct pl_strbuf *sb, const struct pl_graph *g, const struct pl_paths *p,
+			const struct shown *s)
+{
+	char root[1400];
+	for (size_t i = 0; i < p->nchains; i++) {
+		size_t refs = p->chains[i].len - 1;
+		pl_root_desc_text(&s->roots[i], root, sizeof(root));
+		pl_strbuf_printf(sb, "\nchain %zu (%zu reference%s), root: %s\n", i + 1, refs,
+				 refs == 1 ? "" : "s", root);
+		for (size_t k = 0; k < s->n[i]; k++) {
+			const struct pl_step *st = &s->steps[i][k];
+			const char *label = st->label;
+			if (k == 0 && !st->label[0])
+				label = s->roots[i].kind == PL_ROOT_HELD_FROM_C ? "held from C"
+										: s->roots[i].name;
+			pl_strbuf_printf(sb, "  %-32s %-28s 0x%" PRIx64 "%s\n", label,
+					 pl_node_type_name(g, st->node), pl_node_address(g, st->node),
+					 k + 1 == s->n[i] ? "  <- target" : "");
+		}
 	}
 }
 
-static void chain_json(struct pl_strbuf *sb, struct pl_runtime *rt, const struct pl_graph *g,
-		       const struct pl_chain *c)
+static void chains_json(struct pl_strbuf *sb, const struct pl_graph *g, const struct pl_paths *p,
+			const struct shown *s)
 {
-	const struct pl_heap *h = g->heap;
-	char name[PL_MAX_TYPE_NAME], label[192];
-	module_name(rt, h->objects[c->nodes[0]].addr, name, sizeof(name));
-	pl_strbuf_printf(sb, "{\"count\": 1, \"root\": {\"kind\": \"module\", \"name\": ");
-	pl_strbuf_json_string(sb, name);
-	pl_strbuf_printf(sb, ", \"detail\": {}}, \"path\": [");
-	for (size_t k = 0; k < c->len; k++) {
-		const struct pl_object *o = &h->objects[c->nodes[k]];
-		label[0] = '\0';
-		if (k > 0)
-			label_of(rt, h->objects[c->nodes[k - 1]].addr, o->addr, label, sizeof(label));
-		pl_strbuf_printf(sb, "%s{\"address\": \"0x%" PRIx64 "\", \"type\": ", k ? ", " : "",
-				 o->addr);
-		pl_strbuf_json_string(sb, h->types[o->type].name);
-		pl_strbuf_printf(sb, ", \"label\": ");
-		pl_strbuf_json_string(sb, label);
+	for (size_t i = 0; i < p->nchains; i++) {
+		pl_strbuf_printf(sb, "%s\n  {\"count\": 1, \"references\": %zu, \"root\": ",
+				 i ? "," : "", p->chains[i].len - 1);
+		root_json(sb, &s->roots[i]);
+		pl_strbuf_printf(sb, ", \"path\": [");
+		for (size_t k = 0; k < s->n[i]; k++) {
+			const struct pl_step *st = &s->steps[i][k];
+			pl_strbuf_printf(sb, "%s{\"address\": \"0x%" PRIx64 "\", \"type\": ", k ? ", " : "",
+					 pl_node_address(g, st->node));
+			pl_strbuf_json_string(sb, pl_node_type_name(g, st->node));
+			pl_strbuf_printf(sb, ", \"label\": ");
+			pl_strbuf_json_string(sb, st->label);
+			pl_strbuf_printf(sb, "}");
+		}
+		pl_strbuf_printf(sb, "]}");
+	}
+}
+
+/* TEXT as a DOT string: quoted, with quotes, backslashes and newlines escaped. */
+static void dot_string(struct pl_strbuf *sb, const char *text)
+{
+	pl_strbuf_append(sb, "\"", 1);
+	for (const char *c = text; *c; c++) {
+		if (*c == '"' || *c == '\\')
+			pl_strbuf_append(sb, "\\", 1);
+		if (*c == '\n')
+			pl_strbuf_append(sb, "\\n", 2);
+		else
+			pl_strbuf_append(sb, c, 1);
+	}
+	pl_strbuf_append(sb, "\"", 1);
+}
+
+/* The DOT node of graph node V: a root (described by ROOT), the target, or a step. */
+static void dot_node(struct pl_strbuf *sb, const struct pl_graph *g, uint32_t v,
+		     const struct pl_root_desc *root, bool is_target)
+{
+	char text[1600];
+	if (root && pl_graph_is_virtual(g, v))
+		pl_root_desc_text(root, text, sizeof(text));
+	else if (root)
+		snprintf(text, sizeof(text), "%s\n0x%" PRIx64 "%s",
+			 root->kind == PL_ROOT_MODULE ? root->name : pl_node_type_name(g, v),
+			 pl_node_address(g, v), root->kind == PL_ROOT_HELD_FROM_C ? "\nheld from C" : "");
+	else
+		snprintf(text, sizeof(text), "%s\n0x%" PRIx64, pl_node_type_name(g, v),
+			 pl_node_address(g, v));
+	pl_strbuf_printf(sb, "  n%u [label=", v);
+	dot_string(sb, text);
+	pl_strbuf_printf(sb, "%s];\n", is_target ? ", style=filled, fillcolor=\"#ffd0d0\""
+				   : root ? ", shape=ellipse, style=filled, fillcolor=\"#d0e0ff\""
+					  : "");
+}
+
+static void chains_dot(struct pl_strbuf *sb, const struct pl_graph *g, const struct pl_paths *p,
+		       const struct shown *s, uint32_t target)
+{
+	pl_strbuf_printf(sb, "digraph referrers {\n  rankdir=LR;\n  node [shape=box, "
+			     "fontname=\"monospace\", fontsize=10];\n  edge [fontname=\"monospace\", "
+			     "fontsize=9];\n");
+	dot_node(sb, g, target, NULL, true);
+	for (size_t i = 0; i < p->nchains; i++) {
+		const struct pl_chain *c = &p->chains[i];
+		uint32_t from = c->nodes[0];
+		dot_node(sb, g, from, &s->roots[i], from == target);
+		for (size_t k = 0; k < s->n[i]; k++) {
+			const struct pl_step *st = &s->steps[i][k];
+			if (st->node == from)
+				continue;
+			if (st->node != target)
+				dot_node(sb, g, st->node, NULL, false);
+			pl_strbuf_printf(sb, "  n%u -> n%u [label=", from, st->node);
+			dot_string(sb, st->label);
+			pl_strbuf_printf(sb, "];\n");
+			from = st->node;
+		}
+	}
+	pl_strbuf_printf(sb, "}\n");
+}
+
+/* What became of the target's referrers, the cuts, and why there is no chain if there is none. */
+static void summary_text(struct pl_strbuf *sb, struct pl_labels *L, const struct pl_reach *reach,
+			 const struct pl_paths *p, uint32_t target, unsigned max_depth)
+{
+	const struct pl_graph *g = pl_labels_graph(L);
+	if (p->nchains == 0) {
+		if (reach->parent[target] == PL_UNREACHED) {
+			pl_strbuf_printf(sb, "\nno root reaches it: it is kept alive only by reference "
+					     "cycles, among the %llu objects no root reaches (garbage "
+					     "the collector has not freed yet: is gc disabled?)\n",
+					 (unsigned long long)reach->nunreached);
+		} else {
+			struct pl_root_desc d;
+			char root[1400];
+			pl_root_desc_of(L, pl_reach_root(reach, target), &d);
+			pl_root_desc_text(&d, root, sizeof(root));
+			pl_strbuf_printf(sb, "\nno root within %u references; the nearest is %u references "
+					     "away (--depth %u shows it): %s\n", max_depth,
+					 reach->dist[target], reach->dist[target], root);
+		}
+	}
+	pl_strbuf_printf(sb, "\nreferrers: %llu", (unsigned long long)p->referrers);
+	const struct {
+		uint64_t n;
+		const char *what;
+	} parts[] = {
+		{ p->on_chains, "on the chains above" },
+		{ p->cold, "cold trails: they lead only back into these chains (a cycle), not shown" },
+		{ p->other, "reach a root another way (--max shows more chains)" },
+		{ p->unreached, "reached from no root" },
+		{ p->unclassified, "not looked at" },
+	};
+	const char *sep = " (";
+	for (size_t i = 0; i < PL_ARRAY_SIZE(parts); i++)
+		if (parts[i].n) {
+			pl_strbuf_printf(sb, "%s%llu %s", sep, (unsigned long long)parts[i].n, parts[i].what);
+			sep = "; ";
+		}
+	pl_strbuf_printf(sb, "%s\n", sep[0] == ';' ? ")" : "");
+	for (size_t i = 0; i < p->ncuts; i++)
+		pl_strbuf_printf(sb, "fan-in cap: %s 0x%" PRIx64 " has %llu referrers; the %llu nearest "
+				     "a root were followed (--fan-in)\n",
+				 pl_node_type_name(g, p->cuts[i].node), pl_node_address(g, p->cuts[i].node),
+				 (unsigned long long)p->cuts[i].referrers,
+				 (unsigned long long)p->cuts[i].followed);
+	if (p->more_cuts)
+		pl_strbuf_printf(sb, "fan-in cap: %llu more objects had their referrers cut\n",
+				 (unsigned long long)p->more_cuts);
+	uint32_t rc = g->refcount[target];
+	uint64_t in = pl_graph_indegree(g, target);
+	if (rc == PL_REFCOUNT_UNKNOWN) {
+		pl_strbuf_printf(sb, "reference count unknown (immortal); references the heap explains "
+				     "%llu\n", (unsigned long long)in);
+		return;
+	}
+	pl_strbuf_printf(sb, "reference count %u; references the heap explains %llu", rc,
+			 (unsigned long long)in);
+	if (rc > in)
+		pl_strbuf_printf(sb, " (%llu more: held from C, or by a running frame's temporaries)",
+				 (unsigned long long)(rc - in));
+	pl_strbuf_printf(sb, "\n");
+}
+
+static void summary_json(struct pl_strbuf *sb, struct pl_labels *L, const struct pl_reach *reach,
+			 const struct pl_paths *p, uint32_t target)
+{
+	const struct pl_graph *g = pl_labels_graph(L);
+	pl_strbuf_printf(sb, ",\n \"referrers\": {\"total\": %llu, \"on_chains\": %llu, \"cold\": %llu, "
+			     "\"other\": %llu, \"unreached\": %llu, \"unclassified\": %llu},\n \"cuts\": [",
+			 (unsigned long long)p->referrers, (unsigned long long)p->on_chains,
+			 (unsigned long long)p->cold, (unsigned long long)p->other,
+			 (unsigned long long)p->unreached, (unsigned long long)p->unclassified);
+	for (size_t i = 0; i < p->ncuts; i++) {
+		pl_strbuf_printf(sb, "%s{\"address\": \"0x%" PRIx64 "\", \"type\": ", i ? ", " : "",
+				 pl_node_address(g, p->cuts[i].node));
+		pl_strbuf_json_string(sb, pl_node_type_name(g, p->cuts[i].node));
+		pl_strbuf_printf(sb, ", \"referrers\": %llu, \"followed\": %llu}",
+				 (unsigned long long)p->cuts[i].referrers,
+				 (unsigned long long)p->cuts[i].followed);
+	}
+	pl_strbuf_printf(sb, "],\n \"nearest_root\": ");
+	if (reach->parent[target] == PL_UNREACHED) {
+		pl_strbuf_printf(sb, "null");
+	} else {
+		struct pl_root_desc d;
+		pl_root_desc_of(L, pl_reach_root(reach, target), &d);
+		pl_strbuf_printf(sb, "{\"references\": %u, \"root\": ", reach->dist[target]);
+		root_json(sb, &d);
 		pl_strbuf_printf(sb, "}");
 	}
-	pl_strbuf_printf(sb, "]}");
 }
 
-/* The object's reference count (-1 if unreadable; immortal 3.12+ objects read as -1 too). */
-static int64_t refcount_of(struct pl_runtime *rt, uint64_t addr)
+struct pl_error *pl_report_referrers(struct pl_labels *L, const struct pl_reach *reach,
+				     const char *desc, uint64_t addr,
+				     const struct pl_referrers_options *o, char **out)
 {
-	int64_t rc;
-	if (!pl_target_read_ok(rt->target, addr + (uint64_t)rt->layout.object_refcnt, &rc, 8))
-		return -1;
-	if (rt->layout.version_hex >= 0x030c0000) /* 3.12+: 32-bit count, negative = immortal */
-		rc = (int32_t)(uint32_t)rc;
-	return rc < 0 ? -1 : rc;
-}
-
-struct pl_error *pl_report_referrers(struct pl_runtime *rt, const struct pl_graph *g,
-				     const char *desc, uint64_t addr, unsigned max_depth,
-				     unsigned max_chains, bool json, char **out)
-{
+	const struct pl_graph *g = pl_labels_graph(L);
+	struct pl_runtime *rt = pl_labels_refs(L)->rt;
 	long node = pl_graph_node(g, addr);
 	if (node < 0)
 		return pl_error_create(PL_ERR_LOOKUP,
 				       "0x%" PRIx64 " is not an object on the garbage collector's "
 				       "lists (referrer chains start from tracked objects; see "
 				       "py-leaks --type)", addr);
-	struct pl_chain *chains;
-	size_t n;
-	struct pl_error *err = pl_paths_find(rt, g, (uint32_t)node, max_depth, max_chains, &chains, &n);
+	struct pl_paths *p;
+	struct pl_error *err = pl_paths_find(rt, g, reach, (uint32_t)node, o->max_depth,
+					     o->max_chains, o->max_fan_in, &p);
 	if (err)
 		return err;
-	const struct pl_heap *h = g->heap;
-	const char *tname = h->types[h->objects[node].type].name;
-	int64_t refcount = refcount_of(rt, addr);
-	uint64_t referrers = g->rev_off[node + 1] - g->rev_off[node];
+	struct shown s = { 0 };
+	err = shown_make(L, p, &s);
+	const char *tname = pl_node_type_name(g, (uint32_t)node);
 	struct pl_strbuf sb;
 	pl_strbuf_init(&sb);
-	if (json) {
+	if (!err && o->format == PL_FORMAT_JSON) {
 		pl_strbuf_printf(&sb, "{\"schema\": 1, \"python\": {\"version\": ");
 		pl_strbuf_json_string(&sb, rt->version);
 		pl_strbuf_printf(&sb, "}, \"target\": {\"address\": \"0x%" PRIx64 "\", \"type\": ", addr);
 		pl_strbuf_json_string(&sb, tname);
-		pl_strbuf_printf(&sb, ", \"refcount\": %lld, \"referrers\": %llu},\n \"chains\": [",
-				 (long long)refcount, (unsigned long long)referrers);
-		for (size_t i = 0; i < n; i++) {
-			pl_strbuf_printf(&sb, "%s\n  ", i ? "," : "");
-			chain_json(&sb, rt, g, &chains[i]);
-		}
-		pl_strbuf_printf(&sb, "]}\n");
-	} else {
+		uint32_t rc = g->refcount[node];
+		pl_strbuf_printf(&sb, ", \"refcount\": %lld, \"explained\": %llu},\n \"chains\": [",
+				 rc == PL_REFCOUNT_UNKNOWN ? -1LL : (long long)rc,
+				 (unsigned long long)pl_graph_indegree(g, (uint32_t)node));
+		chains_json(&sb, g, p, &s);
+		pl_strbuf_printf(&sb, "]");
+		summary_json(&sb, L, reach, p, (uint32_t)node);
+		pl_strbuf_printf(&sb, "}\n");
+	} else if (!err && o->format == PL_FORMAT_DOT) {
+		chains_dot(&sb, g, p, &s, (uint32_t)node);
+	} else if (!err) {
 		pl_strbuf_printf(&sb, "Python %s, %s\n0x%" PRIx64 " %s: %zu chain%s to a root "
 				      "(shortest first, at most %u references long)\n",
-				 rt->version, desc, addr, tname, n, n == 1 ? "" : "s", max_depth);
-		for (size_t i = 0; i < n; i++)
-			chain_text(&sb, rt, g, &chains[i], i + 1);
-		if (n == 0)
-			pl_strbuf_printf(&sb, "no module reaches it within %u references: it may be "
-					      "held from C, by a running frame or only by a cycle\n",
-					 max_depth);
-		pl_strbuf_printf(&sb, "\nreference count %lld; references from objects on the GC "
-				      "lists %llu", (long long)refcount, (unsigned long long)referrers);
-		if (refcount > (int64_t)referrers)
-			pl_strbuf_printf(&sb, " (%llu more: held from C, by running frames, or by "
-					      "untracked objects)",
-					 (unsigned long long)(refcount - (int64_t)referrers));
-		pl_strbuf_printf(&sb, "\n");
+				 rt->version, desc, addr, tname, p->nchains, p->nchains == 1 ? "" : "s",
+				 o->max_depth);
+		chains_text(&sb, g, p, &s);
+		summary_text(&sb, L, reach, p, (uint32_t)node, o->max_depth);
 	}
-	pl_chains_destroy(chains, n);
-	*out = pl_strbuf_finish(&sb, NULL);
-	return *out ? NULL : &pl_enomem;
-}
-
-/* The labelled references of one referrer, hashed by target, so that the many instances one
- * big container holds cost one decode of it. */
-struct label_cache {
-	uint64_t parent;
-	uint64_t *targets;
-	char **labels;
-	size_t n, cap;      /* entries, and the hash table's size (a power of two) */
-	bool failed;
-};
-
-static void label_cache_clear(struct label_cache *c)
-{
-	for (size_t i = 0; i < c->cap; i++)
-		free(c->labels ? c->labels[i] : NULL);
-	free(c->targets);
-	free(c->labels);
-	memset(c, 0, sizeof(*c));
-}
-
-static bool label_cache_put(struct label_cache *c, uint64_t target, const char *label);
-
-static bool label_cache_grow(struct label_cache *c)
-{
-	struct label_cache bigger = { .parent = c->parent, .cap = c->cap ? c->cap * 2 : 64 };
-	bigger.targets = calloc(bigger.cap, sizeof(*bigger.targets));
-	bigger.labels = calloc(bigger.cap, sizeof(*bigger.labels));
-	if (!bigger.targets || !bigger.labels) {
-		free(bigger.targets);
-		free(bigger.labels);
-		return false;
-	}
-	for (size_t i = 0; i < c->cap; i++)
-		if (c->labels[i] && !label_cache_put(&bigger, c->targets[i], c->labels[i]))
-			return false;
-	label_cache_clear(c);
-	*c = bigger;
-	return true;
-}
-
-/* Keep the first label seen for TARGET. */
-static bool label_cache_put(struct label_cache *c, uint64_t target, const char *label)
-{
-	if ((c->n + 1) * 2 > c->cap && !label_cache_grow(c))
-		return false;
-	size_t s = pl_addr_hash(target, c->cap);
-	while (c->labels[s]) {
-		if (c->targets[s] == target)
-			return true;
-		s = (s + 1) & (c->cap - 1);
-	}
-	c->labels[s] = strdup(label);
-	if (!c->labels[s])
-		return false;
-	c->targets[s] = target;
-	c->n++;
-	return true;
-}
-
-static bool label_cache_visit(void *arg, uint64_t target, const char *label)
-{
-	struct label_cache *c = arg;
-	if (!label_cache_put(c, target, label))
-		return !(c->failed = true);
-	return true;
-}
-
-enum { LABEL_CACHES = 64 }; /* referrers decoded at once: one per step of the chains, or so */
-
-/* The label by which PARENT holds CHILD, with indexes and int keys collapsed to [*]. CACHES
- * holds LABEL_CACHES decoded referrers, chosen by address. */
-static void shape_label(struct pl_runtime *rt, struct label_cache *caches, uint64_t parent,
-			uint64_t child, char *buf, size_t max)
-{
-	struct label_cache *c = &caches[(parent >> 4) % LABEL_CACHES];
-	if (c->parent != parent || !c->cap) {
-		label_cache_clear(c);
-		c->parent = parent;
-		pl_error_destroy(pl_refs_each(rt, parent, true, label_cache_visit, c));
-	}
-	const char *label = "?";
-	if (c->cap) {
-		size_t s = pl_addr_hash(child, c->cap);
-		for (; c->labels[s]; s = (s + 1) & (c->cap - 1))
-			if (c->targets[s] == child) {
-				label = c->labels[s];
-				break;
-			}
-	}
-	if (label[0] == '[' && (label[1] == '-' || label[1] == '<' || (label[1] >= '0' && label[1] <= '9')))
-		label = "[*]";
-	snprintf(buf, max, "%s", label);
-}
-
-struct shape_group {
-	char *shape;      /* "label\ttype\n" per step, root first */
-	uint64_t count;
-	uint32_t example; /* an instance */
-};
-
-struct pl_error *pl_report_type_referrers(struct pl_runtime *rt, const struct pl_graph *g,
-					  const char *desc, const char *type_name,
-					  unsigned max_depth, unsigned max_groups, bool json,
-					  char **out)
-{
-	const struct pl_heap *h = g->heap;
-	long ti = pl_heap_find_type(h, type_name);
-	if (ti < 0 || h->types[ti].count == 0)
-		return pl_error_create(PL_ERR_LOOKUP, "no tracked object has type %s (see py-leaks "
-						      "for the type names)", type_name);
-	uint32_t *parent;
-	struct pl_error *err = pl_paths_from_roots(rt, g, max_depth, &parent);
-	if (err)
-		return err;
-	struct shape_group *groups = NULL;
-	size_t ngroups = 0;
-	uint64_t instances = 0, unreached = 0;
-	struct label_cache *cache = calloc(LABEL_CACHES, sizeof(*cache));
-	if (!cache) {
-		free(parent);
-		return &pl_enomem;
-	}
-	bool cache_failed = false;
-	struct pl_strbuf shape;
-	pl_strbuf_init(&shape);
-	uint32_t path[4096];
-	/* First pass: which containers fan out to different instances (a registry, a list of
-	 * callbacks): the labels under those are collapsed to [*], whatever they are. */
-	uint32_t *first_child = malloc((g->n ? g->n : 1) * sizeof(*first_child));
-	uint8_t *fans_out = calloc(g->n ? g->n : 1, 1);
-	if (!first_child || !fans_out)
-		err = &pl_enomem;
-	for (size_t i = 0; !err && i < g->n; i++)
-		first_child[i] = UINT32_MAX;
-	for (size_t i = 0; !err && i < g->n; i++) {
-		if (h->objects[i].type != (uint32_t)ti || parent[i] == UINT32_MAX)
-			continue;
-		for (uint32_t v = (uint32_t)i, steps = 0; parent[v] != v && steps < 4096; steps++) {
-			uint32_t p = parent[v];
-			if (first_child[p] == UINT32_MAX)
-				first_child[p] = v;
-			else if (first_child[p] != v)
-				fans_out[p] = 1;
-			v = p;
-		}
-	}
-	for (size_t i = 0; !err && i < g->n; i++) {
-		if (h->objects[i].type != (uint32_t)ti)
-			continue;
-		instances++;
-		if (parent[i] == UINT32_MAX) {
-			unreached++;
-			continue;
-		}
-		size_t len = 0;
-		for (uint32_t v = (uint32_t)i; len < PL_ARRAY_SIZE(path); v = parent[v]) {
-			path[len++] = v;
-			if (parent[v] == v)
-				break;
-		}
-		pl_strbuf_deinit(&shape);
-		char name[128], label[192];
-		module_name(rt, h->objects[path[len - 1]].addr, name, sizeof(name));
-		pl_strbuf_printf(&shape, "module %s\tmodule\n", name);
-		for (size_t k = len - 1; k > 0; k--) {
-			if (fans_out[path[k]]) {
-				snprintf(label, sizeof(label), "[*]");
-			} else {
-				shape_label(rt, cache, h->objects[path[k]].addr,
-					    h->objects[path[k - 1]].addr, label, sizeof(label));
-				cache_failed |=
-					cache[(h->objects[path[k]].addr >> 4) % LABEL_CACHES].failed;
-			}
-			pl_strbuf_printf(&shape, "%s\t%s\n", label,
-					 h->types[h->objects[path[k - 1]].type].name);
-		}
-		if (shape.failed || cache_failed) {
-			err = &pl_enomem;
-			break;
-		}
-		size_t gi = 0;
-		while (gi < ngroups && strcmp(groups[gi].shape, shape.data) != 0)
-			gi++;
-		if (gi == ngroups) {
-			struct shape_group *more = realloc(groups, (ngroups + 1) * sizeof(*groups));
-			if (!more) {
-				err = &pl_enomem;
-				break;
-			}
-			groups = more;
-			groups[gi] = (struct shape_group){ strdup(shape.data), 0, (uint32_t)i };
-			ngroups++;
-			if (!groups[gi].shape)
-				err = &pl_enomem;
-		}
-		groups[gi].count++;
-	}
-	pl_strbuf_deinit(&shape);
-	for (size_t k = 0; k < LABEL_CACHES; k++)
-		label_cache_clear(&cache[k]);
-	free(cache);
-	free(parent);
-	free(first_child);
-	free(fans_out);
-	/* most instances first */
-	for (size_t a = 1; a < ngroups; a++)
-		for (size_t b = a; b > 0 && groups[b].count > groups[b - 1].count; b--) {
-			struct shape_group tmp = groups[b];
-			groups[b] = groups[b - 1];
-			groups[b - 1] = tmp;
-		}
-	struct pl_strbuf sb;
-	pl_strbuf_init(&sb);
-	size_t shown = ngroups < max_groups ? ngroups : max_groups;
-	if (json) {
-		pl_strbuf_printf(&sb, "{\"schema\": 1, \"python\": {\"version\": ");
-		pl_strbuf_json_string(&sb, rt->version);
-		pl_strbuf_printf(&sb, "}, \"target\": {\"type\": ");
-		pl_strbuf_json_string(&sb, type_name);
-		pl_strbuf_printf(&sb, ", \"instances\": %llu}, \"unreached\": %llu,\n \"chains\": [",
-				 (unsigned long long)instances, (unsigned long long)unreached);
-	} else {
-		pl_strbuf_printf(&sb, "Python %s, %s\n%s: %llu instance%s; chains from roots merged "
-				      "by shape (at most %u references long)\n", rt->version, desc,
-				 type_name, (unsigned long long)instances, instances == 1 ? "" : "s",
-				 max_depth);
-	}
-	for (size_t gi = 0; !err && gi < shown; gi++) {
-		char *line = groups[gi].shape, *next;
-		size_t step = 0;
-		char root[160] = "";
-		sscanf(line, "module %150[^\t]", root);
-		if (json)
-			pl_strbuf_printf(&sb, "%s\n  {\"count\": %llu, \"root\": {\"kind\": \"module\", "
-					      "\"name\": ", gi ? "," : "", (unsigned long long)groups[gi].count);
-		else
-			pl_strbuf_printf(&sb, "\n%llu instance%s, root: module %s (e.g. 0x%" PRIx64 ")\n",
-					 (unsigned long long)groups[gi].count,
-					 groups[gi].count == 1 ? "" : "s", root,
-					 h->objects[groups[gi].example].addr);
-		if (json) {
-			pl_strbuf_json_string(&sb, root);
-			pl_strbuf_printf(&sb, ", \"detail\": {}}, \"path\": [");
-		}
-		for (; *line; line = next + 1, step++) {
-			next = strchr(line, '\n');
-			char *tab = strchr(line, '\t');
-			if (!next || !tab || tab > next)
-				break;
-			*tab = '\0';
-			*next = '\0';
-			if (json) {
-				pl_strbuf_printf(&sb, "%s{\"type\": ", step ? ", " : "");
-				pl_strbuf_json_string(&sb, tab + 1);
-				pl_strbuf_printf(&sb, ", \"label\": ");
-				pl_strbuf_json_string(&sb, step ? line : "");
-				pl_strbuf_printf(&sb, "}");
-			} else {
-				pl_strbuf_printf(&sb, "  %-32s %s\n", line, tab + 1);
-			}
-		}
-		if (json)
-			pl_strbuf_printf(&sb, "]}");
-	}
-	if (json)
-		pl_strbuf_printf(&sb, "]}\n");
-	else if (unreached)
-		pl_strbuf_printf(&sb, "\n%llu instance%s: no module reaches them within %u references "
-				      "(held from C, by running frames, or only by cycles)\n",
-				 (unsigned long long)unreached, unreached == 1 ? "" : "s", max_depth);
-	if (!json && ngroups > shown)
-		pl_strbuf_printf(&sb, "\n(%zu more shapes; --max shows more)\n", ngroups - shown);
-	for (size_t gi = 0; gi < ngroups; gi++)
-		free(groups[gi].shape);
-	free(groups);
+	shown_free(&s, p->nchains);
+	pl_paths_destroy(p);
 	if (err) {
 		pl_strbuf_deinit(&sb);
 		return err;

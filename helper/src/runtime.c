@@ -137,6 +137,27 @@ static struct pl_error *symbol_addr(struct pl_runtime *rt, struct pl_elf_image *
 	return NULL;
 }
 
+#define PL_BUILTIN_TYPE_SYMBOL(id, symbol, required) { PL_T_##id, symbol, required },
+static const struct {
+	enum pl_builtin_type id;
+	const char *symbol;
+	bool required;
+} builtin_type_symbols[] = { PL_BUILTIN_TYPES(PL_BUILTIN_TYPE_SYMBOL) };
+
+/* rt->types from the symbols; a missing required one is an error. */
+static struct pl_error *find_builtin_types(struct pl_runtime *rt, struct pl_elf_image *img,
+					   struct pl_elf_image *dbg)
+{
+	for (size_t i = 0; i < PL_ARRAY_SIZE(builtin_type_symbols); i++) {
+		struct pl_error *err = symbol_addr(rt, img, dbg, builtin_type_symbols[i].symbol,
+						   &rt->types[builtin_type_symbols[i].id]);
+		if (err && builtin_type_symbols[i].required)
+			return err;
+		pl_error_destroy(err);
+	}
+	return NULL;
+}
+
 /* The exact version: Py_Version (3.11+), else the PY_VERSION literal in .rodata, else the
  * version in the library's file name (the micro level is then refined from sys.version once
  * the layout is known). A free-threaded name ("3.13t") is refused. */
@@ -192,6 +213,7 @@ struct pl_error *pl_runtime_gc_where(const struct pl_runtime *rt, uint64_t inter
 		.gen0 = gcstate + (uint64_t)(l->gc_generations >= 0 ? l->gc_generations : l->gc_young),
 		.permanent = l->gc_permanent >= 0 ? gcstate + (uint64_t)l->gc_permanent : 0,
 		.garbage = gcstate + (uint64_t)l->gc_garbage,
+		.callbacks = l->gc_callbacks >= 0 ? gcstate + (uint64_t)l->gc_callbacks : 0,
 		.collecting = gcstate + (uint64_t)l->gc_collecting,
 	};
 	/* Prefer the generation0 pointer where there is one: some builds (Debian's 3.13) do not
@@ -311,18 +333,7 @@ struct pl_error *pl_runtime_create(struct pl_target *t, const char *debug_dir,
 		if ((err = pl_elf_image_create(debug_file, &dbg)))
 			goto fail;
 	}
-	if ((err = find_roots(rt, img, dbg)) ||
-	    (err = symbol_addr(rt, img, dbg, "PyType_Type", &rt->type_type)) ||
-	    (err = symbol_addr(rt, img, dbg, "PyUnicode_Type", &rt->unicode_type)) ||
-	    (err = symbol_addr(rt, img, dbg, "PyDict_Type", &rt->dict_type)) ||
-	    (err = symbol_addr(rt, img, dbg, "PyList_Type", &rt->list_type)) ||
-	    (err = symbol_addr(rt, img, dbg, "PyModule_Type", &rt->module_type)) ||
-	    (err = symbol_addr(rt, img, dbg, "PyLong_Type", &rt->long_type)) ||
-	    (err = symbol_addr(rt, img, dbg, "PyFunction_Type", &rt->function_type)) ||
-	    (err = symbol_addr(rt, img, dbg, "PyCell_Type", &rt->cell_type)) ||
-	    (err = symbol_addr(rt, img, dbg, "PyMethod_Type", &rt->method_type)) ||
-	    (err = symbol_addr(rt, img, dbg, "PySet_Type", &rt->set_type)) ||
-	    (err = symbol_addr(rt, img, dbg, "PyFrozenSet_Type", &rt->frozenset_type)))
+	if ((err = find_roots(rt, img, dbg)) || (err = find_builtin_types(rt, img, dbg)))
 		goto fail;
 	uint64_t dummy_var;
 	if (!symbol_addr(rt, img, dbg, "_PySet_Dummy", &dummy_var))

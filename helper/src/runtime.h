@@ -13,6 +13,50 @@
 #include "layout.h"
 #include "target.h"
 
+/* The builtin types pyleaks tells apart, each by the symbol that defines it. Required ones must
+ * be found (every supported build exports them); the others are used where the build exports
+ * them, and objects of a type not found are decoded conservatively. */
+#define PL_BUILTIN_TYPES(X)                                             \
+	X(TYPE, "PyType_Type", true)                                    \
+	X(OBJECT, "PyBaseObject_Type", true)                            \
+	X(UNICODE, "PyUnicode_Type", true)                              \
+	X(LONG, "PyLong_Type", true)                                    \
+	X(BYTES, "PyBytes_Type", true)                                  \
+	X(DICT, "PyDict_Type", true)                                    \
+	X(LIST, "PyList_Type", true)                                    \
+	X(TUPLE, "PyTuple_Type", true)                                  \
+	X(SET, "PySet_Type", true)                                      \
+	X(FROZENSET, "PyFrozenSet_Type", true)                          \
+	X(MODULE, "PyModule_Type", true)                                \
+	X(FUNCTION, "PyFunction_Type", true)                            \
+	X(CELL, "PyCell_Type", true)                                    \
+	X(METHOD, "PyMethod_Type", true)                                \
+	X(CODE, "PyCode_Type", false)                                   \
+	X(FRAME, "PyFrame_Type", false)                                 \
+	X(GEN, "PyGen_Type", false)                                     \
+	X(CORO, "PyCoro_Type", false)                                   \
+	X(ASYNC_GEN, "PyAsyncGen_Type", false)                          \
+	X(TRACEBACK, "PyTraceBack_Type", false)                         \
+	X(CLASSMETHOD, "PyClassMethod_Type", false)                     \
+	X(STATICMETHOD, "PyStaticMethod_Type", false)                   \
+	X(PROPERTY, "PyProperty_Type", false)                           \
+	X(CFUNCTION, "PyCFunction_Type", false)                         \
+	X(CMETHOD, "PyCMethod_Type", false)                             \
+	X(METHOD_DESCR, "PyMethodDescr_Type", false)                    \
+	X(CLASSMETHOD_DESCR, "PyClassMethodDescr_Type", false)          \
+	X(GETSET_DESCR, "PyGetSetDescr_Type", false)                    \
+	X(MEMBER_DESCR, "PyMemberDescr_Type", false)                    \
+	X(WRAPPER_DESCR, "PyWrapperDescr_Type", false)                  \
+	X(MAPPINGPROXY, "PyDictProxy_Type", false)                      \
+	X(METHOD_WRAPPER, "_PyMethodWrapper_Type", false)               \
+	X(WEAKREF, "_PyWeakref_RefType", false)                         \
+	X(WEAKPROXY, "_PyWeakref_ProxyType", false)                     \
+	X(WEAKCALLABLEPROXY, "_PyWeakref_CallableProxyType", false)     \
+	X(ODICT, "PyODict_Type", false)
+
+#define PL_BUILTIN_TYPE_ENUM(id, symbol, required) PL_T_##id,
+enum pl_builtin_type { PL_BUILTIN_TYPES(PL_BUILTIN_TYPE_ENUM) PL_T_COUNT };
+
 struct pl_runtime {
 	struct pl_target *target;   /* not owned */
 	char *image_path;           /* local file that defines _PyRuntime */
@@ -23,13 +67,7 @@ struct pl_runtime {
 	uint64_t gc_static_gen0;        /* &_PyGC_generation0 (holds the generations array) */
 	uint64_t gc_static_garbage;     /* &garbage (the gc.garbage list) */
 	uint64_t gc_static_collecting;  /* &collecting */
-	uint64_t type_type;         /* &PyType_Type */
-	uint64_t unicode_type;      /* &PyUnicode_Type */
-	uint64_t dict_type;         /* &PyDict_Type */
-	uint64_t list_type;         /* &PyList_Type */
-	uint64_t module_type;       /* &PyModule_Type */
-	uint64_t long_type;         /* &PyLong_Type */
-	uint64_t function_type, cell_type, method_type, set_type, frozenset_type;
+	uint64_t types[PL_T_COUNT]; /* &PyType_Type, ... by enum pl_builtin_type; 0 if not found */
 	uint64_t set_dummy;         /* the object that marks deleted set entries */
 	char version[32];           /* "3.12.1" */
 	bool have_exact_version;    /* from Py_Version; else refined from sys.version */
@@ -40,10 +78,11 @@ struct pl_runtime {
 };
 
 /* Where one GC state's lists are: the head of generation 0 (1 and 2 follow, each
- * layout.size_gc_generation further), the permanent generation's head (0 if none), the word
- * holding gc.garbage and the int that says a collection is running (0 if unknown). */
+ * layout.size_gc_generation further), the permanent generation's head (0 if none), the words
+ * holding gc.garbage and gc.callbacks (0 if unknown) and the int that says a collection is
+ * running (0 if unknown). */
 struct pl_gc_where {
-	uint64_t gen0, permanent, garbage, collecting;
+	uint64_t gen0, permanent, garbage, callbacks, collecting;
 };
 
 /* The GC state that INTERP (an interpreter address) uses: its own (3.9+) or the process's (3.6 -
