@@ -15,12 +15,36 @@ def type_name(tp):
     return module + "." + qualname
 
 
-def report_and_wait(class_names, frozen=None):
+def write_referents(path):
+    """Write what the interpreter says each tracked object holds, one line per object:
+    "ADDRESS TYPE REF REF ...", the tracked objects among gc.get_referents(obj) (the type's
+    tp_traverse), addresses in hex. A first line "# scratch ADDRESS ..." names the objects this
+    function made itself, which are gone by the time anyone looks."""
+    objs = gc.get_objects()
+    lines = []
+    scratch = [id(objs), id(lines)]
+    for obj in objs:
+        if id(obj) in scratch:
+            continue
+        refs = [r for r in gc.get_referents(obj) if gc.is_tracked(r)]
+        lines.append("%x %s %s" % (id(obj), type_name(type(obj)).replace(" ", "_"),
+                                   " ".join("%x" % id(r) for r in refs)))
+        refs = None
+    scratch.append(id(scratch))
+    with open(path, "w") as f:
+        f.write("# scratch %s\n" % " ".join("%x" % a for a in scratch))
+        f.write("\n".join(lines))
+        f.write("\n")
+    objs = lines = scratch = None
+
+
+def report_and_wait(class_names, frozen=None, referents=False):
     """Print the ground truth, then sleep until killed.
 
     class_names: names (module.Qualname) whose tracked instances to count.
     frozen: {name: count} of instances the program moved to the permanent generation with
-    gc.freeze() (gc.get_objects() does not list those)."""
+    gc.freeze() (gc.get_objects() does not list those).
+    referents: also write referents.txt (see write_referents) into PYLEAKS_SCENARIO_OUT."""
     counts = dict((name, 0) for name in class_names)
     for obj in gc.get_objects():
         name = type_name(type(obj))
@@ -38,6 +62,9 @@ def report_and_wait(class_names, frozen=None):
         "freeze_supported": hasattr(gc, "freeze"),
     }
     truth["objects"] = len(gc.get_objects()) + freeze_count
+    out = __import__("os").environ.get("PYLEAKS_SCENARIO_OUT")
+    if referents and out:
+        write_referents(out + "/referents.txt")
     sys.stdout.write("PYLEAKS-TRUTH " + json.dumps(truth, sort_keys=True) + "\n")
     sys.stdout.write("READY\n")
     sys.stdout.flush()

@@ -102,7 +102,7 @@ need_python() {
 run_scenario() {
 	local python=$1 program=$2 out=$3
 	mkdir -p "$out"
-	"$python" "$program" >"$out/stdout" 2>"$out/stderr" &
+	PYLEAKS_SCENARIO_OUT=$out "$python" "$program" >"$out/stdout" 2>"$out/stderr" &
 	SCENARIO_PID=$!
 	local i
 	for i in $(seq 1 600); do
@@ -170,4 +170,4 @@ cached_core() {
 	echo "$dir"
 }
 
-SCENARIOS="registry slots saveall frozen chains"
+SCENARIOS="registry slots saveall frozen chains zoo"

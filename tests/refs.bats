@@ -100,3 +100,28 @@ refs_of() {
 	done <<<"$(selected_pythons)"
 	[ "$failed" = 0 ]
 }
+
+# graph_check V EXE CORE_DIR [DEBUG_DIR]: the graph of the zoo core against its referents dump
+graph_check() {
+	local v=$1 dir=$2 debug_dir=${3:-}
+	"$PYLEAKS_CLI" graph "$dir/core" --labels --json "$BATS_TEST_TMPDIR/$v.graph" \
+		${debug_dir:+--debug-dir "$debug_dir"} || { echo "$v: pyleaks graph failed"; return 1; }
+	"$CHECK_PYTHON" "$TOP_SRCDIR/tests/check_refs.py" "$dir/referents.txt" "$BATS_TEST_TMPDIR/$v.graph" >"$BATS_TEST_TMPDIR/$v.check" ||
+		{ echo "$v:"; cat "$BATS_TEST_TMPDIR/$v.check"; return 1; }
+	echo "# $v: $(cat "$BATS_TEST_TMPDIR/$v.check")" >&3
+}
+
+@test "zoo: every reference the interpreter's own tp_traverse visits is an edge, on every build" {
+	local failed=0 v exe debug_dir dir
+	while read -r v exe debug_dir; do
+		dir=$(cached_core "$v" "$exe" zoo) || { failed=1; continue; }
+		[ -s "$dir/referents.txt" ] || { echo "$v: the zoo wrote no referents.txt"; failed=1; continue; }
+		graph_check "$v" "$dir" "$debug_dir" || failed=1
+		# a stripped build read with the built-in tables alone
+		case "$v" in *-debian | *-debian-sid)
+			mkdir -p "$BATS_TEST_TMPDIR/no-debug"
+			graph_check "$v-tables" "$dir" "$BATS_TEST_TMPDIR/no-debug" || failed=1 ;;
+		esac
+	done <<<"$(selected_pythons)"
+	[ "$failed" = 0 ]
+}

@@ -102,6 +102,7 @@ static const char usage_graph[] =
 	"\n"
 	"Options:\n"
 	"  --exe PATH, --sysroot DIR, --debug-dir DIR, --pid PID   as for pyleaks leaks\n"
+	"  --labels          also give each reference's label (\"labels\": [...])\n"
 	"  --json FILE|-     where to write (default: stdout)\n"
 	"  -h, --help        show this help\n";
 
@@ -179,7 +180,7 @@ static int write_file(const char *path, const char *text)
 
 /* Options every command that reads a target takes. */
 enum { O_EXE = 256, O_SYSROOT, O_PID, O_DEBUG_DIR, O_JSON, O_TOP, O_SORT, O_TYPE, O_PROGRESS,
-       O_STATS, O_DEPTH, O_MAX, O_FAN_IN, O_DOT };
+       O_STATS, O_DEPTH, O_MAX, O_FAN_IN, O_DOT, O_LABELS };
 #define TARGET_OPTIONS                                                \
 	{ "exe", required_argument, NULL, O_EXE },                    \
 	{ "sysroot", required_argument, NULL, O_SYSROOT },            \
@@ -449,9 +450,10 @@ static int cmd_object(int argc, char **argv, bool referrers)
 /* pyleaks graph: the whole graph as JSON lines. */
 static int cmd_graph(int argc, char **argv)
 {
-	static const struct option opts[] = { TARGET_OPTIONS, { NULL, 0, NULL, 0 } };
+	static const struct option opts[] = { TARGET_OPTIONS, { "labels", no_argument, NULL, O_LABELS },
+					      { NULL, 0, NULL, 0 } };
 	struct target_args a = { 0 };
-	int c, t;
+	int c, t, labels = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		if ((t = target_option(c, usage_graph, &a)) != 0) {
@@ -460,6 +462,7 @@ static int cmd_graph(int argc, char **argv)
 			continue;
 		}
 		switch (c) {
+		case O_LABELS: labels = 1; break;
 		case 'h': fputs(usage_graph, stdout); return 0;
 		case ':': return usage_error(usage_graph, "option %s needs a value", argv[optind - 1]);
 		default: return usage_error(usage_graph, "unknown option %s", argv[optind - 1]);
@@ -478,7 +481,7 @@ static int cmd_graph(int argc, char **argv)
 	}
 	int rc = open_target(pl, &a);
 	if (rc == PYLEAKS_OK)
-		rc = pyleaks_graph_export(pl, a.json ? a.json : "-");
+		rc = pyleaks_graph_export(pl, a.json ? a.json : "-", labels);
 	if (rc != PYLEAKS_OK)
 		fprintf(stderr, "pyleaks: error: %s\n", pyleaks_errmsg(pl));
 	pyleaks_destroy(pl);

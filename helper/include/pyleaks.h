@@ -113,10 +113,11 @@ int pyleaks_referrers_report(struct pyleaks *pl, enum pyleaks_format format, uin
 /**
  * Write the reference graph to PATH ("-" for standard output) as JSON lines: one line per
  * object, {"address", "type", "refcount", "refs": [addresses of the tracked objects it holds,
- * once per reference]}, then one per root, {"root": kind, "name", "refs"}. For checking and
- * for analyses of one's own.
+ * once per reference]}, then one per root, {"root": kind, "address", "refs"}. With LABELS
+ * (not 0), each line also has "labels", one per reference (slower: every object is decoded
+ * again). For checking and for analyses of one's own.
  */
-int pyleaks_graph_export(struct pyleaks *pl, const char *path);
+int pyleaks_graph_export(struct pyleaks *pl, const char *path, int labels);
 
 /** Python version of the target ("3.12.1"), once a target is open; NULL before. */
 const char *pyleaks_python_version(const struct pyleaks *pl);

@@ -255,13 +255,13 @@ PYLEAKS_API int pyleaks_referrers_report(struct pyleaks *pl, enum pyleaks_format
 						address, &o, out));
 }
 
-PYLEAKS_API int pyleaks_graph_export(struct pyleaks *pl, const char *path)
+PYLEAKS_API int pyleaks_graph_export(struct pyleaks *pl, const char *path, int labels)
 {
 	if (!pl || !path || !path[0])
 		return pl ? api_fail(pl, pl_error_create(PL_ERR_USAGE, "no file to write to")) : PYLEAKS_EUSAGE;
 	struct pl_error *err = api_graph(pl);
 	if (!err)
-		err = pl_graph_export(pl->graph, path);
+		err = pl_graph_export(pl->labels, labels != 0, path);
 	return api_fail(pl, err);
 }
 

@@ -127,6 +127,9 @@
 	PL_FIELD(dict_unicode_entry_value, "PyDictUnicodeEntry", "me_value", false)            \
 	PL_FIELD(module_dict, "PyModuleObject", "md_dict", true)                               \
 	PL_FIELD(module_name, "PyModuleObject", "md_name", true)                               \
+	PL_FIELD(module_def, "PyModuleObject", "md_def", true)                                 \
+	PL_FIELD(module_state, "PyModuleObject", "md_state", true)                             \
+	PL_FIELD(moduledef_size, "PyModuleDef", "m_size", true)                                \
 	PL_FIELD(cell_ref, "PyCellObject", "ob_ref", true)                                     \
 	PL_FIELD(method_func, "PyMethodObject", "im_func", true)                               \
 	PL_FIELD(method_self, "PyMethodObject", "im_self", true)                               \
@@ -248,6 +251,10 @@
 	PL_FIELD(odict_inst_dict, "PyODictObject", "od_inst_dict", true)                       \
 	PL_FIELD(odictnode_key, "_ODictNode", "key", true)                                     \
 	PL_FIELD(odictnode_next, "_ODictNode", "next", true)                                   \
+	PL_FIELD(lru_root_next, "lru_cache_object", "root.next", false)                        \
+	PL_FIELD(lru_elem_next, "lru_list_elem", "next", false)                                \
+	PL_FIELD(lru_elem_key, "lru_list_elem", "key", false)                                  \
+	PL_FIELD(lru_elem_result, "lru_list_elem", "result", false)                            \
 	/* ints (dict keys in labels) */                                                        \
 	PL_FIELD(long_digits_old, "PyLongObject", "ob_digit", false)          /* <= 3.11 */    \
 	PL_FIELD(long_digits, "PyLongObject", "long_value.ob_digit", false)   /* 3.12+ */      \

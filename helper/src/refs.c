@@ -394,8 +394,6 @@ static void type_refs(struct visit *v, uint64_t obj)
 static void fixed_refs(struct visit *v, uint64_t obj, const struct pl_typeinfo *ti)
 {
 	const struct pl_layout *l = &v->rt->layout;
-	const struct field_label module[] = { { l->module_dict, "__dict__" },
-					      { l->module_name, "__name__" } };
 	const struct field_label function[] = {
 		{ l->func_code, "__code__" },	    { l->func_globals, "__globals__" },
 		{ l->func_builtins, "__builtins__" }, { l->func_name, "__name__" },
@@ -440,7 +438,6 @@ static void fixed_refs(struct visit *v, uint64_t obj, const struct pl_typeinfo *
 #define CASE(k, table) \
 	case k: fields(v, obj, table, PL_ARRAY_SIZE(table)); break;
 	switch (ti->kind) {
-	CASE(PL_KIND_MODULE, module)
 	CASE(PL_KIND_FUNCTION, function)
 	CASE(PL_KIND_CELL, cell)
 	CASE(PL_KIND_METHOD, method)
@@ -462,6 +459,52 @@ static void fixed_refs(struct visit *v, uint64_t obj, const struct pl_typeinfo *
 		break;
 	}
 #undef CASE
+}
+
+enum { MAX_MODULE_STATE = 1 << 16, MAX_LRU_ENTRIES = 1 << 24 };
+
+/* An lru_cache wrapper: the keys and results of its entries, which live in a list of C
+ * structs that are not on the GC lists (the words after the list head are scanned). */
+static void lru_refs(struct visit *v, uint64_t obj)
+{
+	const struct pl_layout *l = &v->rt->layout;
+	uint64_t elem = 0;
+	pl_target_u64(v->rt->target, obj + (uint64_t)l->lru_root_next, &elem);
+	for (uint64_t n = 0; elem && elem != obj && n < MAX_LRU_ENTRIES && !v->stopped; n++) {
+		field(v, elem, l->lru_elem_key, "cache key");
+		field(v, elem, l->lru_elem_result, "cache result");
+		field(v, elem, l->object_type, "cache entry's type"); /* a heap type from 3.10 on */
+		if (!pl_target_u64(v->rt->target, elem + (uint64_t)l->lru_elem_next, &elem))
+			break;
+	}
+}
+
+
+/* A module: its dict and name, and the objects its C state holds (scanned conservatively: the
+ * state is the extension's own struct). */
+static void module_refs(struct visit *v, uint64_t obj)
+{
+	const struct pl_layout *l = &v->rt->layout;
+	struct pl_target *t = v->rt->target;
+	const struct pl_heap *h = v->r->heap;
+	field(v, obj, l->module_dict, "__dict__");
+	field(v, obj, l->module_name, "__name__");
+	uint64_t def = 0, state = 0;
+	int64_t size = 0;
+	if (!h || !pl_target_u64(t, obj + (uint64_t)l->module_def, &def) || !def ||
+	    !pl_target_u64(t, obj + (uint64_t)l->module_state, &state) || !state ||
+	    !pl_target_read_ok(t, def + (uint64_t)l->moduledef_size, &size, 8) || size <= 0)
+		return;
+	if (size > MAX_MODULE_STATE)
+		size = MAX_MODULE_STATE;
+	for (int64_t off = 0; off + 8 <= size && !v->stopped; off += 8) {
+		uint64_t word;
+		if (!pl_target_u64(t, state + (uint64_t)off, &word) || pl_heap_find_object(h, word) < 0)
+			continue;
+		char label[48];
+		snprintf(label, sizeof(label), "module state +0x%llx", (unsigned long long)off);
+		emit(v, word, label, PL_REF_CONSERVATIVE);
+	}
 }
 
 /* The references of OBJ's kind. */
@@ -493,6 +536,12 @@ static struct pl_error *kind_refs(struct visit *v, uint64_t obj, const struct pl
 		return generator_refs(v, obj, ti);
 	case PL_KIND_TYPE:
 		type_refs(v, obj);
+		return NULL;
+	case PL_KIND_MODULE:
+		module_refs(v, obj);
+		return NULL;
+	case PL_KIND_LRU_CACHE:
+		lru_refs(v, obj);
 		return NULL;
 	default:
 		fixed_refs(v, obj, ti);
@@ -526,7 +575,10 @@ static void conservative_refs(struct visit *v, uint64_t obj, const struct pl_typ
 	}
 	for (uint64_t i = 0; i < n + count && !v->stopped; i++) {
 		uint64_t off = i < n ? ti->scan[i] : ti->basicsize + 8 * (i - n), word;
-		if (!pl_target_u64(v->rt->target, obj + off, &word) || pl_heap_find_object(h, word) < 0)
+		/* a word pointing back at the object is a link of a structure inside it (an empty
+		 * lru_cache's list head), not a reference that could keep it alive */
+		if (!pl_target_u64(v->rt->target, obj + off, &word) || word == obj ||
+		    pl_heap_find_object(h, word) < 0)
 			continue;
 		char label[32];
 		snprintf(label, sizeof(label), "+0x%llx", (unsigned long long)off);

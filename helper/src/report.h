@@ -53,7 +53,8 @@ struct pl_error *pl_report_type_referrers(struct pl_labels *L, const struct pl_r
 					  const char *target_description, const char *type_name,
 					  const struct pl_referrers_options *o, char **out);
 
-/* Write the graph G to PATH ("-": standard output) as JSON lines (see pyleaks_graph_export). */
-struct pl_error *pl_graph_export(const struct pl_graph *g, const char *path);
+/* Write the graph L labels to PATH ("-": standard output) as JSON lines (see
+ * pyleaks_graph_export); LABELS: with each reference's label. */
+struct pl_error *pl_graph_export(struct pl_labels *L, bool labels, const char *path);
 
 #endif

@@ -44,6 +44,7 @@ static const char *const kind_names[PL_KIND_COUNT] = {
 	[PL_KIND_TRACEBACK] = "traceback", [PL_KIND_FRAME] = "frame",
 	[PL_KIND_GENERATOR] = "generator", [PL_KIND_PARTIAL] = "functools.partial",
 	[PL_KIND_DEQUE] = "collections.deque",
+	[PL_KIND_LRU_CACHE] = "functools._lru_cache_wrapper",
 };
 
 const char *pl_kind_name(enum pl_kind kind)
@@ -173,6 +174,8 @@ static bool extends_only_with_slots(struct pl_runtime *rt, const struct type_fie
 	each_object_member(rt, f->members, cover_member, &r);
 	if (f->dictoffset > 0 && f->dictoffset != b->dictoffset)
 		cover_member(&r, f->dictoffset, 0);
+	if (f->itemsize && f->dictoffset < 0 && f->dictoffset != b->dictoffset)
+		r.covered += 8; /* the room of a dict kept after the items */
 	if (f->weaklistoffset > 0 && f->weaklistoffset != b->weaklistoffset)
 		cover_member(&r, f->weaklistoffset, 0);
 	return r.covered == r.hi - r.lo;
@@ -203,6 +206,10 @@ static enum pl_kind kind_of(struct pl_types *c, uint64_t addr, const struct type
 	    l->deque_block_rightlink >= 0) {
 		*known_ret = (uint64_t)l->size_deque;
 		return PL_KIND_DEQUE;
+	}
+	if (strcmp(name, "functools._lru_cache_wrapper") == 0 && l->lru_root_next >= 0) {
+		*known_ret = (uint64_t)l->lru_elem_result + 8; /* the list head it starts with */
+		return PL_KIND_LRU_CACHE;
 	}
 	if (strcmp(name, "collections.OrderedDict") == 0) {
 		*known_ret = (uint64_t)l->size_odict;
@@ -249,8 +256,9 @@ static void add_member(void *arg, int64_t offset, uint64_t name)
 {
 	struct members_acc *a = arg;
 	struct pl_typeinfo *ti = a->ti;
-	if ((uint64_t)offset < ti->known_size || (uint64_t)offset + 8 > ti->basicsize)
-		return;
+	if ((uint64_t)offset < ti->known_size || (uint64_t)offset + 8 > ti->basicsize ||
+	    offset == ti->dictoffset || offset == ti->weaklistoffset)
+		return; /* a member that shows the instance dict or weakref list (__dict__) */
 	for (size_t i = 0; i < ti->nmembers; i++)
 		if (ti->members[i].offset == offset)
 			return;
@@ -287,10 +295,14 @@ static struct pl_error *collect_members(struct pl_runtime *rt, struct pl_typeinf
 	return a.failed ? &pl_enomem : NULL;
 }
 
-/* The words after known_size that no member, dict or weakref slot explains. */
+/* The words after known_size that no member, dict or weakref slot explains. Not for the
+ * builtin var-sized kinds: past their fixed part come their items (a Python subclass's
+ * basicsize counts the room of its dict, which sits after the items). */
 static struct pl_error *collect_scan(struct pl_typeinfo *ti)
 {
 	size_t cap = 0;
+	if (ti->itemsize && ti->kind != PL_KIND_UNKNOWN)
+		return NULL;
 	for (uint64_t off = (ti->known_size + 7) & ~(uint64_t)7;
 	     off + 8 <= ti->basicsize && ti->nscan < MAX_SCAN_WORDS; off += 8) {
 		bool explained = (int64_t)off == ti->dictoffset || (int64_t)off == ti->weaklistoffset;

@@ -1,0 +1,167 @@
+# zoo: one or more of every kind of object whose references pyleaks decodes, each held from
+# the module, so that every decoder is exercised on a real heap of every version: dicts
+# (combined, split, non-str keys), lists, tuples, sets, instances in every attribute encoding,
+# __slots__ through the MRO, subclasses of builtins, closures, bound methods, classmethod /
+# staticmethod / property, exceptions with a traceback, context, cause and notes, frame objects
+# of finished calls, suspended generators, coroutines and async generators with their locals,
+# functools.partial, collections.deque and OrderedDict, weak references, and C types pyleaks
+# has no decoder for (scanned conservatively).
+#
+# Before it signals ready, it writes what the interpreter itself says each tracked object
+# holds (gc.get_referents: the type's tp_traverse) to referents.txt in PYLEAKS_SCENARIO_OUT,
+# for tests/check_refs.py to compare with pyleaks' reference graph.
+import collections
+import functools
+import gc
+import itertools
+import os
+import sys
+import types
+import weakref
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from truth import report_and_wait  # noqa: E402
+
+
+class Plain(object):
+    def __init__(self, n):
+        self.n = n
+        self.payload = [n, str(n)]
+        self.more = {"k": (n, [n])}
+
+
+class Base(object):
+    __slots__ = ("a",)
+
+
+class Slotted(Base):
+    __slots__ = ("b", "__weakref__")
+
+    def __init__(self, a, b):
+        self.a = a
+        self.b = b
+
+
+class MyDict(dict):
+    pass
+
+
+class MyList(list):
+    pass
+
+
+class MyTuple(tuple):
+    pass
+
+
+class Failure(Exception):
+    def __init__(self, msg, detail):
+        Exception.__init__(self, msg)
+        self.detail = detail
+
+
+class Widget(object):
+    registry = {}
+
+    @classmethod
+    def make(cls):
+        return cls()
+
+    @staticmethod
+    def helper():
+        return 1
+
+    @property
+    def size(self):
+        return 1
+
+    def ping(self):
+        return self
+
+
+def make_closure(value):
+    held = [value]
+
+    def inner():
+        return held
+
+    return inner
+
+
+def failing(depth, marker):
+    local_list = [marker]
+    if depth == 0:
+        raise Failure("boom", local_list)
+    failing(depth - 1, marker)
+
+
+def catch():
+    try:
+        failing(2, Plain(-1))
+    except Failure as e:
+        return e
+
+
+def chained():
+    try:
+        try:
+            raise KeyError("inner")
+        except KeyError as inner:
+            raise ValueError("outer") from inner
+    except ValueError as e:
+        return e
+
+
+def gen(items):
+    state = {"items": items}
+    for item in items:
+        yield item, state
+
+
+async def coro(token):
+    box = [token]
+    return box
+
+
+async def agen(token):
+    box = [token]
+    yield box
+
+
+ZOO = {
+    "plain": [Plain(i) for i in range(50)],
+    "slotted": [Slotted([i], {i: i}) for i in range(50)],
+    "mydict": MyDict(a=[1], b=[2]),
+    "mylist": MyList([[1], [2]]),
+    "mytuple": MyTuple(([1], [2])),
+    "set": {(1, "a", None), frozenset({(2, "b")})},
+    "frozenset": frozenset([(3, "c"), (4, "d")]),
+    "intkeys": {1: [1], 2: [2], (3, 4): [3]},
+    "closures": [make_closure([i]) for i in range(5)],
+    "methods": [Widget().ping for i in range(5)],
+    "widget_class": Widget,
+    "exception": catch(),
+    "chained": chained(),
+    "partial": functools.partial(Plain, 7),
+    "deque": collections.deque([[i] for i in range(200)]),
+    "ordered": collections.OrderedDict((("x", [1]), ("y", [2]))),
+    "defaultdict": collections.defaultdict(list, {"z": [3]}),
+    "namespace": types.SimpleNamespace(a=[1], b={"c": [2]}),
+    "chain": itertools.chain([1], [2]),
+    "module": collections,
+}
+if sys.version_info >= (3, 11):
+    ZOO["exception"].add_note("a note")
+ZOO["weak"] = weakref.ref(ZOO["slotted"][0], lambda ref: None)
+ZOO["frame"] = ZOO["exception"].__traceback__.tb_next.tb_frame  # a frame of a finished call
+g = gen([[1], [2], [3]])
+next(g)
+ZOO["generator"] = g
+c = coro([5])
+ZOO["coroutine"] = c
+a = agen([6])
+ZOO["asyncgen"] = a
+del g, c, a
+Widget.registry["self"] = ZOO
+
+report_and_wait(["__main__.Plain", "__main__.Slotted"], referents=True)

@@ -1,0 +1,118 @@
+#!/usr/bin/env python3
+"""check_refs.py - compare pyleaks' reference graph with what the interpreter itself said.
+
+Usage: check_refs.py REFERENTS_TXT GRAPH_JSONL
+
+REFERENTS_TXT is what corpora/truth.py's write_referents() wrote inside the live program: for
+each tracked object, the tracked objects gc.get_referents() returns (the type's tp_traverse).
+GRAPH_JSONL is `pyleaks graph --labels` of a core of the same process.
+
+For every object in both with the same type name, every reference tp_traverse visits must be
+an edge of pyleaks' graph (as many times as visited): nothing pyleaks misses. The other way,
+pyleaks may know strong references that tp_traverse does not visit because they cannot form
+cycles (a type's __subclasses__ dict, __name__, ...); those are allowed only with the labels
+listed in EXTRA_OK, with the reason, or when they come from a conservative scan (a word of a
+C type without a decoder that holds a tracked object's address: a guess by nature, counted).
+Every other extra edge is an error: a decoder that reads something that is not there.
+
+Prints each mismatch and exits 1 if there is any; else prints a summary and exits 0."""
+import collections
+import json
+import sys
+
+# Strong references pyleaks reports that tp_traverse leaves out, by label, and why.
+EXTRA_OK = {
+    # type_traverse: "tp_subclasses is a dict of weakrefs, ht_name/ht_qualname/ht_slots can't
+    # be involved in cycles" (Objects/typeobject.c); they are strong references all the same.
+    "__subclasses__": "type_traverse skips tp_subclasses",
+    "__name__": "not traversed: a str, or a tuple of them, cannot form a cycle",
+    "__qualname__": "not traversed: a str cannot form a cycle",
+    "__slots__": "type_traverse skips ht_slots",
+    "__doc__": "some types do not traverse their doc",
+    # A frame's builtins and globals are not visited by frame_traverse of 3.11+ frame objects:
+    # they are borrowed there; before 3.11 they are owned and visited.
+    "f_builtins": "borrowed or not traversed",
+}
+
+# Types whose objects change after the dump was written (the dump's own output goes through
+# them), so their references at core time may differ from the dump's.
+UNSTABLE = ("_io.", "io.")
+
+
+def load_referents(path):
+    objs, scratch = {}, set()
+    with open(path) as f:
+        for line in f:
+            parts = line.split()
+            if not parts:
+                continue
+            if parts[0] == "#":
+                scratch.update(int(a, 16) for a in parts[2:])
+                continue
+            objs[int(parts[0], 16)] = (parts[1], [int(a, 16) for a in parts[2:]])
+    return objs, scratch
+
+
+def load_graph(path):
+    objs = {}
+    with open(path) as f:
+        for line in f:
+            o = json.loads(line)
+            if "address" in o and "type" in o:
+                objs[int(o["address"], 16)] = (o["type"].replace(" ", "_"),
+                                               [int(a, 16) for a in o["refs"]],
+                                               o.get("labels") or [""] * len(o["refs"]))
+    return objs
+
+
+def main(referents_path, graph_path):
+    truth, scratch = load_referents(referents_path)
+    graph = load_graph(graph_path)
+    compared = renamed = 0
+    errors = []
+    extras_ok = collections.Counter()
+    for addr, (tname, refs) in sorted(truth.items()):
+        if addr not in graph or addr in scratch or tname.startswith(UNSTABLE):
+            continue
+        gname, grefs, labels = graph[addr]
+        if gname != tname:
+            renamed += 1
+            continue
+        if any(r in scratch for r in refs):
+            continue
+        compared += 1
+        mine = collections.Counter(grefs)
+        missing = collections.Counter(r for r in refs if r in graph) - mine
+        for r, n in missing.items():
+            errors.append("%s at 0x%x: pyleaks misses its reference to %s 0x%x (x%d)"
+                          % (tname, addr, graph[r][0], r, n))
+        extra = mine - collections.Counter(refs)
+        for r, n in extra.items():
+            why = [l for t, l in zip(grefs, labels) if t == r]
+            if all(l in EXTRA_OK or l.endswith(" (conservative)") for l in why):
+                extras_ok[why[0] if why[0] in EXTRA_OK else "conservative"] += n
+                continue
+            errors.append("%s at 0x%x: pyleaks has a reference to %s 0x%x (x%d, %s) that "
+                          "tp_traverse does not visit" % (tname, addr, graph.get(r, ("?",))[0],
+                                                          r, n, ", ".join(why)))
+    if compared < len(truth) // 2:
+        errors.append("only %d of %d objects compared (%d with other type names)"
+                      % (compared, len(truth), renamed))
+    if renamed > len(truth) // 100:
+        errors.append("%d objects have another type name in pyleaks" % renamed)
+    for e in errors[:60]:
+        print(e)
+    if len(errors) > 60:
+        print("... and %d more" % (len(errors) - 60))
+    if errors:
+        return 1
+    print("%d objects compared with gc.get_referents: none missed; extra strong references "
+          "tp_traverse skips: %s" % (compared, dict(extras_ok) or "none"))
+    return 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 3:
+        sys.stderr.write(__doc__)
+        sys.exit(2)
+    sys.exit(main(sys.argv[1], sys.argv[2]))
