@@ -38,13 +38,14 @@ def write_referents(path):
     objs = lines = scratch = None
 
 
-def report_and_wait(class_names, frozen=None, referents=False):
+def report_and_wait(class_names, frozen=None, referents=False, extra=None):
     """Print the ground truth, then sleep until killed.
 
     class_names: names (module.Qualname) whose tracked instances to count.
     frozen: {name: count} of instances the program moved to the permanent generation with
     gc.freeze() (gc.get_objects() does not list those).
-    referents: also write referents.txt (see write_referents) into PYLEAKS_SCENARIO_OUT."""
+    referents: also write referents.txt (see write_referents) into PYLEAKS_SCENARIO_OUT.
+    extra: more facts for the tests, added to the truth as they are."""
     counts = dict((name, 0) for name in class_names)
     for obj in gc.get_objects():
         name = type_name(type(obj))
@@ -61,6 +62,7 @@ def report_and_wait(class_names, frozen=None, referents=False):
         "frozen": freeze_count,
         "freeze_supported": hasattr(gc, "freeze"),
     }
+    truth.update(extra or {})
     truth["objects"] = len(gc.get_objects()) + freeze_count
     out = __import__("os").environ.get("PYLEAKS_SCENARIO_OUT")
     if referents and out:

@@ -170,4 +170,4 @@ cached_core() {
 	echo "$dir"
 }
 
-SCENARIOS="registry slots saveall frozen chains zoo"
+SCENARIOS="registry slots saveall frozen chains zoo threads cycle linkedlist refleak"

@@ -1,7 +1,13 @@
 #!/usr/bin/env bats
-# referrers.bats - `pyleaks referrers`: chains from roots to an object, on every supported
-# build. First step of issue #4: roots are module objects; labels come from the refs decoders.
+# referrers.bats - `pyleaks referrers`: chains from roots to an object or to every instance
+# of a type, on every supported build, on cores and on live processes: modules, a thread's
+# local variable, cold trails of a cycle, garbage only cycles keep, a 100,000-long linked
+# list, references held from C. Expectations are in corpora/*/expected.json ("chains").
 load helpers
+
+CHECK_CHAINS=$TOP_SRCDIR/tests/check_chains.py
+# The scenarios whose expected.json says which chains their types must have.
+CHAIN_SCENARIOS="registry chains threads cycle linkedlist refleak"
 
 session_of() {
 	"$PYLEAKS_CLI" leaks "$1" --type __main__.Session | grep '^  0x' | sed -n 7p | tr -d ' '
@@ -80,24 +86,136 @@ PY
 	[ "$failed" = 0 ]
 }
 
-@test "chains corpus: a module cache, closures in a callback list, bound methods in a registry, on every build" {
-	local failed=0 v exe debug_dir dir cls
+# chain_check V KIND SCENARIO OUT TARGET...: referrers --type of every type the scenario's
+# expectation names, on TARGET (a core, or --pid PID), checked against the expectation.
+chain_check() {
+	local v=$1 kind=$2 scenario=$3 out=$4 type status=pass
+	shift 4
+	for type in $("$CHECK_PYTHON" -c 'import json,sys; print(" ".join(json.load(open(sys.argv[1]))["chains"]))' "$CORPORA/$scenario/expected.json"); do
+		if ! "$PYLEAKS_CLI" referrers "$@" --type "$type" --json "$out/$type.json" >"$out/$type.txt" 2>&1 ||
+			! "$CHECK_PYTHON" "$CHECK_CHAINS" "$out/$type.json" "$out/truth.json" "$CORPORA/$scenario/expected.json" "$type" >"$out/$type.check" 2>&1; then
+			echo "--- $v $scenario $kind $type:"
+			cat "$out/$type.txt" "$out/$type.check" 2>/dev/null
+			status=FAIL
+		fi
+	done
+	printf '# %-20s %-11s %-5s %s\n' "$v" "$scenario" "$kind" "$status" >&3
+	[ "$status" = pass ]
+}
+
+@test "referrers --type: the chains of every chain scenario, on every build, cores and live processes" {
+	local failed=0 v exe debug_dir dir scenario live
+	echo "# version x scenario (merged chains of each type the scenario names):" >&3
 	while read -r v exe debug_dir; do
-		dir=$(cached_core "$v" "$exe" chains) || { failed=1; continue; }
-		for cls in __main__.Report __main__.Request __main__.Listener; do
-			"$PYLEAKS_CLI" referrers "$dir/core" --type "$cls" --json "$BATS_TEST_TMPDIR/c.json" \
-				${debug_dir:+--debug-dir "$debug_dir"} >/dev/null || { echo "$v $cls: failed"; failed=1; continue; }
-			"$CHECK_PYTHON" - "$BATS_TEST_TMPDIR/c.json" "$dir/truth.json" "$CORPORA/chains/expected.json" "$cls" <<'PY' ||
-import json, sys
-r, truth, expected, cls = (json.load(open(sys.argv[1])), json.load(open(sys.argv[2])),
-                           json.load(open(sys.argv[3])), sys.argv[4])
-top = r["chains"][0]
-labels = [p["label"] for p in top["path"]]
-assert labels == expected["chains"][cls], (cls, labels)
-assert top["count"] == truth["classes"][cls] and top["root"]["name"] == "__main__", (cls, top["count"])
-PY
-				{ echo "$v $cls"; failed=1; }
+		for scenario in $CHAIN_SCENARIOS; do
+			dir=$(cached_core "$v" "$exe" "$scenario") || { failed=1; continue; }
+			chain_check "$v" core "$scenario" "$dir" "$dir/core" ${debug_dir:+--debug-dir "$debug_dir"} || failed=1
+			live=$BATS_TEST_TMPDIR/live-$v-$scenario
+			if run_scenario "$exe" "$CORPORA/$scenario/program.py" "$live"; then
+				chain_check "$v" live "$scenario" "$live" --pid "$SCENARIO_PID" ${debug_dir:+--debug-dir "$debug_dir"} || failed=1
+				stop_scenario
+			else
+				echo "$v $scenario: could not start"
+				failed=1
+			fi
 		done
 	done <<<"$(selected_pythons)"
 	[ "$failed" = 0 ]
+}
+
+# referrers_json CORE ADDRESS OUT [OPTIONS]: the JSON chains of one object
+referrers_json() {
+	local core=$1 addr=$2 out=$3
+	shift 3
+	"$PYLEAKS_CLI" referrers "$core" "$addr" --json "$out" "$@" >/dev/null
+}
+
+@test "one object: a cold trail around a ring, a thread's local, a held-from-C root, on every build" {
+	local failed=0 v exe debug_dir dir addr
+	while read -r v exe debug_dir; do
+		dir=$(cached_core "$v" "$exe" cycle) || { failed=1; continue; }
+		addr=0x$("$CHECK_PYTHON" -c 'import json,sys; print(json.load(open(sys.argv[1]))["anchor"])' "$dir/truth.json")
+		referrers_json "$dir/core" "$addr" "$BATS_TEST_TMPDIR/anchor.json" ${debug_dir:+--debug-dir "$debug_dir"} &&
+		"$CHECK_PYTHON" - "$BATS_TEST_TMPDIR/anchor.json" <<'PY' || { echo "$v: ANCHOR"; failed=1; }
+import json, sys
+r = json.load(open(sys.argv[1]))
+mod = [c for c in r["chains"] if c["root"]["kind"] == "module"]
+assert len(mod) == 1 and [p["label"] for p in mod[0]["path"]] == ["", "__dict__", "['ANCHOR']"], r["chains"]
+# its referrers: the module's dict, on the chain, and the ring's last Link, a cold trail
+assert r["referrers"]["total"] == 2 and r["referrers"]["on_chains"] == 1 and r["referrers"]["cold"] == 1, r["referrers"]
+assert all(c["references"] <= 3 for c in r["chains"]), r["chains"]
+PY
+		addr=$("$PYLEAKS_CLI" leaks "$dir/core" --type __main__.Orphan ${debug_dir:+--debug-dir "$debug_dir"} | awk '/^  0x/ { print $1; exit }')
+		run "$PYLEAKS_CLI" referrers "$dir/core" "$addr" ${debug_dir:+--debug-dir "$debug_dir"}
+		[[ "$output" == *"no root reaches it: it is kept alive only by reference cycles"* ]] || { echo "$v: Orphan: $output"; failed=1; }
+		dir=$(cached_core "$v" "$exe" threads) || { failed=1; continue; }
+		addr=$("$PYLEAKS_CLI" leaks "$dir/core" --type __main__.Job ${debug_dir:+--debug-dir "$debug_dir"} | awk '/^  0x/ { print $1; exit }')
+		referrers_json "$dir/core" "$addr" "$BATS_TEST_TMPDIR/job.json" ${debug_dir:+--debug-dir "$debug_dir"} &&
+		"$CHECK_PYTHON" - "$BATS_TEST_TMPDIR/job.json" "$dir/truth.json" <<'PY' || { echo "$v: Job"; failed=1; }
+import json, re, sys
+r, truth = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+c = r["chains"][0]
+d = c["root"]["detail"]
+assert c["root"]["kind"] == "thread" and c["root"]["name"] == "worker", c["root"]
+assert (d["function"], d["line"], d["file"]) == (truth["thread"]["function"], truth["thread"]["line"], truth["thread"]["file"]), d
+assert c["path"][0]["label"] == "local pending" and re.fullmatch(r"\[\d+\]", c["path"][1]["label"]), c["path"]
+PY
+		dir=$(cached_core "$v" "$exe" refleak) || { failed=1; continue; }
+		addr=$("$PYLEAKS_CLI" leaks "$dir/core" --type __main__.Leaked ${debug_dir:+--debug-dir "$debug_dir"} | awk '/^  0x/ { print $1; exit }')
+		referrers_json "$dir/core" "$addr" "$BATS_TEST_TMPDIR/leak.json" ${debug_dir:+--debug-dir "$debug_dir"} &&
+		"$CHECK_PYTHON" - "$BATS_TEST_TMPDIR/leak.json" "$addr" <<'PY' || { echo "$v: Leaked"; failed=1; }
+import json, sys
+r = json.load(open(sys.argv[1]))
+c = r["chains"][0]
+assert c["root"]["kind"] == "held-from-c" and c["references"] == 0, c
+assert c["root"]["detail"] == {"address": sys.argv[2], "refcount": 1, "explained": 0, "excess": 1}, c["root"]
+PY
+	done <<<"$(selected_pythons)"
+	[ "$failed" = 0 ]
+}
+
+@test "a 100,000-long linked list: no recursion, the nearest root named, the whole chain on demand" {
+	local failed=0 v exe debug_dir dir tail
+	while read -r v exe debug_dir; do
+		dir=$(cached_core "$v" "$exe" linkedlist) || { failed=1; continue; }
+		tail=0x$("$CHECK_PYTHON" -c 'import json,sys; print(json.load(open(sys.argv[1]))["tail"])' "$dir/truth.json")
+		run "$PYLEAKS_CLI" referrers "$dir/core" "$tail" ${debug_dir:+--debug-dir "$debug_dir"}
+		[[ "$output" == *"no root within 16 references; the nearest is 100001 references away (--depth 100001 shows it): module __main__"* ]] ||
+			{ echo "$v: $output"; failed=1; }
+		referrers_json "$dir/core" "$tail" "$BATS_TEST_TMPDIR/tail.json" --depth 200000 --max 1 ${debug_dir:+--debug-dir "$debug_dir"} &&
+		"$CHECK_PYTHON" - "$BATS_TEST_TMPDIR/tail.json" <<'PY' || { echo "$v: the long chain"; failed=1; }
+import json, sys
+c = json.load(open(sys.argv[1]))["chains"][0]
+labels = [p["label"] for p in c["path"]]
+assert c["references"] == 100001 and len(labels) == 100002, (c["references"], len(labels))
+assert labels[:3] == ["", "__dict__", "['HEAD']"] and set(labels[3:]) == {".next"}, labels[:5]
+PY
+	done <<<"$(selected_pythons)"
+	[ "$failed" = 0 ]
+}
+
+@test "referrers --dot and --fan-in: a graphviz graph of the chains; the cap says what it cut" {
+	need_python 3.12
+	local dir s
+	dir=$(cached_core "$PY_VERSION" "$PY_EXE" registry)
+	s=$(session_of "$dir/core")
+	run "$PYLEAKS_CLI" referrers "$dir/core" "$s" --dot -
+	assert_success
+	assert_output --partial "digraph referrers {"
+	assert_output --regexp "n[0-9]+ -> n[0-9]+ \[label=\"\['REGISTRY'\]\"\];"
+	assert_output --partial 'label="module __main__\n0x'
+	run "$PYLEAKS_CLI" referrers "$dir/core" --type __main__.Session --dot -
+	assert_success
+	assert_output --regexp 'g0_0 \[label="module __main__"'
+	# the Session class has 5000 instances among its referrers
+	cls=$("$PYLEAKS_CLI" refs "$dir/core" "$s" | awk '$1 == "__class__" { print $2 }')
+	run "$PYLEAKS_CLI" referrers "$dir/core" "$cls" --fan-in 10
+	assert_success
+	assert_output --regexp "fan-in cap: while searching, class __main__.Session at $cls has 500[0-9] referrers; the 10 nearest a root were followed"
+	assert_output --partial "chain 1 (2 references), root: module __main__"
+	run "$PYLEAKS_CLI" referrers "$dir/core" "$s" --fan-in 0
+	assert_failure 2
+	run "$PYLEAKS_CLI" referrers "$dir/core" "$s" --json - --dot -
+	assert_failure 2
+	assert_output --partial "cannot both go to stdout"
 }

@@ -20,7 +20,47 @@ void pl_graph_destroy(struct pl_graph *g)
 	free(g->rev_off);
 	free(g->rev);
 	free(g->refcount);
+	free(g->frame_roots);
 	free(g);
+}
+
+const struct pl_root *pl_graph_root_of(const struct pl_graph *g, uint32_t v)
+{
+	if (v >= g->n)
+		return &g->roots->v[v - g->n];
+	size_t lo = 0, hi = g->nframe_roots;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (g->frame_roots[mid].node == v)
+			return &g->roots->v[g->frame_roots[mid].root];
+		if (g->frame_roots[mid].node < v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static int frame_root_cmp(const void *a, const void *b)
+{
+	const struct pl_frame_root *x = a, *y = b;
+	return (x->node > y->node) - (x->node < y->node);
+}
+
+/* The thread frame roots whose frame is a tracked object: that object stands for them. */
+static struct pl_error *find_frame_roots(struct pl_graph *g)
+{
+	g->frame_roots = malloc((g->nroots ? g->nroots : 1) * sizeof(*g->frame_roots));
+	if (!g->frame_roots)
+		return &pl_enomem;
+	for (size_t k = 0; k < g->nroots; k++) {
+		const struct pl_root *r = &g->roots->v[k];
+		long node = r->kind == PL_ROOT_THREAD && r->frame ? pl_heap_find_object(g->heap, r->frame) : -1;
+		if (node >= 0)
+			g->frame_roots[g->nframe_roots++] = (struct pl_frame_root){ (uint32_t)node, (uint32_t)k };
+	}
+	qsort(g->frame_roots, g->nframe_roots, sizeof(*g->frame_roots), frame_root_cmp);
+	return NULL;
 }
 
 long pl_graph_node(const struct pl_graph *g, uint64_t addr)
@@ -57,9 +97,11 @@ static bool add_edge(void *arg, uint64_t target, const char *label, enum pl_ref_
 	return true;
 }
 
-/* Forward edges of every node, and the objects' reference counts. */
+/* Forward edges of every node, and the objects' reference counts. The roots whose frame
+ * object stands for them (OBJECT_FRAME[k] set) have none of their own. */
 static struct pl_error *forward(struct pl_refs *r, struct pl_graph *g, struct edge_sink *e,
-				void (*progress)(void *, uint64_t), void *progress_arg)
+				const uint8_t *object_frame, void (*progress)(void *, uint64_t),
+				void *progress_arg)
 {
 	size_t total = g->n + g->nroots;
 	for (size_t i = 0; i < total; i++) {
@@ -71,6 +113,8 @@ static struct pl_error *forward(struct pl_refs *r, struct pl_graph *g, struct ed
 			g->refcount[i] = rc < 0 ? PL_REFCOUNT_UNKNOWN
 				       : rc >= PL_REFCOUNT_UNKNOWN ? PL_REFCOUNT_UNKNOWN - 1 : (uint32_t)rc;
 			one = pl_refs_each(r, addr, false, add_edge, e);
+		} else if (object_frame[i - g->n]) {
+			one = NULL; /* its frame object holds what it holds */
 		} else {
 			one = pl_roots_each_ref(r, &g->roots->v[i - g->n], false, add_edge, e);
 		}
@@ -132,8 +176,16 @@ struct pl_error *pl_graph_create(struct pl_refs *r, const struct pl_heap *h,
 	g->refcount = malloc((g->n ? g->n : 1) * sizeof(*g->refcount));
 	if (!err && (!g->fwd_off || !g->rev_off || !g->refcount))
 		err = &pl_enomem;
+	uint8_t *object_frame = calloc(g->nroots ? g->nroots : 1, 1);
+	if (!err && !object_frame)
+		err = &pl_enomem;
 	if (!err)
-		err = forward(r, g, &e, progress, progress_arg);
+		err = find_frame_roots(g);
+	for (size_t i = 0; !err && i < g->nframe_roots; i++)
+		object_frame[g->frame_roots[i].root] = 1;
+	if (!err)
+		err = forward(r, g, &e, object_frame, progress, progress_arg);
+	free(object_frame);
 	if (!err) {
 		/* give back what the doubling left unused */
 		uint32_t *fit = realloc(e.edges, (e.n ? e.n : 1) * sizeof(*fit));

@@ -25,6 +25,13 @@ struct pl_graph {
 	uint64_t *rev_off;   /* n + nroots + 1 offsets into rev */
 	uint32_t *rev;       /* referring nodes */
 	uint32_t *refcount;  /* n reference counts, saturated; PL_REFCOUNT_UNKNOWN if unknown */
+	/* Frames on a thread's stack that are objects on the GC lists themselves (3.6 and 3.7
+	 * frames, a running generator's frame): the object holds the frame's references and
+	 * stands for its thread root, which has no edges of its own. Sorted by node. */
+	struct pl_frame_root {
+		uint32_t node, root;
+	} *frame_roots;
+	size_t nframe_roots;
 	const struct pl_heap *heap;
 	const struct pl_roots *roots;
 	uint64_t unreadable; /* objects whose references could not be read */
@@ -61,5 +68,8 @@ static inline bool pl_graph_is_virtual(const struct pl_graph *g, uint32_t v)
 {
 	return v >= g->n;
 }
+
+/* The virtual root node V is or stands for (a frame object on a thread's stack), or NULL. */
+const struct pl_root *pl_graph_root_of(const struct pl_graph *g, uint32_t v);
 
 #endif

@@ -76,14 +76,14 @@ static struct pl_error *type_index_grow(struct pl_heap *h)
 static long type_index(struct walk *w, uint64_t addr)
 {
 	struct pl_heap *h = w->h;
+	long known = pl_heap_type_at(h, addr);
+	if (known >= 0)
+		return known;
 	if (h->ntypes * 2 >= h->type_index_cap && type_index_grow(h))
 		return -1;
 	size_t s = pl_addr_hash(addr, h->type_index_cap);
-	while (h->type_index[s]) {
-		if (h->types[h->type_index[s] - 1].addr == addr)
-			return h->type_index[s] - 1;
+	while (h->type_index[s])
 		s = (s + 1) & (h->type_index_cap - 1);
-	}
 	if (h->ntypes == h->types_cap) {
 		size_t cap = h->types_cap ? h->types_cap * 2 : 256;
 		struct pl_type *n = realloc(h->types, cap * sizeof(*n));
@@ -421,6 +421,17 @@ struct pl_error *pl_heap_index_objects(struct pl_heap *h)
 	h->object_index = idx;
 	h->object_index_cap = cap;
 	return NULL;
+}
+
+long pl_heap_type_at(const struct pl_heap *h, uint64_t addr)
+{
+	if (!h->type_index_cap)
+		return -1;
+	for (size_t s = pl_addr_hash(addr, h->type_index_cap); h->type_index[s];
+	     s = (s + 1) & (h->type_index_cap - 1))
+		if (h->types[h->type_index[s] - 1].addr == addr)
+			return h->type_index[s] - 1;
+	return -1;
 }
 
 long pl_heap_find_type(const struct pl_heap *h, const char *name)

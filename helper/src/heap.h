@@ -80,6 +80,9 @@ static inline long pl_heap_find_object(const struct pl_heap *h, uint64_t addr)
 	}
 }
 
+/* Index of the type at ADDR in the type table (a type with tracked instances), or -1. */
+long pl_heap_type_at(const struct pl_heap *h, uint64_t addr);
+
 /* Index of the type named NAME, or -1. */
 long pl_heap_find_type(const struct pl_heap *h, const char *name);
 

@@ -28,14 +28,15 @@ static bool is_module(const struct pl_runtime *rt, const struct pl_graph *g, uin
 bool pl_paths_is_root(const struct pl_runtime *rt, const struct pl_graph *g,
 		      const struct pl_reach *reach, uint32_t v)
 {
-	return pl_graph_is_virtual(g, v) || is_module(rt, g, v) || (reach && reach->held[v]);
+	return pl_graph_root_of(g, v) || is_module(rt, g, v) || (reach && reach->held[v]);
 }
 
 enum pl_root_kind pl_paths_root_kind(const struct pl_runtime *rt, const struct pl_graph *g,
 				     uint32_t v)
 {
-	if (pl_graph_is_virtual(g, v))
-		return g->roots->v[v - g->n].kind;
+	const struct pl_root *root = pl_graph_root_of(g, v);
+	if (root)
+		return root->kind;
 	return is_module(rt, g, v) ? PL_ROOT_MODULE : PL_ROOT_HELD_FROM_C;
 }
 
@@ -96,6 +97,8 @@ struct pl_error *pl_reach_create(const struct pl_runtime *rt, const struct pl_gr
 	for (size_t i = 0; i < g->n; i++)
 		if (is_module(rt, g, (uint32_t)i))
 			reach_push(r, &q, (uint32_t)i, (uint32_t)i);
+	for (size_t k = 0; k < g->nframe_roots; k++)
+		reach_push(r, &q, g->frame_roots[k].node, g->frame_roots[k].node);
 	for (int kind = PL_ROOT_THREAD; kind <= PL_ROOT_TYPE; kind++)
 		for (size_t k = 0; k < g->nroots; k++)
 			if ((int)g->roots->v[k].kind == kind)
@@ -208,18 +211,9 @@ static struct pl_error *add_chain(struct search *s, uint32_t root)
 	return NULL;
 }
 
-/* Is V on one of the chains found? */
-static bool on_chain(const struct pl_paths *p, uint32_t v)
-{
-	for (size_t i = 0; i < p->nchains; i++)
-		for (size_t k = 0; k < p->chains[i].len; k++)
-			if (p->chains[i].nodes[k] == v)
-				return true;
-	return false;
-}
-
 /* What became of each referrer of TARGET: on a chain, a cold trail (its path from a root, in
- * the forward search, passes through the chains), another way, or reached from no root. */
+ * the forward search, passes through TARGET itself: it only leads back around a cycle),
+ * another way to a root, or reached from no root. */
 static void classify_referrers(struct search *s, uint32_t target)
 {
 	const struct pl_graph *g = s->g;
@@ -247,7 +241,7 @@ static void classify_referrers(struct search *s, uint32_t target)
 		bool cold = false;
 		uint32_t v = r;
 		for (uint32_t n = 0; n < MAX_WALK && !cold; n++) {
-			cold = v == target || on_chain(p, v);
+			cold = v == target;
 			if (reach->parent[v] == v)
 				break;
 			v = reach->parent[v];

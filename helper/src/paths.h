@@ -61,8 +61,8 @@ struct pl_paths {
 	struct pl_cut *cuts;     /* the first few cuts */
 	size_t ncuts;
 	uint64_t more_cuts;      /* cuts not listed */
-	/* the target's referrers: on a chain shown; cold trails (their only way to a root leads
-	 * back into the chains: a cycle); another way to a root, not shown; reached from no root;
+	/* the target's referrers: on a chain shown; cold trails (their way to a root leads back
+	 * through the target: a cycle); another way to a root, not shown; reached from no root;
 	 * not looked at (beyond what is classified) */
 	uint64_t referrers, on_chains, cold, other, unreached, unclassified;
 	bool depth_limited;      /* nodes were left unfollowed at the depth limit */

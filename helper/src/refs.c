@@ -687,10 +687,6 @@ struct pl_error *pl_refs_frame_each(struct pl_refs *r, uint64_t frame, bool labe
 	struct pl_runtime *rt = r->rt;
 	const struct pl_layout *l = &rt->layout;
 	struct visit v = { .r = r, .rt = rt, .fn = fn, .arg = arg, .labels = labels };
-	if (l->iframe_localsplus < 0 && r->heap && pl_heap_find_object(r->heap, frame) >= 0) {
-		emit(&v, frame, "running frame", PL_REF_STRONG); /* tracked: it holds its own */
-		return NULL;
-	}
 	struct pl_frame f;
 	struct pl_error *err = pl_frame_read(rt, frame, true, &f);
 	if (err)

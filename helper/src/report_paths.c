@@ -48,44 +48,6 @@ static struct pl_error *shown_make(struct pl_labels *L, const struct pl_paths *p
 	return NULL;
 }
 
-static void root_detail_json(struct pl_strbuf *sb, const struct pl_root_desc *d)
-{
-	pl_strbuf_printf(sb, "{\"address\": \"0x%" PRIx64 "\"", d->address);
-	if (d->kind == PL_ROOT_HELD_FROM_C)
-		pl_strbuf_printf(sb, ", \"refcount\": %lld, \"explained\": %lld, \"excess\": %lld",
-				 (long long)d->refcount, (long long)d->explained,
-				 (long long)(d->refcount - d->explained));
-	if (d->kind == PL_ROOT_THREAD) {
-		pl_strbuf_printf(sb, ", \"thread_name\": ");
-		pl_strbuf_json_string(sb, d->thread.name);
-		pl_strbuf_printf(sb, ", \"main\": %s, \"ident\": %" PRIu64 ", \"native_id\": %" PRIu64,
-				 d->thread.main ? "true" : "false", d->thread.ident, d->thread.native_id);
-		if (d->where[0]) {
-			pl_strbuf_printf(sb, ", \"function\": ");
-			pl_strbuf_json_string(sb, d->thread.function);
-			pl_strbuf_printf(sb, ", \"file\": ");
-			pl_strbuf_json_string(sb, d->thread.file);
-			pl_strbuf_printf(sb, ", \"line\": %d", d->thread.line);
-		}
-	}
-	pl_strbuf_printf(sb, "}");
-}
-
-/* The root's name in JSON: the module's name, the thread's name, ... */
-static void root_json(struct pl_strbuf *sb, const struct pl_root_desc *d)
-{
-	const char *name = d->name;
-	if (d->kind == PL_ROOT_MODULE && strncmp(name, "module ", 7) == 0)
-		name += 7;
-	if (d->kind == PL_ROOT_TYPE && strncmp(name, "type ", 5) == 0)
-		name += 5;
-	pl_strbuf_printf(sb, "{\"kind\": \"%s\", \"name\": ", pl_root_kind_name(d->kind));
-	pl_strbuf_json_string(sb, d->kind == PL_ROOT_THREAD && d->thread.name[0] ? d->thread.name : name);
-	pl_strbuf_printf(sb, ", \"detail\": ");
-	root_detail_json(sb, d);
-	pl_strbuf_printf(sb, "}");
-}
-
 static void chains_text(struct pl_strbuf *sb, const struct pl_graph *g, const struct pl_paths *p,
 			const struct shown *s)
 {
@@ -114,7 +76,7 @@ static void chains_json(struct pl_strbuf *sb, const struct pl_graph *g, const st
 	for (size_t i = 0; i < p->nchains; i++) {
 		pl_strbuf_printf(sb, "%s\n  {\"count\": 1, \"references\": %zu, \"root\": ",
 				 i ? "," : "", p->chains[i].len - 1);
-		root_json(sb, &s->roots[i]);
+		pl_root_desc_json(sb, &s->roots[i]);
 		pl_strbuf_printf(sb, ", \"path\": [");
 		for (size_t k = 0; k < s->n[i]; k++) {
 			const struct pl_step *st = &s->steps[i][k];
@@ -149,7 +111,7 @@ static void dot_node(struct pl_strbuf *sb, const struct pl_graph *g, uint32_t v,
 		     const struct pl_root_desc *root, bool is_target)
 {
 	char text[1600];
-	if (root && pl_graph_is_virtual(g, v))
+	if (root && pl_graph_root_of(g, v))
 		pl_root_desc_text(root, text, sizeof(text));
 	else if (root)
 		snprintf(text, sizeof(text), "%s\n0x%" PRIx64 "%s",
@@ -196,6 +158,7 @@ static void summary_text(struct pl_strbuf *sb, struct pl_labels *L, const struct
 			 const struct pl_paths *p, uint32_t target, unsigned max_depth)
 {
 	const struct pl_graph *g = pl_labels_graph(L);
+	char name[PL_MAX_TYPE_NAME + 64];
 	if (p->nchains == 0) {
 		if (reach->parent[target] == PL_UNREACHED) {
 			pl_strbuf_printf(sb, "\nno root reaches it: it is kept alive only by reference "
@@ -215,25 +178,30 @@ static void summary_text(struct pl_strbuf *sb, struct pl_labels *L, const struct
 	pl_strbuf_printf(sb, "\nreferrers: %llu", (unsigned long long)p->referrers);
 	const struct {
 		uint64_t n;
-		const char *what;
+		const char *one, *many;
 	} parts[] = {
-		{ p->on_chains, "on the chains above" },
-		{ p->cold, "cold trails: they lead only back into these chains (a cycle), not shown" },
-		{ p->other, "reach a root another way (--max shows more chains)" },
-		{ p->unreached, "reached from no root" },
-		{ p->unclassified, "not looked at" },
+		{ p->on_chains, "is on the chains above", "are on the chains above" },
+		{ p->cold, "is a cold trail: its way to a root comes back through this object (a "
+			   "cycle), so it is not shown",
+		  "are cold trails: their way to a root comes back through this object (a cycle), "
+		  "so they are not shown" },
+		{ p->other, "reaches a root by a chain not shown (longer than --depth, or past --max)",
+		  "reach a root by chains not shown (longer than --depth, or past --max)" },
+		{ p->unreached, "is reached from no root", "are reached from no root" },
+		{ p->unclassified, "was not looked at", "were not looked at" },
 	};
 	const char *sep = " (";
 	for (size_t i = 0; i < PL_ARRAY_SIZE(parts); i++)
 		if (parts[i].n) {
-			pl_strbuf_printf(sb, "%s%llu %s", sep, (unsigned long long)parts[i].n, parts[i].what);
+			pl_strbuf_printf(sb, "%s%llu %s", sep, (unsigned long long)parts[i].n,
+					 parts[i].n == 1 ? parts[i].one : parts[i].many);
 			sep = "; ";
 		}
 	pl_strbuf_printf(sb, "%s\n", sep[0] == ';' ? ")" : "");
 	for (size_t i = 0; i < p->ncuts; i++)
-		pl_strbuf_printf(sb, "fan-in cap: %s 0x%" PRIx64 " has %llu referrers; the %llu nearest "
-				     "a root were followed (--fan-in)\n",
-				 pl_node_type_name(g, p->cuts[i].node), pl_node_address(g, p->cuts[i].node),
+		pl_strbuf_printf(sb, "fan-in cap: while searching, %s has %llu referrers; the %llu "
+				     "nearest a root were followed (--fan-in)\n",
+				 pl_node_name(g, p->cuts[i].node, name, sizeof(name)),
 				 (unsigned long long)p->cuts[i].referrers,
 				 (unsigned long long)p->cuts[i].followed);
 	if (p->more_cuts)
@@ -278,7 +246,7 @@ static void summary_json(struct pl_strbuf *sb, struct pl_labels *L, const struct
 		struct pl_root_desc d;
 		pl_root_desc_of(L, pl_reach_root(reach, target), &d);
 		pl_strbuf_printf(sb, "{\"references\": %u, \"root\": ", reach->dist[target]);
-		root_json(sb, &d);
+		pl_root_desc_json(sb, &d);
 		pl_strbuf_printf(sb, "}");
 	}
 }

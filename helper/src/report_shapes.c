@@ -2,8 +2,8 @@
 /* report_shapes.c - `referrers --type`: the shortest chain of every instance of a type, merged
  * by shape (Eclipse MAT's "merged paths to GC roots"). A shape is the root, then each step's
  * label and type; indexes and int keys collapse to [*], as do the labels under a container
- * that holds different instances, and a step repeated (a linked list) is one step marked
- * repeated. Shapes are interned per node along the forward search's tree, parents first, so
+ * that holds different instances, and a step repeated (a linked list's .next) is one step
+ * marked "one or more". Shapes are interned per node along the forward search's tree, parents first, so
  * the whole type costs one pass over the nodes its chains go through. */
 #include <inttypes.h>
 #include <stdio.h>
@@ -22,7 +22,7 @@ struct shape {
 	uint32_t label;    /* string id: the step's label, or the root's description */
 	uint32_t type;     /* heap type index, or ROOT_TYPE | root node kind */
 	uint32_t root;     /* a root node with this root (roots only) */
-	uint8_t repeated;
+	uint8_t repeated;  /* this step comes once or more (not part of the key) */
 };
 
 /* An interning table of strings and one of shapes. */
@@ -49,14 +49,13 @@ static uint64_t hash_bytes(const void *p, size_t n)
 
 static uint64_t hash_shape(const struct shape *s)
 {
-	uint32_t key[4] = { s->parent, s->label, s->type, s->repeated };
+	uint32_t key[3] = { s->parent, s->label, s->type };
 	return hash_bytes(key, sizeof(key));
 }
 
 static bool same_shape(const struct shape *a, const struct shape *b)
 {
-	return a->parent == b->parent && a->label == b->label && a->type == b->type &&
-	       a->repeated == b->repeated;
+	return a->parent == b->parent && a->label == b->label && a->type == b->type;
 }
 
 /* Grow an index of N entries to twice N's room; HASH(i) is entry i's hash. */
@@ -215,12 +214,10 @@ static uint32_t step_shape(struct merge *m, uint32_t u)
 	uint32_t base = folds ? m->shape_of[pp] : m->shape_of[p];
 	struct shape s = { .parent = base, .label = intern_string(&m->t, label),
 			   .type = m->g->heap->objects[u].type };
-	const struct shape *last = &m->t.shapes[base];
+	struct shape *last = &m->t.shapes[base];
 	if (last->parent != NONE && last->label == s.label && last->type == s.type) {
-		if (last->repeated)
-			return base;
-		s.parent = last->parent;
-		s.repeated = 1;
+		last->repeated = 1; /* the same step again: one shape for once or more */
+		return base;
 	}
 	return intern_shape(&m->t, &s);
 }
@@ -290,12 +287,12 @@ static struct pl_error *group_out(struct pl_strbuf *sb, struct merge *m, const s
 	const char *root_text = t->strings[root->label];
 	uint64_t example = m->g->heap->objects[gr->example].addr;
 	if (format == PL_FORMAT_JSON) {
+		struct pl_root_desc d;
+		pl_root_desc_of(m->L, root->root, &d);
 		pl_strbuf_printf(sb, "%s\n  {\"count\": %llu, \"example\": \"0x%" PRIx64 "\", "
-				     "\"root\": {\"kind\": \"%s\", \"name\": ", gi ? "," : "",
-				 (unsigned long long)gr->count, example, pl_root_kind_name(kind));
-		pl_strbuf_json_string(sb, strncmp(root_text, "module ", 7) == 0 ? root_text + 7 : root_text);
-		pl_strbuf_printf(sb, ", \"detail\": {\"address\": \"0x%" PRIx64 "\"}}, \"path\": [",
-				 pl_node_address(m->g, root->root));
+				     "\"root\": ", gi ? "," : "", (unsigned long long)gr->count, example);
+		pl_root_desc_json(sb, &d);
+		pl_strbuf_printf(sb, ", \"path\": [");
 	} else if (format == PL_FORMAT_TEXT) {
 		pl_strbuf_printf(sb, "\n%llu instance%s, root: %s (e.g. 0x%" PRIx64 ")\n",
 				 (unsigned long long)gr->count, gr->count == 1 ? "" : "s", root_text,
@@ -310,7 +307,7 @@ static struct pl_error *group_out(struct pl_strbuf *sb, struct merge *m, const s
 		const char *label = k == 0 ? "" : t->strings[s->label];
 		const char *type = k == 0 ? pl_node_type_name(m->g, root->root) : step_type(m, s);
 		char text[PL_LABEL_MAX + 32];
-		snprintf(text, sizeof(text), "%s%s", label, s->repeated ? " (repeated)" : "");
+		snprintf(text, sizeof(text), "%s%s", label, s->repeated ? " (one or more)" : "");
 		if (format == PL_FORMAT_JSON) {
 			pl_strbuf_printf(sb, "%s{\"type\": ", shown ? ", " : "");
 			pl_strbuf_json_string(sb, type);

@@ -8,6 +8,7 @@
 #include "frames.h"
 #include "internal.h"
 #include "steps.h"
+#include "strbuf.h"
 
 enum { LABEL_CACHES = 64 }; /* referrers whose labels are kept at once */
 
@@ -132,6 +133,17 @@ uint64_t pl_node_address(const struct pl_graph *g, uint32_t v)
 					    : root->interp;
 }
 
+const char *pl_node_name(const struct pl_graph *g, uint32_t v, char *buf, size_t max)
+{
+	uint64_t addr = pl_node_address(g, v);
+	long t = v < g->n ? pl_heap_type_at(g->heap, addr) : -1;
+	if (t >= 0)
+		snprintf(buf, max, "class %s at 0x%" PRIx64, g->heap->types[t].name, addr);
+	else
+		snprintf(buf, max, "%s at 0x%" PRIx64, pl_node_type_name(g, v), addr);
+	return buf;
+}
+
 const char *pl_node_type_name(const struct pl_graph *g, uint32_t v)
 {
 	if (v < g->n)
@@ -218,7 +230,7 @@ size_t pl_steps_of(struct pl_labels *L, const uint32_t *path, size_t len, struct
 	size_t n = 0;
 	if (len == 0)
 		return 0;
-	if (!pl_graph_is_virtual(L->g, path[0]))
+	if (!pl_graph_root_of(L->g, path[0])) /* the root is an object: the first step */
 		out[n++] = (struct pl_step){ .node = path[0], .label = "" };
 	for (size_t k = 1; k < len; k++) {
 		struct pl_step s = { .node = path[k] };
@@ -253,7 +265,7 @@ void pl_root_desc_of(struct pl_labels *L, uint32_t root, struct pl_root_desc *d)
 			 d->address);
 		break;
 	default: {
-		const struct pl_root *r = &g->roots->v[root - g->n];
+		const struct pl_root *r = pl_graph_root_of(g, root);
 		pl_root_describe(L->r, g->roots, r, d->name, sizeof(d->name), d->where,
 				 sizeof(d->where));
 		if (r->kind == PL_ROOT_THREAD)
@@ -267,9 +279,9 @@ void pl_root_desc_text(const struct pl_root_desc *d, char *buf, size_t max)
 {
 	switch (d->kind) {
 	case PL_ROOT_HELD_FROM_C:
-		snprintf(buf, max, "held from C: %s has %lld references, the heap explains %lld "
+		snprintf(buf, max, "held from C: %s has %lld reference%s, the heap explains %lld "
 				   "(the rest: C code, C statics or a running frame's temporaries)",
-			 d->name, (long long)d->refcount, (long long)d->explained);
+			 d->name, (long long)d->refcount, d->refcount == 1 ? "" : "s", (long long)d->explained);
 		break;
 	case PL_ROOT_THREAD:
 		snprintf(buf, max, "%s, %s%s", d->name, d->where[0] ? "in " : "",
@@ -279,4 +291,41 @@ void pl_root_desc_text(const struct pl_root_desc *d, char *buf, size_t max)
 		snprintf(buf, max, "%s", d->name);
 		break;
 	}
+}
+
+static void root_detail_json(struct pl_strbuf *sb, const struct pl_root_desc *d)
+{
+	pl_strbuf_printf(sb, "{\"address\": \"0x%" PRIx64 "\"", d->address);
+	if (d->kind == PL_ROOT_HELD_FROM_C)
+		pl_strbuf_printf(sb, ", \"refcount\": %lld, \"explained\": %lld, \"excess\": %lld",
+				 (long long)d->refcount, (long long)d->explained,
+				 (long long)(d->refcount - d->explained));
+	if (d->kind == PL_ROOT_THREAD) {
+		pl_strbuf_printf(sb, ", \"thread_name\": ");
+		pl_strbuf_json_string(sb, d->thread.name);
+		pl_strbuf_printf(sb, ", \"main\": %s, \"ident\": %" PRIu64 ", \"native_id\": %" PRIu64,
+				 d->thread.main ? "true" : "false", d->thread.ident, d->thread.native_id);
+		if (d->where[0]) {
+			pl_strbuf_printf(sb, ", \"function\": ");
+			pl_strbuf_json_string(sb, d->thread.function);
+			pl_strbuf_printf(sb, ", \"file\": ");
+			pl_strbuf_json_string(sb, d->thread.file);
+			pl_strbuf_printf(sb, ", \"line\": %d", d->thread.line);
+		}
+	}
+	pl_strbuf_printf(sb, "}");
+}
+
+void pl_root_desc_json(struct pl_strbuf *sb, const struct pl_root_desc *d)
+{
+	const char *name = d->name;
+	if (d->kind == PL_ROOT_MODULE && strncmp(name, "module ", 7) == 0)
+		name += 7;
+	if (d->kind == PL_ROOT_TYPE && strncmp(name, "type ", 5) == 0)
+		name += 5;
+	pl_strbuf_printf(sb, "{\"kind\": \"%s\", \"name\": ", pl_root_kind_name(d->kind));
+	pl_strbuf_json_string(sb, d->kind == PL_ROOT_THREAD && d->thread.name[0] ? d->thread.name : name);
+	pl_strbuf_printf(sb, ", \"detail\": ");
+	root_detail_json(sb, d);
+	pl_strbuf_printf(sb, "}");
 }

@@ -63,8 +63,18 @@ void pl_root_desc_of(struct pl_labels *L, uint32_t root, struct pl_root_desc *d)
 /* "root: module __main__", "root: thread 'worker' (...), in drain() at f.py:23", ... */
 void pl_root_desc_text(const struct pl_root_desc *d, char *buf, size_t max);
 
+struct pl_strbuf;
+
+/* The root as JSON: {"kind", "name" (a module's or thread's name, a type's name, ...),
+ * "detail": {"address", and per kind: thread name, ident, function, file, line; held from C:
+ * refcount, explained, excess}}. */
+void pl_root_desc_json(struct pl_strbuf *sb, const struct pl_root_desc *d);
+
 /* The type name of node V (an object), or the kind of root it is. */
 const char *pl_node_type_name(const struct pl_graph *g, uint32_t v);
+
+/* Node V for people: "class __main__.Node at 0x...", "dict at 0x...", a root's kind. Returns BUF. */
+const char *pl_node_name(const struct pl_graph *g, uint32_t v, char *buf, size_t max);
 
 /* The address of node V: the object, or what a virtual root stands for. */
 uint64_t pl_node_address(const struct pl_graph *g, uint32_t v);

@@ -1,0 +1,27 @@
+# refleak: what a C extension with a reference leak leaves behind: objects whose reference
+# count was raised from C (here with ctypes, as a buggy extension would with Py_INCREF) and
+# that Python code then dropped. Nothing in the heap refers to them: only their reference
+# counts say something outside the heap holds them.
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from truth import report_and_wait  # noqa: E402
+
+LEAKS = 50
+
+
+class Leaked(object):
+    def __init__(self, n):
+        self.n = n
+        self.buffer = [n] * 8
+
+
+def leak(obj):
+    import ctypes
+    ctypes.pythonapi.Py_IncRef(ctypes.py_object(obj))
+
+
+for i in range(LEAKS):
+    leak(Leaked(i))
+report_and_wait(["__main__.Leaked"])
