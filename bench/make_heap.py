@@ -1,8 +1,14 @@
 # make_heap.py - build a heap of about N tracked objects, then wait to be measured and cored.
 # Usage: python make_heap.py N OUTDIR
-#   Prints "READY" when the heap is built. On SIGUSR1 it times an in-process census
-#   (collections.Counter over gc.get_objects(), what in-process tools do) and writes the seconds
-#   to OUTDIR/inprocess.txt.
+#   Prints "READY <objects>" when the heap is built, then "FANIN <address> <referrers>": the
+#   object with the largest fan-in (the Record class: every Record holds it), and "CHUNK
+#   <address> <referrers>": an ordinary container (one chunk list, held by its 60 members and
+#   by HEAP). On SIGUSR1 it times an in-process census (collections.Counter over
+#   gc.get_objects(), what in-process tools do) and writes the seconds to OUTDIR/inprocess.txt.
+#   On SIGUSR2 it times objgraph.find_backref_chain(obj, objgraph.is_proper_module) in-process,
+#   first for the chunk, then for the Record class, appending "chunk SECONDS LENGTH" and
+#   "fanin SECONDS LENGTH" to OUTDIR/objgraph.txt as each finishes (objgraph from Debian's
+#   python3-objgraph, /usr/lib/python3/dist-packages).
 import collections
 import gc
 import os
@@ -56,8 +62,24 @@ def census(signum, frame):
         f.write("%.6f %d\n" % (dt, sum(counts.values())))
 
 
+def backref_chains(signum, frame):
+    sys.path.append("/usr/lib/python3/dist-packages")
+    import objgraph
+    for name, obj in (("chunk", CHUNK), ("fanin", Record)):
+        t0 = time.perf_counter()
+        chain = objgraph.find_backref_chain(obj, objgraph.is_proper_module)
+        dt = time.perf_counter() - t0
+        with open(os.path.join(OUT, "objgraph.txt"), "a") as f:
+            f.write("%s %.3f %d\n" % (name, dt, len(chain)))
+        chain = None
+
+
+CHUNK = HEAP[len(HEAP) // 2] if HEAP else HEAP
 signal.signal(signal.SIGUSR1, census)
+signal.signal(signal.SIGUSR2, backref_chains)
 sys.stdout.write("READY %d\n" % (len(gc.get_objects()) + gc.get_freeze_count()))
+sys.stdout.write("FANIN %x %d\n" % (id(Record), per * 40 + 1))
+sys.stdout.write("CHUNK %x %d\n" % (id(CHUNK), 61))
 sys.stdout.flush()
 while True:
     time.sleep(3600)

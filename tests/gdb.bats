@@ -104,3 +104,23 @@ teardown() {
 	assert_output --regexp "\[\*\] +__main__\.Session"
 	assert_output --partial "no tracked object has type Nope"
 }
+
+@test "py-referrers on a live process under gdb -p: a worker thread's local; --dot writes a graph" {
+	run_scenario "$PY_EXE" "$CORPORA/threads/program.py" "$BATS_TEST_TMPDIR/live"
+	local line
+	line=$("$CHECK_PYTHON" -c 'import json,sys; print(json.load(open(sys.argv[1]))["thread"]["line"])' "$BATS_TEST_TMPDIR/live/truth.json")
+	run timeout 120 gdb -nx -batch -iex 'set auto-load no' -iex 'set debuginfod enabled off' \
+		-ex "source $TOP_SRCDIR/gdb/pyleaks-gdb.py" \
+		-ex "py-referrers --type __main__.Job --dot $BATS_TEST_TMPDIR/jobs.dot" \
+		-ex "help py-referrers" -p "$SCENARIO_PID"
+	assert_success
+	assert_output --partial "300 instances, root: thread 'worker'"
+	assert_output --partial "in drain() at $CORPORA/threads/program.py:$line"
+	assert_output --regexp "local pending +list"
+	assert_output --partial "graphviz graph written to $BATS_TEST_TMPDIR/jobs.dot"
+	for opt in --type --depth --max --fan-in --json --dot; do
+		assert_output --partial -- "$opt"
+	done
+	grep -q 'label="local pending"' "$BATS_TEST_TMPDIR/jobs.dot"
+	kill -0 "$SCENARIO_PID"
+}

@@ -61,7 +61,7 @@ PY
 	assert_failure 2
 	run "$PYLEAKS_CLI" referrers --help
 	assert_success
-	assert_output --partial "Usage: pyleaks referrers CORE (ADDRESS | --type NAME)"
+	assert_output --partial "Usage: pyleaks referrers CORE (ADDRESS... | --type NAME)"
 }
 
 @test "referrers --type: every instance followed, merged by shape, on every build" {
@@ -218,4 +218,20 @@ PY
 	run "$PYLEAKS_CLI" referrers "$dir/core" "$s" --json - --dot -
 	assert_failure 2
 	assert_output --partial "cannot both go to stdout"
+}
+
+@test "several addresses: a report each, from one graph" {
+	need_python 3.12
+	local dir a b
+	dir=$(cached_core "$PY_VERSION" "$PY_EXE" registry)
+	a=$("$PYLEAKS_CLI" leaks "$dir/core" --type __main__.Session | grep '^  0x' | sed -n 1p | tr -d ' ')
+	b=$("$PYLEAKS_CLI" leaks "$dir/core" --type __main__.Session | grep '^  0x' | sed -n 2p | tr -d ' ')
+	run "$PYLEAKS_CLI" referrers "$dir/core" "$a" "$b" --stats
+	assert_success
+	assert_output --regexp "$a __main__.Session: [0-9]+ chains? to a root"
+	assert_output --regexp "$b __main__.Session: [0-9]+ chains? to a root"
+	assert_output --regexp "pyleaks-stats: query 2 [0-9.]+ s"
+	run "$PYLEAKS_CLI" referrers "$dir/core" "$a" "$b" --json -
+	assert_failure 2
+	assert_output --partial "several addresses: only with text output"
 }

@@ -69,8 +69,8 @@ static const char usage_refs[] =
 	"  -h, --help        show this help\n";
 
 static const char usage_referrers[] =
-	"Usage: pyleaks referrers CORE (ADDRESS | --type NAME) [OPTIONS]\n"
-	"       pyleaks referrers --pid PID (ADDRESS | --type NAME) [OPTIONS]\n"
+	"Usage: pyleaks referrers CORE (ADDRESS... | --type NAME) [OPTIONS]\n"
+	"       pyleaks referrers --pid PID (ADDRESS... | --type NAME) [OPTIONS]\n"
 	"Who keeps the object at ADDRESS alive: chains of references from a root down to it,\n"
 	"shortest first, each to a different root, every step labelled with where it is held\n"
 	"(.attr, ['key'], [3], local name, __closure__). Roots: modules, the frames and state\n"
@@ -91,7 +91,9 @@ static const char usage_referrers[] =
 	"  --dot FILE|-      write the chains as a graphviz graph to FILE, or to stdout\n"
 	"  --progress        report progress on stderr (default when stderr is a terminal)\n"
 	"  --stats           print time taken and memory used to stderr\n"
-	"  -h, --help        show this help\n";
+	"  -h, --help        show this help\n"
+	"\n"
+	"Several addresses give a report each, from one reference graph (text output only).\n";
 
 static const char usage_graph[] =
 	"Usage: pyleaks graph CORE [OPTIONS]\n"
@@ -324,13 +326,16 @@ static int cmd_leaks(int argc, char **argv)
 	return status;
 }
 
+enum { PL_CLI_MAX_ADDRS = 64 };
+
 /* The options of the commands that follow references. */
 struct graph_args {
 	struct target_args a;
-	const char *type_name, *dot, *addr_text;
+	const char *type_name, *dot;
 	long depth, max, fan_in;
 	int want_progress, want_stats;
-	uint64_t addr;
+	uint64_t addrs[64]; /* referrers: several objects, one report each, on one graph */
+	size_t naddrs;
 };
 
 /* Parse the options of refs (REFERRERS false) or referrers; returns -1 to go on, else the exit
@@ -377,18 +382,24 @@ static int parse_graph_args(int argc, char **argv, bool referrers, struct graph_
 	}
 	if (!g->a.pid && optind < argc)
 		g->a.core = argv[optind++];
-	g->addr_text = optind < argc && !g->type_name ? argv[optind++] : NULL;
+	size_t most = referrers && !g->a.json && !g->dot ? PL_CLI_MAX_ADDRS : 1;
+	while (optind < argc && !g->type_name && g->naddrs < most) {
+		char *end = "";
+		const char *text = argv[optind++];
+		g->addrs[g->naddrs] = strtoull(text, &end, 0);
+		if (*end || g->addrs[g->naddrs] == 0)
+			return usage_error(usage, "give the object's address (0x...), not '%s'", text);
+		g->naddrs++;
+	}
 	if (optind < argc)
-		return usage_error(usage, "unexpected argument '%s'", argv[optind]);
+		return usage_error(usage, "unexpected argument '%s' (several addresses: only with "
+				   "text output)", argv[optind]);
 	if ((t = check_target(usage, &g->a)))
 		return t;
 	if (g->a.json && g->dot && strcmp(g->a.json, "-") == 0 && strcmp(g->dot, "-") == 0)
 		return usage_error(usage, "%s", "--json - and --dot - cannot both go to stdout");
-	char *end = "";
-	g->addr = g->addr_text ? strtoull(g->addr_text, &end, 0) : 0;
-	if (!g->type_name && (!g->addr_text || *end || g->addr == 0))
-		return usage_error(usage, "give the object's address (0x...), not '%s'",
-				   g->addr_text ? g->addr_text : "nothing");
+	if (!g->type_name && g->naddrs == 0)
+		return usage_error(usage, "%s", "give the object's address (0x...)");
 	return -1;
 }
 
@@ -400,7 +411,7 @@ static int cmd_object(int argc, char **argv, bool referrers)
 	int status = parse_graph_args(argc, argv, referrers, &g);
 	if (status >= 0)
 		return status;
-	double t0 = now();
+	double t0 = now(), lap[PL_CLI_MAX_ADDRS + 1];
 	struct pyleaks *pl = pyleaks_create();
 	if (!pl) {
 		fprintf(stderr, "pyleaks: error: out of memory\n");
@@ -410,27 +421,27 @@ static int cmd_object(int argc, char **argv, bool referrers)
 		pyleaks_set_progress(pl, progress, NULL);
 	int rc = open_target(pl, &g.a);
 	double t1 = now();
-	/* text unless a file format goes to stdout, then JSON, then DOT */
-	char *out[3] = { NULL, NULL, NULL };
+	/* per object: text unless a file format goes to stdout, then JSON, then DOT */
 	const char *dest[3] = { NULL, g.a.json, g.dot };
 	bool to_stdout = (g.a.json && strcmp(g.a.json, "-") == 0) || (g.dot && strcmp(g.dot, "-") == 0);
-	for (int f = 0; f < 3 && rc == PYLEAKS_OK; f++) {
-		if (f == 0 ? to_stdout : !dest[f])
-			continue;
-		rc = referrers ? pyleaks_referrers_report(pl, (enum pyleaks_format)f, g.addr, g.type_name,
-							  (int)g.depth, (int)g.max, (int)g.fan_in, &out[f])
-			       : pyleaks_refs_report(pl, (enum pyleaks_format)f, g.addr, &out[f]);
-	}
-	if (g.want_progress)
-		fprintf(stderr, "\r\033[K");
-	status = 1;
-	if (rc != PYLEAKS_OK) {
-		fprintf(stderr, "pyleaks: error: %s\n", pyleaks_errmsg(pl));
-	} else {
-		status = 0;
-		if (out[0])
-			fputs(out[0], stdout);
-		for (int f = 1; f < 3 && status == 0; f++) {
+	size_t n = g.type_name ? 1 : g.naddrs, done = 0;
+	status = 0;
+	for (size_t i = 0; i < n && rc == PYLEAKS_OK && status == 0; i++, done++) {
+		char *out[3] = { NULL, NULL, NULL };
+		uint64_t addr = g.type_name ? 0 : g.addrs[i];
+		for (int f = 0; f < 3 && rc == PYLEAKS_OK; f++) {
+			if (f == 0 ? to_stdout : !dest[f])
+				continue;
+			rc = referrers ? pyleaks_referrers_report(pl, (enum pyleaks_format)f, addr, g.type_name,
+								  (int)g.depth, (int)g.max, (int)g.fan_in, &out[f])
+				       : pyleaks_refs_report(pl, (enum pyleaks_format)f, addr, &out[f]);
+		}
+		lap[i] = now();
+		if (g.want_progress)
+			fprintf(stderr, "\r\033[K");
+		if (rc == PYLEAKS_OK && out[0])
+			printf("%s%s", i ? "\n" : "", out[0]);
+		for (int f = 1; f < 3 && rc == PYLEAKS_OK && status == 0; f++) {
 			if (!out[f])
 				continue;
 			if (strcmp(dest[f], "-") == 0)
@@ -438,11 +449,19 @@ static int cmd_object(int argc, char **argv, bool referrers)
 			else if (write_file(dest[f], out[f]) != 0)
 				status = 1;
 		}
+		for (int f = 0; f < 3; f++)
+			pyleaks_free(out[f]);
 	}
-	if (g.want_stats)
+	if (rc != PYLEAKS_OK) {
+		fprintf(stderr, "pyleaks: error: %s\n", pyleaks_errmsg(pl));
+		status = 1;
+	}
+	if (g.want_stats) {
+		/* the first query builds the graph; later ones reuse it */
+		for (size_t i = 0; i < done; i++)
+			fprintf(stderr, "pyleaks-stats: query %zu %.4f s\n", i + 1, lap[i] - (i ? lap[i - 1] : t1));
 		print_stats(t0, t1, now());
-	for (int f = 0; f < 3; f++)
-		pyleaks_free(out[f]);
+	}
 	pyleaks_destroy(pl);
 	return status;
 }
