@@ -2,8 +2,8 @@
 # Usage: python make_heap.py N OUTDIR
 #   Prints "READY <objects>" when the heap is built, then "FANIN <address> <referrers>": the
 #   object with the largest fan-in (the Record class: every Record holds it), and "CHUNK
-#   <address> <referrers>": an ordinary container (one chunk list, held by its 60 members and
-#   by HEAP). On SIGUSR1 it times an in-process census (collections.Counter over
+#   <address> <referrers>": an ordinary container (one chunk list in HEAP, held by its members
+#   and by HEAP). On SIGUSR1 it times an in-process census (collections.Counter over
 #   gc.get_objects(), what in-process tools do) and writes the seconds to OUTDIR/inprocess.txt.
 #   On SIGUSR2 it times objgraph.find_backref_chain(obj, objgraph.is_proper_module) in-process,
 #   first for the chunk, then for the Record class, appending "chunk SECONDS LENGTH" and
@@ -65,7 +65,7 @@ def census(signum, frame):
 def backref_chains(signum, frame):
     sys.path.append("/usr/lib/python3/dist-packages")
     import objgraph
-    for name, obj in (("chunk", CHUNK), ("fanin", Record)):
+    for name, obj in (("chunk", HEAP[len(HEAP) // 2]), ("fanin", Record)):
         t0 = time.perf_counter()
         chain = objgraph.find_backref_chain(obj, objgraph.is_proper_module)
         dt = time.perf_counter() - t0
@@ -74,12 +74,11 @@ def backref_chains(signum, frame):
         chain = None
 
 
-CHUNK = HEAP[len(HEAP) // 2] if HEAP else HEAP
 signal.signal(signal.SIGUSR1, census)
 signal.signal(signal.SIGUSR2, backref_chains)
 sys.stdout.write("READY %d\n" % (len(gc.get_objects()) + gc.get_freeze_count()))
 sys.stdout.write("FANIN %x %d\n" % (id(Record), per * 40 + 1))
-sys.stdout.write("CHUNK %x %d\n" % (id(CHUNK), 61))
+sys.stdout.write("CHUNK %x %d\n" % (id(HEAP[len(HEAP) // 2]), 61))
 sys.stdout.flush()
 while True:
     time.sleep(3600)

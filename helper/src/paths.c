@@ -162,23 +162,33 @@ static void note_cut(struct pl_paths *p, uint32_t node, uint64_t referrers, uint
 		p->more_cuts++;
 }
 
-/* Follow U's referrers not seen yet; past CAP of them, those nearest a root (by the forward
- * search's distances), found in two passes over a histogram of distances. */
-static void expand(struct search *s, uint32_t u, unsigned cap)
+/* Can referrer V, DEPTH references from the target, be on a chain of at most MAX_DEPTH? Only
+ * if a root reaches it (the forward search's distance is the shortest way there). */
+static bool can_reach_root(const struct search *s, uint32_t v, uint32_t depth, unsigned max_depth)
+{
+	return s->reach->parent[v] != PL_UNREACHED && (uint64_t)s->reach->dist[v] + depth <= max_depth;
+}
+
+/* Follow U's referrers not seen yet that can still be on a chain short enough; past CAP of
+ * them, those nearest a root (by the forward search's distances), found in two passes over a
+ * histogram of distances. */
+static void expand(struct search *s, uint32_t u, unsigned cap, unsigned max_depth)
 {
 	const struct pl_graph *g = s->g;
 	uint64_t lo = g->rev_off[u], hi = g->rev_off[u + 1], fresh = 0;
+	uint32_t depth = s->depth[u] + 1;
 	for (uint64_t k = lo; k < hi; k++)
-		fresh += s->parent[g->rev[k]] == PL_UNREACHED;
+		fresh += s->parent[g->rev[k]] == PL_UNREACHED && can_reach_root(s, g->rev[k], depth, max_depth);
 	if (fresh <= cap) {
 		for (uint64_t k = lo; k < hi; k++)
-			if (s->parent[g->rev[k]] == PL_UNREACHED)
+			if (s->parent[g->rev[k]] == PL_UNREACHED &&
+			    can_reach_root(s, g->rev[k], depth, max_depth))
 				search_push(s, u, g->rev[k]);
 		return;
 	}
 	uint64_t count[DIST_BUCKETS] = { 0 }, taken = 0;
 	for (uint64_t k = lo; k < hi; k++)
-		if (s->parent[g->rev[k]] == PL_UNREACHED)
+		if (s->parent[g->rev[k]] == PL_UNREACHED && can_reach_root(s, g->rev[k], depth, max_depth))
 			count[dist_bucket(s->reach, g->rev[k])]++;
 	uint32_t limit = 0;
 	for (uint64_t sum = 0; limit < DIST_BUCKETS && sum + count[limit] < cap; limit++)
@@ -187,13 +197,15 @@ static void expand(struct search *s, uint32_t u, unsigned cap)
 	for (int pass = 0; pass < 2 && taken < cap; pass++)
 		for (uint64_t k = lo; k < hi && taken < cap; k++) {
 			uint32_t v = g->rev[k];
-			uint32_t b = s->parent[v] == PL_UNREACHED ? dist_bucket(s->reach, v) : UINT32_MAX;
+			if (s->parent[v] != PL_UNREACHED || !can_reach_root(s, v, depth, max_depth))
+				continue;
+			uint32_t b = dist_bucket(s->reach, v);
 			if (pass == 0 ? b < limit : b == limit) {
 				search_push(s, u, v);
 				taken++;
 			}
 		}
-	note_cut(s->out, u, hi - lo, taken);
+	note_cut(s->out, u, fresh, taken);
 }
 
 static struct pl_error *add_chain(struct search *s, uint32_t root)
@@ -300,11 +312,9 @@ struct pl_error *pl_paths_find(const struct pl_runtime *rt, const struct pl_grap
 			err = add_chain(&s, u);
 			continue; /* a root ends the chain: do not go past it */
 		}
-		if (s.depth[u] >= max_depth) {
-			p->depth_limited |= g->rev_off[u + 1] > g->rev_off[u];
+		if (s.depth[u] >= max_depth)
 			continue;
-		}
-		expand(&s, u, max_fan_in);
+		expand(&s, u, max_fan_in, max_depth);
 	}
 	if (!err) {
 		sort_chains(rt, g, p);

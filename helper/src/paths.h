@@ -49,7 +49,8 @@ struct pl_chain {
 	size_t len;
 };
 
-/* A node whose referrers were more than the fan-in cap: how many, and how many followed. */
+/* A node with more referrers that could lead to a root in time than the fan-in cap: how
+ * many, and how many were followed. */
 struct pl_cut {
 	uint32_t node;
 	uint64_t referrers, followed;
@@ -65,12 +66,12 @@ struct pl_paths {
 	 * through the target: a cycle); another way to a root, not shown; reached from no root;
 	 * not looked at (beyond what is classified) */
 	uint64_t referrers, on_chains, cold, other, unreached, unclassified;
-	bool depth_limited;      /* nodes were left unfollowed at the depth limit */
 };
 
 /* Up to MAX_CHAINS chains of at most MAX_DEPTH references from roots (each a different one) to
- * node TARGET, shortest first; from each node at most MAX_FAN_IN referrers are followed (those
- * nearest a root). *RET is freed with pl_paths_destroy. */
+ * node TARGET, shortest first. A referrer is followed only if a root reaches it close enough
+ * for a chain within MAX_DEPTH (the forward search's distances say so exactly); from each node
+ * at most MAX_FAN_IN of those (the nearest a root). *RET is freed with pl_paths_destroy. */
 struct pl_error *pl_paths_find(const struct pl_runtime *rt, const struct pl_graph *g,
 			       const struct pl_reach *reach, uint32_t target, unsigned max_depth,
 			       unsigned max_chains, unsigned max_fan_in, struct pl_paths **ret);

@@ -155,7 +155,8 @@ static void chains_dot(struct pl_strbuf *sb, const struct pl_graph *g, const str
 
 /* What became of the target's referrers, the cuts, and why there is no chain if there is none. */
 static void summary_text(struct pl_strbuf *sb, struct pl_labels *L, const struct pl_reach *reach,
-			 const struct pl_paths *p, uint32_t target, unsigned max_depth)
+			 const struct pl_paths *p, uint32_t target, unsigned max_depth,
+			 unsigned max_fan_in)
 {
 	const struct pl_graph *g = pl_labels_graph(L);
 	char name[PL_MAX_TYPE_NAME + 64];
@@ -198,13 +199,19 @@ static void summary_text(struct pl_strbuf *sb, struct pl_labels *L, const struct
 			sep = "; ";
 		}
 	pl_strbuf_printf(sb, "%s\n", sep[0] == ';' ? ")" : "");
-	for (size_t i = 0; i < p->ncuts; i++)
-		pl_strbuf_printf(sb, "fan-in cap: while searching, %s has %llu referrers; the %llu "
-				     "nearest a root were followed (--fan-in)\n",
+	/* where the search was cut: in full when it found nothing, else in one line */
+	for (size_t i = 0; p->nchains == 0 && i < p->ncuts; i++)
+		pl_strbuf_printf(sb, "fan-in cap: %s has %llu referrers that could lead to a root; the "
+				     "%llu nearest one were followed (--fan-in)\n",
 				 pl_node_name(g, p->cuts[i].node, name, sizeof(name)),
 				 (unsigned long long)p->cuts[i].referrers,
 				 (unsigned long long)p->cuts[i].followed);
-	if (p->more_cuts)
+	if (p->nchains && p->ncuts + p->more_cuts)
+		pl_strbuf_printf(sb, "(the search followed at most %u referrers of %llu object%s that "
+				     "had more: --fan-in)\n", max_fan_in,
+				 (unsigned long long)(p->ncuts + p->more_cuts),
+				 p->ncuts + p->more_cuts == 1 ? "" : "s");
+	else if (p->more_cuts)
 		pl_strbuf_printf(sb, "fan-in cap: %llu more objects had their referrers cut\n",
 				 (unsigned long long)p->more_cuts);
 	uint32_t rc = g->refcount[target];
@@ -289,12 +296,15 @@ struct pl_error *pl_report_referrers(struct pl_labels *L, const struct pl_reach 
 	} else if (!err && o->format == PL_FORMAT_DOT) {
 		chains_dot(&sb, g, p, &s, (uint32_t)node);
 	} else if (!err) {
-		pl_strbuf_printf(&sb, "Python %s, %s\n0x%" PRIx64 " %s: %zu chain%s to a root "
-				      "(shortest first, at most %u references long)\n",
-				 rt->version, desc, addr, tname, p->nchains, p->nchains == 1 ? "" : "s",
-				 o->max_depth);
+		char what[PL_MAX_TYPE_NAME + 64];
+		long cls = pl_heap_type_at(g->heap, addr);
+		snprintf(what, sizeof(what), "0x%" PRIx64 " %s%s", addr, cls >= 0 ? "class " : "",
+			 cls >= 0 ? g->heap->types[cls].name : tname);
+		pl_strbuf_printf(&sb, "Python %s, %s\n%s: %zu chain%s to a root (shortest first, at "
+				      "most %u references long)\n", rt->version, desc, what, p->nchains,
+				 p->nchains == 1 ? "" : "s", o->max_depth);
 		chains_text(&sb, g, p, &s);
-		summary_text(&sb, L, reach, p, (uint32_t)node, o->max_depth);
+		summary_text(&sb, L, reach, p, (uint32_t)node, o->max_depth, o->max_fan_in);
 	}
 	shown_free(&s, p->nchains);
 	pl_paths_destroy(p);
