@@ -48,6 +48,17 @@ static struct pl_error *shown_make(struct pl_labels *L, const struct pl_paths *p
 	return NULL;
 }
 
+/* The first chain before chain I that passes through NODE, or -1. Chains come from one search
+ * tree: from such a node on, chain I is that chain. */
+static long earlier_chain_with(const struct shown *s, size_t i, uint32_t node)
+{
+	for (size_t j = 0; j < i; j++)
+		for (size_t k = 0; k < s->n[j]; k++)
+			if (s->steps[j][k].node == node)
+				return (long)j;
+	return -1;
+}
+
 static void chains_text(struct pl_strbuf *sb, const struct pl_graph *g, const struct pl_paths *p,
 			const struct shown *s)
 {
@@ -66,6 +77,11 @@ static void chains_text(struct pl_strbuf *sb, const struct pl_graph *g, const st
 			pl_strbuf_printf(sb, "  %-32s %-28s 0x%" PRIx64 "%s\n", label,
 					 pl_node_type_name(g, st->node), pl_node_address(g, st->node),
 					 k + 1 == s->n[i] ? "  <- target" : "");
+			long j = k + 1 < s->n[i] ? earlier_chain_with(s, i, st->node) : -1;
+			if (j >= 0) { /* the rest is chain J's */
+				pl_strbuf_printf(sb, "  ... then as chain %ld\n", j + 1);
+				break;
+			}
 		}
 	}
 }
@@ -112,7 +128,8 @@ static void dot_node(struct pl_strbuf *sb, const struct pl_graph *g, uint32_t v,
 {
 	char text[1600];
 	if (root && pl_graph_root_of(g, v))
-		pl_root_desc_text(root, text, sizeof(text));
+		snprintf(text, sizeof(text), "%s%s%s", root->name, root->where[0] ? "\nin " : "",
+			 root->where);
 	else if (root)
 		snprintf(text, sizeof(text), "%s\n0x%" PRIx64 "%s",
 			 root->kind == PL_ROOT_MODULE ? root->name : pl_node_type_name(g, v),
@@ -130,7 +147,7 @@ static void dot_node(struct pl_strbuf *sb, const struct pl_graph *g, uint32_t v,
 static void chains_dot(struct pl_strbuf *sb, const struct pl_graph *g, const struct pl_paths *p,
 		       const struct shown *s, uint32_t target)
 {
-	pl_strbuf_printf(sb, "digraph referrers {\n  rankdir=LR;\n  node [shape=box, "
+	pl_strbuf_printf(sb, "digraph referrers {\n  rankdir=TB;\n  node [shape=box, "
 			     "fontname=\"monospace\", fontsize=10];\n  edge [fontname=\"monospace\", "
 			     "fontsize=9];\n");
 	dot_node(sb, g, target, NULL, true);
@@ -142,11 +159,14 @@ static void chains_dot(struct pl_strbuf *sb, const struct pl_graph *g, const str
 			const struct pl_step *st = &s->steps[i][k];
 			if (st->node == from)
 				continue;
-			if (st->node != target)
+			long j = earlier_chain_with(s, i, st->node);
+			if (st->node != target && j < 0)
 				dot_node(sb, g, st->node, NULL, false);
 			pl_strbuf_printf(sb, "  n%u -> n%u [label=", from, st->node);
 			dot_string(sb, st->label);
 			pl_strbuf_printf(sb, "];\n");
+			if (j >= 0)
+				break; /* from here on, chain J's edges, written already */
 			from = st->node;
 		}
 	}

@@ -449,7 +449,7 @@ struct pl_error *pl_report_type_referrers(struct pl_labels *L, const struct pl_r
 				      "roots, merged by shape, most instances first\n", rt->version, desc,
 				 type_name, (unsigned long long)instances, instances == 1 ? "" : "s");
 	} else if (!err) {
-		pl_strbuf_printf(&sb, "digraph referrers {\n  rankdir=LR;\n  node [shape=box, "
+		pl_strbuf_printf(&sb, "digraph referrers {\n  rankdir=TB;\n  node [shape=box, "
 				      "fontname=\"monospace\", fontsize=10];\n  edge [fontname=\"monospace\", "
 				      "fontsize=9];\n");
 	}
