@@ -90,6 +90,26 @@ census_scenario() {
 	census_scenario chains
 }
 
+@test "census of zoo: every kind of object pyleaks decodes" {
+	census_scenario zoo
+}
+
+@test "census of threads: objects held by a worker thread's local" {
+	census_scenario threads
+}
+
+@test "census of cycle: a ring reached from the module, and garbage only a cycle keeps" {
+	census_scenario cycle
+}
+
+@test "census of linkedlist: 100,000 nodes" {
+	census_scenario linkedlist
+}
+
+@test "census of refleak: objects held only from C" {
+	census_scenario refleak
+}
+
 @test "Debian sid's CPython 3.13 and 3.14 are in the matrix" {
 	local cache
 	cache=$(debian_sid_cache)

@@ -18,14 +18,6 @@ static int32_t read_i32(struct pl_runtime *rt, uint64_t addr, int32_t otherwise)
 	return pl_target_read_ok(rt->target, addr, &v, 4) ? v : otherwise;
 }
 
-static uint64_t read_ptr(struct pl_runtime *rt, uint64_t base, int64_t off)
-{
-	uint64_t v = 0;
-	if (off >= 0 && !pl_target_u64(rt->target, base + (uint64_t)off, &v))
-		v = 0;
-	return v;
-}
-
 uint64_t pl_frame_slot_object(const struct pl_layout *l, uint64_t word)
 {
 	if (!l->stackrefs)
@@ -57,22 +49,22 @@ static uint64_t named_slots(struct pl_runtime *rt, uint64_t code)
 	n = read_i32(rt, code + (uint64_t)l->code_nlocals, 0);
 	if (n < 0 || n > MAX_LOCALS)
 		return 0;
-	return (uint64_t)n + tuple_len(rt, read_ptr(rt, code, l->code_cellvars)) +
-	       tuple_len(rt, read_ptr(rt, code, l->code_freevars));
+	return (uint64_t)n + tuple_len(rt, pl_runtime_field(rt, code, l->code_cellvars)) +
+	       tuple_len(rt, pl_runtime_field(rt, code, l->code_freevars));
 }
 
 static struct pl_error *read_frame_object(struct pl_runtime *rt, uint64_t addr, bool executing,
 					  struct pl_frame *f)
 {
 	const struct pl_layout *l = &rt->layout;
-	f->code = read_ptr(rt, addr, l->frameobj_code);
+	f->code = pl_runtime_field(rt, addr, l->frameobj_code);
 	if (!f->code)
 		return pl_error_fault(addr, "frame object");
-	f->previous = read_ptr(rt, addr, l->frameobj_back);
-	f->locals = read_ptr(rt, addr, l->frameobj_locals);
-	f->globals = read_ptr(rt, addr, l->frameobj_globals);
-	f->builtins = read_ptr(rt, addr, l->frameobj_builtins);
-	f->trace = read_ptr(rt, addr, l->frameobj_trace);
+	f->previous = pl_runtime_field(rt, addr, l->frameobj_back);
+	f->locals = pl_runtime_field(rt, addr, l->frameobj_locals);
+	f->globals = pl_runtime_field(rt, addr, l->frameobj_globals);
+	f->builtins = pl_runtime_field(rt, addr, l->frameobj_builtins);
+	f->trace = pl_runtime_field(rt, addr, l->frameobj_trace);
 	f->localsplus = addr + (uint64_t)l->frameobj_localsplus;
 	f->nlocals = named_slots(rt, f->code);
 	int32_t lasti = read_i32(rt, addr + (uint64_t)l->frameobj_lasti, -1);
@@ -80,11 +72,11 @@ static struct pl_error *read_frame_object(struct pl_runtime *rt, uint64_t addr, 
 	f->lasti = lasti < 0 ? -1 : l->frameobj_stackdepth >= 0 ? 2 * (int64_t)lasti : lasti;
 	if (executing)
 		return NULL;
-	uint64_t stack = read_ptr(rt, addr, l->frameobj_valuestack), top;
+	uint64_t stack = pl_runtime_field(rt, addr, l->frameobj_valuestack), top;
 	if (!stack)
 		return NULL;
 	if (l->frameobj_stacktop >= 0) { /* <= 3.9: NULL while it runs */
-		top = read_ptr(rt, addr, l->frameobj_stacktop);
+		top = pl_runtime_field(rt, addr, l->frameobj_stacktop);
 		if (top > stack && (top - stack) / 8 <= MAX_STACK)
 			f->nstack = (top - stack) / 8;
 	} else if (l->frameobj_stackdepth >= 0) { /* 3.10: -1 while it runs */
@@ -106,15 +98,15 @@ static struct pl_error *read_interpreter_frame(struct pl_runtime *rt, uint64_t a
 	if (!pl_target_read_ok(rt->target, addr + (uint64_t)l->iframe_owner, &owner, 1))
 		return pl_error_fault(addr, "interpreter frame");
 	f->owner = owner;
-	f->previous = read_ptr(rt, addr, l->iframe_previous);
+	f->previous = pl_runtime_field(rt, addr, l->iframe_previous);
 	if (owner >= PL_FRAME_OWNED_BY_C)
 		return NULL; /* an entry shim: nothing of Python's */
 	int64_t code_at = l->iframe_code >= 0 ? l->iframe_code : l->iframe_executable;
-	f->code = pl_frame_slot_object(l, read_ptr(rt, addr, code_at));
-	f->func = pl_frame_slot_object(l, read_ptr(rt, addr, l->iframe_func >= 0 ? l->iframe_func
+	f->code = pl_frame_slot_object(l, pl_runtime_field(rt, addr, code_at));
+	f->func = pl_frame_slot_object(l, pl_runtime_field(rt, addr, l->iframe_func >= 0 ? l->iframe_func
 										: l->iframe_funcobj));
-	f->locals = read_ptr(rt, addr, l->iframe_locals);
-	f->frame_obj = read_ptr(rt, addr, l->iframe_frame_obj);
+	f->locals = pl_runtime_field(rt, addr, l->iframe_locals);
+	f->frame_obj = pl_runtime_field(rt, addr, l->iframe_frame_obj);
 	f->localsplus = addr + (uint64_t)l->iframe_localsplus;
 	uint64_t type = 0;
 	if (!f->code || !pl_target_u64(rt->target, f->code + (uint64_t)l->object_type, &type) ||
@@ -123,7 +115,7 @@ static struct pl_error *read_interpreter_frame(struct pl_runtime *rt, uint64_t a
 		return NULL;
 	}
 	f->nlocals = named_slots(rt, f->code);
-	uint64_t instr = read_ptr(rt, addr, l->iframe_prev_instr >= 0 ? l->iframe_prev_instr
+	uint64_t instr = pl_runtime_field(rt, addr, l->iframe_prev_instr >= 0 ? l->iframe_prev_instr
 								   : l->iframe_instr_ptr);
 	uint64_t first = f->code + (uint64_t)l->code_code_adaptive;
 	f->lasti = instr >= first && instr - first < (1u << 30) ? (int64_t)(instr - first) : -1;
@@ -135,7 +127,7 @@ static struct pl_error *read_interpreter_frame(struct pl_runtime *rt, uint64_t a
 		if (top > 0)
 			n = (uint64_t)top;
 	} else if (l->iframe_stackpointer >= 0) {
-		uint64_t sp = read_ptr(rt, addr, l->iframe_stackpointer);
+		uint64_t sp = pl_runtime_field(rt, addr, l->iframe_stackpointer);
 		if (sp > f->localsplus)
 			n = (sp - f->localsplus) / 8;
 	}
@@ -177,12 +169,12 @@ void pl_frame_slot_name(struct pl_runtime *rt, const struct pl_frame *f, uint64_
 	if (!f->code)
 		return;
 	if (l->code_localsplusnames >= 0) {
-		tuple_str(rt, read_ptr(rt, f->code, l->code_localsplusnames), i, buf, max);
+		tuple_str(rt, pl_runtime_field(rt, f->code, l->code_localsplusnames), i, buf, max);
 		return;
 	}
-	uint64_t names[3] = { read_ptr(rt, f->code, l->code_varnames),
-			      read_ptr(rt, f->code, l->code_cellvars),
-			      read_ptr(rt, f->code, l->code_freevars) };
+	uint64_t names[3] = { pl_runtime_field(rt, f->code, l->code_varnames),
+			      pl_runtime_field(rt, f->code, l->code_cellvars),
+			      pl_runtime_field(rt, f->code, l->code_freevars) };
 	for (int k = 0; k < 3; k++) {
 		uint64_t n = k == 0 ? (uint64_t)read_i32(rt, f->code + (uint64_t)l->code_nlocals, 0)
 				    : tuple_len(rt, names[k]);
@@ -200,12 +192,12 @@ void pl_code_freevar_name(struct pl_runtime *rt, uint64_t code, uint64_t i, char
 	const struct pl_layout *l = &rt->layout;
 	snprintf(buf, max, "?");
 	if (l->code_freevars >= 0) {
-		tuple_str(rt, read_ptr(rt, code, l->code_freevars), i, buf, max);
+		tuple_str(rt, pl_runtime_field(rt, code, l->code_freevars), i, buf, max);
 		return;
 	}
 	/* 3.11+: the free variables are the last co_nfreevars of co_localsplusnames */
 	int32_t nfree = read_i32(rt, code + (uint64_t)l->code_nfreevars, -1);
-	uint64_t names = read_ptr(rt, code, l->code_localsplusnames), n = tuple_len(rt, names);
+	uint64_t names = pl_runtime_field(rt, code, l->code_localsplusnames), n = tuple_len(rt, names);
 	if (nfree < 0 || (uint64_t)nfree > n || i >= (uint64_t)nfree)
 		return;
 	tuple_str(rt, names, n - (uint64_t)nfree + i, buf, max);
@@ -312,7 +304,7 @@ int pl_code_line(struct pl_runtime *rt, uint64_t code, int64_t lasti)
 	if (lasti < 0)
 		return first;
 	size_t n = 0;
-	uint8_t *t = read_bytes(rt, read_ptr(rt, code, l->code_lnotab >= 0 ? l->code_lnotab
+	uint8_t *t = read_bytes(rt, pl_runtime_field(rt, code, l->code_lnotab >= 0 ? l->code_lnotab
 									 : l->code_linetable), &n);
 	if (!t)
 		return 0;
@@ -332,8 +324,8 @@ void pl_frame_where(struct pl_runtime *rt, const struct pl_frame *f, char *func,
 	*line = 0;
 	if (!f->code)
 		return;
-	uint64_t name = read_ptr(rt, f->code, l->code_qualname >= 0 ? l->code_qualname : l->code_name);
+	uint64_t name = pl_runtime_field(rt, f->code, l->code_qualname >= 0 ? l->code_qualname : l->code_name);
 	pl_py_str_or(rt, name, func, func_max, "?");
-	pl_py_str_or(rt, read_ptr(rt, f->code, l->code_filename), file, file_max, "?");
+	pl_py_str_or(rt, pl_runtime_field(rt, f->code, l->code_filename), file, file_max, "?");
 	*line = pl_code_line(rt, f->code, f->lasti);
 }

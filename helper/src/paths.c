@@ -9,7 +9,7 @@
 enum {
 	MAX_CUTS_LISTED = 8,
 	MAX_CLASSIFIED = 100000,  /* referrers of a target whose fate is worked out */
-	MAX_WALK = 1 << 20,       /* steps up the root tree while classifying one */
+	MAX_WALK = 1 << 26,       /* steps up the root tree while classifying, in all */
 	DIST_BUCKETS = 64,
 };
 
@@ -231,11 +231,11 @@ static void classify_referrers(struct search *s, uint32_t target)
 	const struct pl_graph *g = s->g;
 	const struct pl_reach *reach = s->reach;
 	struct pl_paths *p = s->out;
-	uint64_t lo = g->rev_off[target], hi = g->rev_off[target + 1];
+	uint64_t lo = g->rev_off[target], hi = g->rev_off[target + 1], walked = 0;
 	p->referrers = hi - lo;
 	for (uint64_t k = lo; k < hi; k++) {
 		uint32_t r = g->rev[k];
-		if (k - lo >= MAX_CLASSIFIED) {
+		if (k - lo >= MAX_CLASSIFIED || walked >= MAX_WALK) {
 			p->unclassified = hi - k;
 			break;
 		}
@@ -251,8 +251,7 @@ static void classify_referrers(struct search *s, uint32_t target)
 			continue;
 		}
 		bool cold = false;
-		uint32_t v = r;
-		for (uint32_t n = 0; n < MAX_WALK && !cold; n++) {
+		for (uint32_t v = r; walked < MAX_WALK && !cold; walked++) {
 			cold = v == target;
 			if (reach->parent[v] == v)
 				break;

@@ -65,24 +65,16 @@ static void add_root(struct collect *c, const struct pl_root *root)
 	c->roots->v[c->roots->n++] = *root;
 }
 
-static uint64_t read_ptr(struct pl_runtime *rt, uint64_t base, int64_t off)
-{
-	uint64_t v = 0;
-	if (off < 0 || !pl_target_u64(rt->target, base + (uint64_t)off, &v))
-		return 0;
-	return v;
-}
-
 /* The frame a thread is running: a PyFrameObject before 3.11, a _PyInterpreterFrame after. */
 static uint64_t running_frame(struct pl_runtime *rt, uint64_t tstate)
 {
 	const struct pl_layout *l = &rt->layout;
 	if (l->tstate_frame >= 0)
-		return read_ptr(rt, tstate, l->tstate_frame);
+		return pl_runtime_field(rt, tstate, l->tstate_frame);
 	if (l->tstate_current_frame >= 0)
-		return read_ptr(rt, tstate, l->tstate_current_frame);
-	uint64_t cframe = read_ptr(rt, tstate, l->tstate_cframe);
-	return cframe ? read_ptr(rt, cframe, l->cframe_current_frame) : 0;
+		return pl_runtime_field(rt, tstate, l->tstate_current_frame);
+	uint64_t cframe = pl_runtime_field(rt, tstate, l->tstate_cframe);
+	return cframe ? pl_runtime_field(rt, cframe, l->cframe_current_frame) : 0;
 }
 
 /* One root for the thread state and one for each frame on its stack. */
@@ -117,12 +109,12 @@ static void collect_threads(struct collect *c, struct pl_strbuf *warn, uint64_t 
 {
 	struct pl_runtime *rt = c->r->rt;
 	const struct pl_layout *l = &rt->layout;
-	uint64_t tstate = read_ptr(rt, interp, l->interp_threads_head >= 0 ? l->interp_threads_head
+	uint64_t tstate = pl_runtime_field(rt, interp, l->interp_threads_head >= 0 ? l->interp_threads_head
 									  : l->interp_tstate_head);
 	size_t n = 0;
 	for (; tstate && n < MAX_THREADS && !c->failed; n++) {
 		collect_thread(c, warn, interp, tstate);
-		tstate = read_ptr(rt, tstate, l->tstate_next);
+		tstate = pl_runtime_field(rt, tstate, l->tstate_next);
 	}
 	if (tstate)
 		pl_strbuf_printf(warn, "interpreter 0x%" PRIx64 ": more than %d threads (a broken "
@@ -168,7 +160,7 @@ static void note_static_type(struct collect *c, uint64_t type)
 	add_root(c, &(struct pl_root){ .kind = PL_ROOT_TYPE, .type = type });
 	/* its bases are static too */
 	uint64_t base = type;
-	for (int i = 0; i < MAX_BASES && (base = read_ptr(rt, base, rt->layout.type_base)); i++)
+	for (int i = 0; i < MAX_BASES && (base = pl_runtime_field(rt, base, rt->layout.type_base)); i++)
 		note_static_type(c, base);
 }
 
@@ -193,15 +185,15 @@ static void collect_static_types(struct collect *c)
 	for (size_t i = 0; i < h->ntypes && !c->failed; i++) {
 		note_static_type(c, h->types[i].addr);
 		/* the static bases of heap types */
-		uint64_t mro = read_ptr(rt, h->types[i].addr, rt->layout.type_mro), n = 0;
+		uint64_t mro = pl_runtime_field(rt, h->types[i].addr, rt->layout.type_mro), n = 0;
 		if (mro && pl_target_u64(rt->target, mro + (uint64_t)rt->layout.varobject_size, &n))
 			for (uint64_t k = 0; k < n && k < 256; k++)
-				note_static_type(c, read_ptr(rt, mro, rt->layout.tuple_items + 8 * (int64_t)k));
+				note_static_type(c, pl_runtime_field(rt, mro, rt->layout.tuple_items + 8 * (int64_t)k));
 	}
 	for (size_t i = 0; i < h->nobjects && !c->failed; i++) {
 		if (h->types[h->objects[i].type].addr != rt->types[PL_T_MODULE])
 			continue;
-		uint64_t dict = read_ptr(rt, h->objects[i].addr, rt->layout.module_dict);
+		uint64_t dict = pl_runtime_field(rt, h->objects[i].addr, rt->layout.module_dict);
 		if (dict)
 			pl_error_destroy(pl_py_dict_each(rt, dict, module_value, c));
 	}
@@ -211,7 +203,7 @@ static void collect_static_types(struct collect *c)
 static uint64_t modules_of(struct pl_runtime *rt, uint64_t interp)
 {
 	const struct pl_layout *l = &rt->layout;
-	return read_ptr(rt, interp, l->interp_modules >= 0 ? l->interp_modules
+	return pl_runtime_field(rt, interp, l->interp_modules >= 0 ? l->interp_modules
 							   : l->interp_imports_modules);
 }
 
@@ -252,7 +244,7 @@ static void collect_thread_names(struct pl_refs *r, const struct pl_heap *h, str
 		uint64_t modules = modules_of(r->rt, h->interps[i]), threading = 0, active = 0;
 		if (!modules || pl_py_dict_get_str(r->rt, modules, "threading", &threading) || !threading)
 			continue;
-		uint64_t dict = read_ptr(r->rt, threading, r->rt->layout.module_dict);
+		uint64_t dict = pl_runtime_field(r->rt, threading, r->rt->layout.module_dict);
 		if (!dict || pl_py_dict_get_str(r->rt, dict, "_active", &active) || !active)
 			continue;
 		a.interp = h->interps[i];
@@ -307,7 +299,7 @@ static void thread_state_refs(struct pl_runtime *rt, uint64_t tstate, bool label
 		{ l->tstate_exc_state_traceback, "its traceback" },
 	};
 	for (size_t i = 0; i < PL_ARRAY_SIZE(f); i++) {
-		uint64_t p = read_ptr(rt, tstate, f[i].off);
+		uint64_t p = pl_runtime_field(rt, tstate, f[i].off);
 		if (p && !fn(arg, p, labels ? f[i].label : "", PL_REF_STRONG))
 			return;
 	}
@@ -370,7 +362,7 @@ struct pl_error *pl_roots_each_ref(struct pl_refs *r, const struct pl_root *root
 
 void pl_module_name(struct pl_runtime *rt, uint64_t module, char *buf, size_t max)
 {
-	pl_py_str_or(rt, read_ptr(rt, module, rt->layout.module_name), buf, max, "?");
+	pl_py_str_or(rt, pl_runtime_field(rt, module, rt->layout.module_name), buf, max, "?");
 }
 
 void pl_root_thread_info(struct pl_refs *r, const struct pl_roots *roots,
@@ -379,13 +371,13 @@ void pl_root_thread_info(struct pl_refs *r, const struct pl_roots *roots,
 	struct pl_runtime *rt = r->rt;
 	const struct pl_layout *l = &rt->layout;
 	memset(ret, 0, sizeof(*ret));
-	ret->ident = read_ptr(rt, root->tstate, l->tstate_thread_id);
-	ret->native_id = read_ptr(rt, root->tstate, l->tstate_native_thread_id);
+	ret->ident = pl_runtime_field(rt, root->tstate, l->tstate_thread_id);
+	ret->native_id = pl_runtime_field(rt, root->tstate, l->tstate_native_thread_id);
 	for (size_t i = 0; i < roots->nnames; i++)
 		if (roots->names[i].interp == root->interp && roots->names[i].ident == ret->ident)
 			snprintf(ret->name, sizeof(ret->name), "%s", roots->names[i].name);
 	ret->main = rt->runtime_addr && ret->ident &&
-		    read_ptr(rt, rt->runtime_addr, l->runtime_main_thread) == ret->ident;
+		    pl_runtime_field(rt, rt->runtime_addr, l->runtime_main_thread) == ret->ident;
 	struct pl_frame f;
 	if (!root->frame)
 		return;
@@ -430,7 +422,7 @@ void pl_root_describe(struct pl_refs *r, const struct pl_roots *roots, const str
 	}
 	case PL_ROOT_TYPE: {
 		char tp[PL_MAX_TYPE_NAME] = "?";
-		uint64_t p = read_ptr(rt, root->type, rt->layout.type_name);
+		uint64_t p = pl_runtime_field(rt, root->type, rt->layout.type_name);
 		if (p)
 			pl_error_destroy(pl_target_read_cstr(rt->target, p, tp, sizeof(tp), NULL));
 		snprintf(name, name_max, "type %s", tp);

@@ -77,6 +77,16 @@ struct pl_runtime {
 	char *warnings;             /* disagreements between layout sources, or NULL */
 };
 
+/* The pointer-sized field at BASE + OFF, or 0 if OFF < 0 (this version has no such field) or
+ * it cannot be read: for the many fields whose absence simply means "nothing there". */
+static inline uint64_t pl_runtime_field(const struct pl_runtime *rt, uint64_t base, int64_t off)
+{
+	uint64_t v = 0;
+	if (off < 0 || !pl_target_u64(rt->target, base + (uint64_t)off, &v))
+		return 0;
+	return v;
+}
+
 /* Where one GC state's lists are: the head of generation 0 (1 and 2 follow, each
  * layout.size_gc_generation further), the permanent generation's head (0 if none), the words
  * holding gc.garbage and gc.callbacks (0 if unknown) and the int that says a collection is
