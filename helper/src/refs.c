@@ -463,6 +463,22 @@ static void fixed_refs(struct visit *v, uint64_t obj, const struct pl_typeinfo *
 
 enum { MAX_MODULE_STATE = 1 << 16, MAX_LRU_ENTRIES = 1 << 24 };
 
+/* The word at BASE + OFF (memory OWNER holds), emitted as a conservative reference labelled
+ * PREFIX+0xOFF if it is the address of a tracked object other than OWNER: a word pointing
+ * back at its owner is a link of a structure inside it (an empty lru_cache's list head), not
+ * a reference that could keep it alive. */
+static void conservative_word(struct visit *v, uint64_t base, uint64_t off, uint64_t owner,
+			      const char *prefix)
+{
+	uint64_t word;
+	if (!pl_target_u64(v->rt->target, base + off, &word) || word == owner ||
+	    pl_heap_find_object(v->r->heap, word) < 0)
+		return;
+	char label[64];
+	snprintf(label, sizeof(label), "%s+0x%llx", prefix, (unsigned long long)off);
+	emit(v, word, label, PL_REF_CONSERVATIVE);
+}
+
 /* An lru_cache wrapper: the keys and results of its entries, which live in a list of C
  * structs that are not on the GC lists (the words after the list head are scanned). */
 static void lru_refs(struct visit *v, uint64_t obj)
@@ -486,25 +502,18 @@ static void module_refs(struct visit *v, uint64_t obj)
 {
 	const struct pl_layout *l = &v->rt->layout;
 	struct pl_target *t = v->rt->target;
-	const struct pl_heap *h = v->r->heap;
 	field(v, obj, l->module_dict, "__dict__");
 	field(v, obj, l->module_name, "__name__");
 	uint64_t def = 0, state = 0;
 	int64_t size = 0;
-	if (!h || !pl_target_u64(t, obj + (uint64_t)l->module_def, &def) || !def ||
+	if (!v->r->heap || !pl_target_u64(t, obj + (uint64_t)l->module_def, &def) || !def ||
 	    !pl_target_u64(t, obj + (uint64_t)l->module_state, &state) || !state ||
 	    !pl_target_read_ok(t, def + (uint64_t)l->moduledef_size, &size, 8) || size <= 0)
 		return;
 	if (size > MAX_MODULE_STATE)
 		size = MAX_MODULE_STATE;
-	for (int64_t off = 0; off + 8 <= size && !v->stopped; off += 8) {
-		uint64_t word;
-		if (!pl_target_u64(t, state + (uint64_t)off, &word) || pl_heap_find_object(h, word) < 0)
-			continue;
-		char label[48];
-		snprintf(label, sizeof(label), "module state +0x%llx", (unsigned long long)off);
-		emit(v, word, label, PL_REF_CONSERVATIVE);
-	}
+	for (int64_t off = 0; off + 8 <= size && !v->stopped; off += 8)
+		conservative_word(v, state, (uint64_t)off, obj, "module state ");
 }
 
 /* The references of OBJ's kind. */
@@ -573,17 +582,8 @@ static void conservative_refs(struct visit *v, uint64_t obj, const struct pl_typ
 		if (count > 4096)
 			count = 4096;
 	}
-	for (uint64_t i = 0; i < n + count && !v->stopped; i++) {
-		uint64_t off = i < n ? ti->scan[i] : ti->basicsize + 8 * (i - n), word;
-		/* a word pointing back at the object is a link of a structure inside it (an empty
-		 * lru_cache's list head), not a reference that could keep it alive */
-		if (!pl_target_u64(v->rt->target, obj + off, &word) || word == obj ||
-		    pl_heap_find_object(h, word) < 0)
-			continue;
-		char label[32];
-		snprintf(label, sizeof(label), "+0x%llx", (unsigned long long)off);
-		emit(v, word, label, PL_REF_CONSERVATIVE);
-	}
+	for (uint64_t i = 0; i < n + count && !v->stopped; i++)
+		conservative_word(v, obj, i < n ? ti->scan[i] : ti->basicsize + 8 * (i - n), obj, "");
 }
 
 /* Where OBJ keeps its attributes, if outside what its kind decodes: a dict, or values stored
