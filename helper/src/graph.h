@@ -15,7 +15,7 @@
 #include "refs.h"
 #include "roots.h"
 
-enum { PL_REFCOUNT_UNKNOWN = UINT32_MAX }; /* immortal or unreadable */
+#define PL_REFCOUNT_UNKNOWN UINT32_MAX /* immortal or unreadable */
 
 struct pl_graph {
 	size_t n;            /* tracked objects */

@@ -18,7 +18,7 @@
 #include "graph.h"
 #include "runtime.h"
 
-enum { PL_UNREACHED = UINT32_MAX };
+#define PL_UNREACHED UINT32_MAX /* not reached from any root */
 
 /* Shortest paths from the roots to every node. */
 struct pl_reach {

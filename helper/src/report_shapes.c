@@ -15,7 +15,8 @@
 #include "steps.h"
 #include "strbuf.h"
 
-enum { NONE = UINT32_MAX, ROOT_TYPE = 0x80000000u };
+#define NONE UINT32_MAX            /* no shape: above a root */
+#define ROOT_TYPE 0x80000000u      /* a shape's type is a root kind */
 
 struct shape {
 	uint32_t parent;   /* NONE for a root */
