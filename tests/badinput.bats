@@ -151,7 +151,7 @@ unsupported_version() {
 	local dir addr
 	dir=$(cached_core "$PY_VERSION" "$PY_EXE" registry)
 	# the 2500th Session, and its GC head's next pointer (the 16 bytes before the object)
-	addr=$("$PYLEAKS_CLI" leaks "$dir/core" --type __main__.Session | grep '^  0x' | sed -n 2500p | tr -d ' ')
+	addr=$(instance_of "$dir/core" __main__.Session 2500)
 	[ -n "$addr" ]
 	"$CHECK_PYTHON" - "$dir/core" "$BATS_TEST_TMPDIR/core" $((addr - 16)) <<'PY'
 import struct, sys

@@ -80,7 +80,7 @@ teardown() {
 @test "py-referrers shows the chain from module __main__ to a Session, by address or expression" {
 	local dir s
 	dir=$(cached_core "$PY_VERSION" "$PY_EXE" registry)
-	s=$("$PYLEAKS_CLI" leaks "$dir/core" --type __main__.Session | grep '^  0x' | sed -n 3p | tr -d ' ')
+	s=$(instance_of "$dir/core" __main__.Session 3)
 	run pyleaks_gdb -ex "py-referrers $s" -ex "py-referrers --max 1 --json $BATS_TEST_TMPDIR/r.json (PyObject *)$s" "$PY_EXE" "$dir/core"
 	assert_success
 	assert_output --partial "chain 1 (3 references), root: module __main__"

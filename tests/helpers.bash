@@ -170,4 +170,12 @@ cached_core() {
 	echo "$dir"
 }
 
+# instance_of CORE TYPE N [OPTIONS...]: the address of the Nth instance of TYPE that
+# `pyleaks leaks --type` lists in CORE (OPTIONS go to pyleaks, e.g. --debug-dir DIR).
+instance_of() {
+	local core=$1 type=$2 n=$3
+	shift 3
+	"$PYLEAKS_CLI" leaks "$core" --type "$type" "$@" | awk -v n="$n" '/^  0x/ && ++i == n { print $1; exit }'
+}
+
 SCENARIOS="registry slots saveall frozen chains zoo threads cycle linkedlist refleak"

@@ -9,15 +9,11 @@ CHECK_CHAINS=$TOP_SRCDIR/tests/check_chains.py
 # The scenarios whose expected.json says which chains their types must have.
 CHAIN_SCENARIOS="registry chains threads cycle linkedlist refleak"
 
-session_of() {
-	"$PYLEAKS_CLI" leaks "$1" --type __main__.Session | grep '^  0x' | sed -n 7p | tr -d ' '
-}
-
 @test "a registered Session is held by module __main__ -> __dict__ -> ['REGISTRY'] -> [n], on every build" {
 	local failed=0 v exe debug_dir dir s
 	while read -r v exe debug_dir; do
 		dir=$(cached_core "$v" "$exe" registry) || { failed=1; continue; }
-		s=$(session_of "$dir/core")
+		s=$(instance_of "$dir/core" __main__.Session 7)
 		"$PYLEAKS_CLI" referrers "$dir/core" "$s" --json "$BATS_TEST_TMPDIR/$v.json" \
 			${debug_dir:+--debug-dir "$debug_dir"} >"$BATS_TEST_TMPDIR/$v.txt" ||
 			{ echo "$v: referrers failed"; failed=1; continue; }
@@ -44,7 +40,7 @@ PY
 	need_python 3.12
 	local dir s
 	dir=$(cached_core "$PY_VERSION" "$PY_EXE" registry)
-	s=$(session_of "$dir/core")
+	s=$(instance_of "$dir/core" __main__.Session 7)
 	run "$PYLEAKS_CLI" referrers "$dir/core" "$s"
 	assert_success
 	assert_output --partial "chain 1 (3 references), root: module __main__"
@@ -145,11 +141,11 @@ assert len(mod) == 1 and [p["label"] for p in mod[0]["path"]] == ["", "__dict__"
 assert r["referrers"]["total"] == 2 and r["referrers"]["on_chains"] == 1 and r["referrers"]["cold"] == 1, r["referrers"]
 assert all(c["references"] <= 3 for c in r["chains"]), r["chains"]
 PY
-		addr=$("$PYLEAKS_CLI" leaks "$dir/core" --type __main__.Orphan ${debug_dir:+--debug-dir "$debug_dir"} | awk '/^  0x/ { print $1; exit }')
+		addr=$(instance_of "$dir/core" __main__.Orphan 1 ${debug_dir:+--debug-dir "$debug_dir"})
 		run "$PYLEAKS_CLI" referrers "$dir/core" "$addr" ${debug_dir:+--debug-dir "$debug_dir"}
 		[[ "$output" == *"no root reaches it: it is kept alive only by reference cycles"* ]] || { echo "$v: Orphan: $output"; failed=1; }
 		dir=$(cached_core "$v" "$exe" threads) || { failed=1; continue; }
-		addr=$("$PYLEAKS_CLI" leaks "$dir/core" --type __main__.Job ${debug_dir:+--debug-dir "$debug_dir"} | awk '/^  0x/ { print $1; exit }')
+		addr=$(instance_of "$dir/core" __main__.Job 1 ${debug_dir:+--debug-dir "$debug_dir"})
 		referrers_json "$dir/core" "$addr" "$BATS_TEST_TMPDIR/job.json" ${debug_dir:+--debug-dir "$debug_dir"} &&
 		"$CHECK_PYTHON" - "$BATS_TEST_TMPDIR/job.json" "$dir/truth.json" <<'PY' || { echo "$v: Job"; failed=1; }
 import json, re, sys
@@ -161,7 +157,7 @@ assert (d["function"], d["line"], d["file"]) == (truth["thread"]["function"], tr
 assert c["path"][0]["label"] == "local pending" and re.fullmatch(r"\[\d+\]", c["path"][1]["label"]), c["path"]
 PY
 		dir=$(cached_core "$v" "$exe" refleak) || { failed=1; continue; }
-		addr=$("$PYLEAKS_CLI" leaks "$dir/core" --type __main__.Leaked ${debug_dir:+--debug-dir "$debug_dir"} | awk '/^  0x/ { print $1; exit }')
+		addr=$(instance_of "$dir/core" __main__.Leaked 1 ${debug_dir:+--debug-dir "$debug_dir"})
 		referrers_json "$dir/core" "$addr" "$BATS_TEST_TMPDIR/leak.json" ${debug_dir:+--debug-dir "$debug_dir"} &&
 		"$CHECK_PYTHON" - "$BATS_TEST_TMPDIR/leak.json" "$addr" <<'PY' || { echo "$v: Leaked"; failed=1; }
 import json, sys
@@ -198,7 +194,7 @@ PY
 	need_python 3.12
 	local dir s
 	dir=$(cached_core "$PY_VERSION" "$PY_EXE" registry)
-	s=$(session_of "$dir/core")
+	s=$(instance_of "$dir/core" __main__.Session 7)
 	run "$PYLEAKS_CLI" referrers "$dir/core" "$s" --dot -
 	assert_success
 	assert_output --partial "digraph referrers {"
@@ -232,8 +228,8 @@ assert r["referrers"]["other"] == 5000, r["referrers"]  # every Session: another
 	need_python 3.12
 	local dir a b
 	dir=$(cached_core "$PY_VERSION" "$PY_EXE" registry)
-	a=$("$PYLEAKS_CLI" leaks "$dir/core" --type __main__.Session | grep '^  0x' | sed -n 1p | tr -d ' ')
-	b=$("$PYLEAKS_CLI" leaks "$dir/core" --type __main__.Session | grep '^  0x' | sed -n 2p | tr -d ' ')
+	a=$(instance_of "$dir/core" __main__.Session 1)
+	b=$(instance_of "$dir/core" __main__.Session 2)
 	run "$PYLEAKS_CLI" referrers "$dir/core" "$a" "$b" --stats
 	assert_success
 	assert_output --regexp "$a __main__.Session: [0-9]+ chains? to a root"

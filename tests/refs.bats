@@ -4,11 +4,6 @@
 # used), a dict's items and keys, a list's items.
 load helpers
 
-# session_of CORE: the address of one __main__.Session in CORE
-session_of() {
-	"$PYLEAKS_CLI" leaks "$1" --type __main__.Session | grep '^  0x' | sed -n 7p | tr -d ' '
-}
-
 # ref_of TEXT LABEL: the address the reference LABEL points at, from a text report
 ref_of() {
 	printf '%s\n' "$1" | awk -v l="$2" '$1 == l { print $2; exit }'
@@ -18,7 +13,7 @@ ref_of() {
 	local failed=0 v exe debug_dir dir s out headers history
 	while read -r v exe debug_dir; do
 		dir=$(cached_core "$v" "$exe" registry) || { failed=1; continue; }
-		s=$(session_of "$dir/core")
+		s=$(instance_of "$dir/core" __main__.Session 7)
 		out=$("$PYLEAKS_CLI" refs "$dir/core" "$s" ${debug_dir:+--debug-dir "$debug_dir"}) ||
 			{ echo "$v: refs failed"; failed=1; continue; }
 		for want in "__class__ type" ".id int" ".user str" ".headers dict" ".history list"; do
@@ -43,7 +38,7 @@ ref_of() {
 	need_python 3.12
 	local dir s
 	dir=$(cached_core "$PY_VERSION" "$PY_EXE" registry)
-	s=$(session_of "$dir/core")
+	s=$(instance_of "$dir/core" __main__.Session 7)
 	run "$PYLEAKS_CLI" refs "$dir/core" "$s" --json -
 	assert_success
 	printf '%s' "$output" | "$CHECK_PYTHON" -c '
@@ -75,7 +70,7 @@ refs_of() {
 	local failed=0 v exe debug_dir dir t out main_dict fn set cls
 	while read -r v exe debug_dir; do
 		dir=$(cached_core "$v" "$exe" slots) || { failed=1; continue; }
-		t=$("$PYLEAKS_CLI" leaks "$dir/core" --type __main__.Tagged | awk '/^  0x/ && !f { print $1; f = 1 }')
+		t=$(instance_of "$dir/core" __main__.Tagged 1)
 		out=$(refs_of "$dir/core" "$t" "$debug_dir")
 		for want in ".tag str" ".label NoneType" ".x int" ".y int" "__class__ type"; do
 			printf '%s\n' "$out" | awk -v l="${want% *}" -v ty="${want#* }" '$1 == l && $3 == ty { f = 1 } END { exit !f }' ||
