@@ -93,7 +93,6 @@ static bool add_edge(void *arg, uint64_t target, const char *label, enum pl_ref_
 		e->cap = cap;
 	}
 	e->edges[e->n++] = (uint32_t)node;
-	e->g->conservative += kind == PL_REF_CONSERVATIVE;
 	return true;
 }
 

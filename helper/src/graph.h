@@ -35,7 +35,6 @@ struct pl_graph {
 	const struct pl_heap *heap;
 	const struct pl_roots *roots;
 	uint64_t unreadable; /* objects whose references could not be read */
-	uint64_t conservative; /* edges found by conservative scans */
 };
 
 /* Build the graph of H's objects (its object index built) and ROOTS (both kept, not owned),
@@ -61,12 +60,6 @@ static inline uint64_t pl_graph_excess(const struct pl_graph *g, uint32_t v)
 {
 	uint64_t rc = g->refcount[v], in = pl_graph_indegree(g, v);
 	return rc != PL_REFCOUNT_UNKNOWN && rc > in ? rc - in : 0;
-}
-
-/* Is node V a virtual root? */
-static inline bool pl_graph_is_virtual(const struct pl_graph *g, uint32_t v)
-{
-	return v >= g->n;
 }
 
 /* The virtual root node V is or stands for (a frame object on a thread's stack), or NULL. */

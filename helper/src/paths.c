@@ -108,7 +108,6 @@ struct pl_error *pl_reach_create(const struct pl_runtime *rt, const struct pl_gr
 	for (size_t i = 0; i < g->n; i++)
 		if (r->parent[i] == PL_UNREACHED && pl_graph_excess(g, (uint32_t)i) > 0) {
 			r->held[i] = 1;
-			r->nheld++;
 			reach_push(r, &q, (uint32_t)i, (uint32_t)i);
 		}
 	reach_spread(g, r, &q);

@@ -25,7 +25,6 @@ struct pl_reach {
 	uint32_t *parent;   /* the node before v on its path; v itself for a root; PL_UNREACHED */
 	uint32_t *dist;     /* references from its root */
 	uint8_t *held;      /* 1 for objects that are roots because they are held from C */
-	uint64_t nheld;     /* such roots */
 	uint64_t nunreached; /* objects no root reaches: kept alive only by cycles */
 };
 
