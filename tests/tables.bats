@@ -18,8 +18,8 @@ GEN=${PYLEAKS_GEN_TABLES:-$PWD/helper/tools/gen_layout_tables}
 import sys
 entry, table = open(sys.argv[1]).read(), open(sys.argv[2]).read()
 sys.exit(0 if entry in table else 1)
-' "$BATS_TEST_TMPDIR/entry" "$TOP_SRCDIR/helper/src/layout_tables.c" || {
-			echo "$v: regenerated entry differs from helper/src/layout_tables.c (run make regen-layout-tables)"
+' "$BATS_TEST_TMPDIR/entry" "$TOP_SRCDIR/helper/src/runtime/layout_tables.c" || {
+			echo "$v: regenerated entry differs from helper/src/runtime/layout_tables.c (run make regen-layout-tables)"
 			return 1
 		}
 		n=$((n + 1))

@@ -5,18 +5,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "graph.h"
-#include "heap.h"
-#include "internal.h"
-#include "paths.h"
+#include "graph/graph.h"
+#include "heap/heap.h"
+#include "base/internal.h"
+#include "graph/paths.h"
 #include "pyleaks.h"
-#include "refs.h"
-#include "report.h"
-#include "roots.h"
-#include "steps.h"
-#include "runtime.h"
-#include "strbuf.h"
-#include "target.h"
+#include "refs/refs.h"
+#include "report/report.h"
+#include "refs/roots.h"
+#include "report/steps.h"
+#include "runtime/runtime.h"
+#include "base/strbuf.h"
+#include "target/target.h"
 
 struct pyleaks {
 	struct pl_target *target;

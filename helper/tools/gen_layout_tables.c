@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* gen_layout_tables.c - writes helper/src/layout_tables.c: for each VERSION=LIBRARY argument
+/* gen_layout_tables.c - writes helper/src/runtime/layout_tables.c: for each VERSION=LIBRARY argument
  * (a CPython build with DWARF), the layout libpyleaks reads from its DWARF, as C data.
  * Usage: gen_layout_tables 3.12.1=/path/libpython3.12.so.1.0 ... > layout_tables.c
  *        VERSION@LABEL=FILE names the build LABEL instead of FILE's base name.
@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "layout.h"
+#include "runtime/layout.h"
 
 #define EMIT_FIELD(id, type, path, required) printf("\t\t.%s = %lld,\n", #id, (long long)l.id);
 #define EMIT_SIZE(id, type, required) printf("\t\t.size_%s = %lld,\n", #id, (long long)l.size_##id);

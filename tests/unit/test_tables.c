@@ -4,7 +4,7 @@
  * generational GC), none for a minor without tables. Uses the committed tables. */
 #include <string.h>
 
-#include "layout_tables.h"
+#include "runtime/layout_tables.h"
 #include "tap.h"
 
 static void expect(uint64_t version, uint64_t want)

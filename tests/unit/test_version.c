@@ -3,7 +3,7 @@
  * versions, old ones and pre-releases give an error that names the version and the range. */
 #include <string.h>
 
-#include "layout.h"
+#include "runtime/layout.h"
 #include "tap.h"
 
 /* Expect VERSION to be refused with a message containing WANT (or accepted if WANT is NULL). */

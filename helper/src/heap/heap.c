@@ -1,0 +1,443 @@
+/* SPDX-License-Identifier: MIT */
+/* heap.c - walking the GC lists of every interpreter into the object and type tables.
+ * Lists come from the target and are not trusted: every step checks the back link (which also
+ * catches cycles that skip the list head) and the walk is capped by the target's memory size. */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "heap/heap.h"
+#include "base/internal.h"
+#include "runtime/pyread.h"
+#include "base/strbuf.h"
+
+enum { PROGRESS_EVERY = 1 << 20 };
+
+struct walk {
+	struct pl_runtime *rt;
+	struct pl_target *t;
+	const struct pl_layout *l;
+	struct pl_heap *h;
+	pl_progress_fn *progress;
+	void *progress_arg;
+	uint64_t max_steps;
+	struct pl_strbuf warnings;
+};
+
+void pl_heap_destroy(struct pl_heap *h)
+{
+	if (!h)
+		return;
+	for (size_t i = 0; i < h->ntypes; i++)
+		free(h->types[i].name);
+	free(h->types);
+	free(h->type_index);
+	free(h->object_index);
+	free(h->objects);
+	free(h->garbage);
+	free(h->interps);
+	free(h->warnings);
+	free(h);
+}
+
+/* An open-addressing table of CAP slots (a power of two) over N records of STRIDE bytes at
+ * BASE, each starting with its uint64_t address: slot -> record index + 1. NULL if out of
+ * memory. */
+static uint32_t *address_index(const void *base, size_t stride, size_t n, size_t cap)
+{
+	uint32_t *idx = calloc(cap, sizeof(*idx));
+	if (!idx)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t addr;
+		memcpy(&addr, (const char *)base + i * stride, sizeof(addr));
+		size_t s = pl_addr_hash(addr, cap);
+		while (idx[s])
+			s = (s + 1) & (cap - 1);
+		idx[s] = (uint32_t)i + 1;
+	}
+	return idx;
+}
+
+static struct pl_error *type_index_grow(struct pl_heap *h)
+{
+	size_t cap = h->type_index_cap ? h->type_index_cap * 2 : 1024;
+	uint32_t *idx = address_index(h->types, sizeof(*h->types), h->ntypes, cap);
+	if (!idx)
+		return &pl_enomem;
+	free(h->type_index);
+	h->type_index = idx;
+	h->type_index_cap = cap;
+	return NULL;
+}
+
+/* Index of the type at ADDR in the type table, adding it on first sight; -1 if out of memory. */
+static long type_index(struct walk *w, uint64_t addr)
+{
+	struct pl_heap *h = w->h;
+	long known = pl_heap_type_at(h, addr);
+	if (known >= 0)
+		return known;
+	if (h->ntypes * 2 >= h->type_index_cap && type_index_grow(h))
+		return -1;
+	size_t s = pl_addr_hash(addr, h->type_index_cap);
+	while (h->type_index[s])
+		s = (s + 1) & (h->type_index_cap - 1);
+	if (h->ntypes == h->types_cap) {
+		size_t cap = h->types_cap ? h->types_cap * 2 : 256;
+		struct pl_type *n = realloc(h->types, cap * sizeof(*n));
+		if (!n)
+			return -1;
+		h->types = n;
+		h->types_cap = cap;
+	}
+	struct pl_type *ty = &h->types[h->ntypes];
+	memset(ty, 0, sizeof(*ty));
+	ty->addr = addr;
+	const struct pl_layout *l = w->l;
+	uint64_t meta = 0, meta_flags = 0;
+	bool ok = pl_target_u64(w->t, addr + (uint64_t)l->object_type, &meta) &&
+		  pl_target_u64(w->t, meta + (uint64_t)l->type_flags, &meta_flags) &&
+		  (meta_flags & (1ul << 31)) && /* Py_TPFLAGS_TYPE_SUBCLASS: it is a type */
+		  pl_target_u64(w->t, addr + (uint64_t)l->type_flags, &ty->flags) &&
+		  pl_target_u64(w->t, addr + (uint64_t)l->type_basicsize, &ty->basicsize) &&
+		  pl_target_u64(w->t, addr + (uint64_t)l->type_itemsize, &ty->itemsize) &&
+		  ty->basicsize < (1u << 24) && ty->itemsize < (1u << 16);
+	if (ok)
+		ty->name = pl_py_type_name(w->rt, addr, ty->flags);
+	else if (asprintf(&ty->name, "<invalid type 0x%llx>", (unsigned long long)addr) < 0)
+		ty->name = NULL;
+	if (!ok)
+		ty->flags = ty->basicsize = ty->itemsize = 0;
+	if (!ty->name)
+		return -1;
+	h->type_index[s] = (uint32_t)h->ntypes + 1;
+	return (long)h->ntypes++;
+}
+
+static uint64_t object_size(struct walk *w, const struct pl_type *ty, uint64_t obj)
+{
+	const struct pl_layout *l = w->l;
+	uint64_t size = ty->basicsize;
+	if (ty->itemsize) {
+		int64_t n = 0;
+		if (pl_target_read_ok(w->t, obj + (uint64_t)l->varobject_size, &n, 8)) {
+			uint64_t items = (uint64_t)(n < 0 ? -n : n);
+			if (items < (1ull << 32))
+				size += items * ty->itemsize;
+		}
+		size = (size + 7) & ~(uint64_t)7;
+	}
+	size += (uint64_t)l->size_gc_head;
+	if (ty->flags & l->preheader_flags)
+		size += (uint64_t)l->preheader_size;
+	return size;
+}
+
+static struct pl_error *add_object(struct walk *w, uint64_t obj, uint64_t type_addr, int gen)
+{
+	struct pl_heap *h = w->h;
+	long ti = type_index(w, type_addr);
+	if (ti < 0)
+		return &pl_enomem;
+	if (h->nobjects == h->objects_cap) {
+		size_t cap = h->objects_cap ? h->objects_cap * 2 : 1 << 16;
+		struct pl_object *n = realloc(h->objects, cap * sizeof(*n));
+		if (!n)
+			return &pl_enomem;
+		h->objects = n;
+		h->objects_cap = cap;
+	}
+	struct pl_type *ty = &h->types[ti];
+	uint64_t size = object_size(w, ty, obj);
+	h->objects[h->nobjects++] = (struct pl_object){ obj, (uint32_t)ti, (uint8_t)gen };
+	ty->count++;
+	ty->size += size;
+	h->gen_count[gen]++;
+	h->gen_size[gen] += size;
+	h->total_size += size;
+	if (w->progress && h->nobjects % PROGRESS_EVERY == 0)
+		w->progress(w->progress_arg, h->nobjects, gen);
+	return NULL;
+}
+
+static const char *gen_name(int gen)
+{
+	static const char *names[] = { "generation 0", "generation 1", "generation 2",
+				       "the permanent generation" };
+	return names[gen];
+}
+
+/* Add the object whose GC head is at G; GC holds the first 32 bytes read from G (GC head and,
+ * usually, the object header after it). */
+static struct pl_error *add_gc_object(struct walk *w, uint64_t g, const uint64_t gc[4], int gen)
+{
+	const struct pl_layout *l = w->l;
+	uint64_t gch = (uint64_t)l->size_gc_head, obj = g + gch;
+	uint64_t type_addr, type_at = gch + (uint64_t)l->object_type;
+	if (type_at + 8 <= 4 * sizeof(gc[0]) && type_at % 8 == 0)
+		type_addr = gc[type_at / 8];
+	else if (!pl_target_u64(w->t, obj + (uint64_t)l->object_type, &type_addr))
+		type_addr = 0;
+	return add_object(w, obj, type_addr, gen);
+}
+
+/* After the forward walk of a list broke past LAST (the last good node), walk it backwards from
+ * HEAD through the prev links, checking each next link, until LAST: this recovers the objects
+ * behind the break when only one link is damaged. */
+static struct pl_error *walk_back(struct walk *w, uint64_t head, uint64_t last, uint64_t budget,
+				  int gen, size_t interp)
+{
+	uint64_t mask = w->l->gc_next_mask, after = head, link[2], recovered = 0;
+	if (!pl_target_read_ok(w->t, head, link, sizeof(link)))
+		return NULL;
+	uint64_t g = link[1] & mask;
+	const char *why = NULL;
+	for (uint64_t steps = 0; g != last; steps++) {
+		uint64_t gc[4];
+		if (g == head || steps >= budget) {
+			why = "it loops";
+			break;
+		}
+		if (!pl_target_read_ok(w->t, g, gc, sizeof(gc))) {
+			why = "an object cannot be read";
+			break;
+		}
+		if ((gc[0] & mask) != after) {
+			why = "a next link does not match";
+			break;
+		}
+		struct pl_error *err = add_gc_object(w, g, gc, gen);
+		if (err)
+			return err;
+		recovered++;
+		after = g;
+		g = gc[1] & mask;
+	}
+	pl_strbuf_printf(&w->warnings,
+			 "interpreter %zu: %s: %llu objects recovered by walking back from its "
+			 "head%s%s\n", interp, gen_name(gen), (unsigned long long)recovered,
+			 why ? "; stopped there too: " : " (only the broken link is lost)",
+			 why ? why : "");
+	return NULL;
+}
+
+/* Walk one circular GC list whose head (a bare PyGC_Head) is at HEAD. */
+static struct pl_error *walk_list(struct walk *w, uint64_t head, int gen, size_t interp)
+{
+	const struct pl_layout *l = w->l;
+	uint64_t mask = l->gc_next_mask, gch = (uint64_t)l->size_gc_head;
+	uint64_t link[2];
+	if (!pl_target_read_ok(w->t, head, link, sizeof(link))) {
+		pl_strbuf_printf(&w->warnings, "interpreter %zu: cannot read the head of %s at 0x%llx\n",
+				 interp, gen_name(gen), (unsigned long long)head);
+		return NULL;
+	}
+	uint64_t prev = head, g = link[0] & mask, steps;
+	bool broken = false;
+	for (steps = 0; g != head; steps++) {
+		if (steps >= w->max_steps) {
+			pl_strbuf_printf(&w->warnings,
+					 "interpreter %zu: %s is longer than the target's memory "
+					 "allows; stopped after %llu objects\n",
+					 interp, gen_name(gen), (unsigned long long)steps);
+			return NULL;
+		}
+		uint64_t gc[4];
+		if (!pl_target_read_ok(w->t, g, gc, sizeof(gc))) {
+			pl_strbuf_printf(&w->warnings,
+					 "interpreter %zu: %s broken: cannot read object at 0x%llx "
+					 "after %llu objects\n", interp, gen_name(gen),
+					 (unsigned long long)(g + gch), (unsigned long long)steps);
+			broken = true;
+			break;
+		}
+		if (!w->h->collecting && (gc[1] & mask) != prev) {
+			pl_strbuf_printf(&w->warnings,
+					 "interpreter %zu: %s broken at 0x%llx: back link does not "
+					 "match (after %llu objects)\n", interp, gen_name(gen),
+					 (unsigned long long)g, (unsigned long long)steps);
+			broken = true;
+			break;
+		}
+		struct pl_error *err = add_gc_object(w, g, gc, gen);
+		if (err)
+			return err;
+		prev = g;
+		g = gc[0] & mask;
+	}
+	/* prev links hold reference counts while a collection runs: no way back then */
+	if (broken && !w->h->collecting)
+		return walk_back(w, head, prev, w->max_steps - steps, gen, interp);
+	return NULL;
+}
+
+/* Read gc.garbage, the list whose address is in the word at WHERE. */
+static struct pl_error *read_garbage(struct walk *w, uint64_t where, size_t interp)
+{
+	uint64_t list;
+	if (!where || !pl_target_u64(w->t, where, &list) || list == 0)
+		return NULL;
+	uint64_t *items;
+	size_t n;
+	struct pl_error *err = pl_py_list_items(w->rt, list, &items, &n);
+	if (err) {
+		pl_strbuf_printf(&w->warnings, "interpreter %zu: cannot read gc.garbage: %s\n", interp,
+				 err->message);
+		pl_error_destroy(err);
+		return NULL;
+	}
+	struct pl_heap *h = w->h;
+	struct pl_garbage *g = realloc(h->garbage, (h->ngarbage + n + 1) * sizeof(*g));
+	if (!g) {
+		free(items);
+		return &pl_enomem;
+	}
+	h->garbage = g;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t type_addr = 0;
+		pl_target_u64(w->t, items[i] + (uint64_t)w->l->object_type, &type_addr);
+		long ti = type_index(w, type_addr);
+		if (ti < 0) {
+			free(items);
+			return &pl_enomem;
+		}
+		h->garbage[h->ngarbage++] = (struct pl_garbage){ items[i], (uint32_t)ti };
+	}
+	free(items);
+	return NULL;
+}
+
+/* Walk the lists of one GC state, then its gc.garbage. */
+static struct pl_error *walk_gc(struct walk *w, uint64_t interp, size_t n)
+{
+	const struct pl_layout *l = w->l;
+	struct pl_gc_where g;
+	struct pl_error *err = pl_runtime_gc_where(w->rt, interp, &g);
+	if (err)
+		return err;
+	int32_t collecting = 0;
+	if (g.collecting && pl_target_read_ok(w->t, g.collecting, &collecting, 4) && collecting) {
+		w->h->collecting = 1;
+		pl_strbuf_printf(&w->warnings, "interpreter %zu: a garbage collection was running "
+					       "when the target stopped; counts may be incomplete\n", n);
+	}
+	for (int gen = 0; gen < 3; gen++) {
+		err = walk_list(w, g.gen0 + (uint64_t)gen * (uint64_t)l->size_gc_generation, gen, n);
+		if (err)
+			return err;
+	}
+	if (g.permanent && (err = walk_list(w, g.permanent, 3, n)))
+		return err;
+	return read_garbage(w, g.garbage, n);
+}
+
+/* Note the interpreter at INTERP in h->interps. */
+static struct pl_error *add_interpreter(struct pl_heap *h, uint64_t interp)
+{
+	if ((h->ninterpreters & (h->ninterpreters - 1)) == 0) { /* 0, 1, 2, 4, ...: grow */
+		uint64_t *more = realloc(h->interps, (h->ninterpreters ? 2 * h->ninterpreters : 1) *
+							     sizeof(*more));
+		if (!more)
+			return &pl_enomem;
+		h->interps = more;
+	}
+	h->interps[h->ninterpreters++] = interp;
+	return NULL;
+}
+
+static struct pl_error *walk_interpreters(struct walk *w)
+{
+	const struct pl_layout *l = w->l;
+	uint64_t interp;
+	if (!pl_target_u64(w->t, w->rt->interp_head_addr, &interp))
+		return pl_error_fault(w->rt->interp_head_addr, "the interpreter list head");
+	if (l->interp_gc < 0) { /* 3.6 - 3.8: one GC state for the process */
+		for (size_t n = 0; interp && n < PL_MAX_INTERPRETERS; n++) {
+			struct pl_error *err = add_interpreter(w->h, interp);
+			if (err)
+				return err;
+			if (!pl_target_u64(w->t, interp + (uint64_t)l->interp_next, &interp))
+				break;
+		}
+		return walk_gc(w, 0, 0);
+	}
+	for (size_t n = 0; interp; n++) {
+		if (n == PL_MAX_INTERPRETERS) {
+			pl_strbuf_printf(&w->warnings, "more than %d interpreters; stopped there\n",
+					 PL_MAX_INTERPRETERS);
+			break;
+		}
+		struct pl_error *err = add_interpreter(w->h, interp);
+		if (!err)
+			err = walk_gc(w, interp, n);
+		if (err)
+			return err;
+		if (!pl_target_u64(w->t, interp + (uint64_t)l->interp_next, &interp)) {
+			pl_strbuf_printf(&w->warnings, "cannot read the next interpreter after %zu\n",
+					 n + 1);
+			break;
+		}
+	}
+	return NULL;
+}
+
+struct pl_error *pl_heap_create(struct pl_runtime *rt, pl_progress_fn *progress,
+				void *progress_arg, struct pl_heap **ret)
+{
+	struct pl_heap *h = calloc(1, sizeof(*h));
+	if (!h)
+		return &pl_enomem;
+	struct walk w = { .rt = rt, .t = rt->target, .l = &rt->layout, .h = h,
+			  .progress = progress, .progress_arg = progress_arg };
+	/* No list can hold more objects than the target has 16-byte GC heads. */
+	w.max_steps = pl_target_memory_size(rt->target) / 16 + 1;
+	pl_strbuf_init(&w.warnings);
+	struct pl_error *err = walk_interpreters(&w);
+	if (err) {
+		pl_strbuf_deinit(&w.warnings);
+		pl_heap_destroy(h);
+		return err;
+	}
+	h->warnings = w.warnings.len ? pl_strbuf_finish(&w.warnings, NULL) : NULL;
+	pl_strbuf_deinit(&w.warnings);
+	*ret = h;
+	return NULL;
+}
+
+struct pl_error *pl_heap_index_objects(struct pl_heap *h)
+{
+	if (h->object_index_cap)
+		return NULL;
+	if (h->nobjects >= UINT32_MAX / 2)
+		return pl_error_create(PL_ERR_LIMIT, "more than %u objects", UINT32_MAX / 2 - 1);
+	size_t cap = 1024;
+	while (cap < h->nobjects * 2)
+		cap *= 2;
+	uint32_t *idx = address_index(h->objects, sizeof(*h->objects), h->nobjects, cap);
+	if (!idx)
+		return &pl_enomem;
+	h->object_index = idx;
+	h->object_index_cap = cap;
+	return NULL;
+}
+
+long pl_heap_type_at(const struct pl_heap *h, uint64_t addr)
+{
+	if (!h->type_index_cap)
+		return -1;
+	for (size_t s = pl_addr_hash(addr, h->type_index_cap); h->type_index[s];
+	     s = (s + 1) & (h->type_index_cap - 1))
+		if (h->types[h->type_index[s] - 1].addr == addr)
+			return h->type_index[s] - 1;
+	return -1;
+}
+
+long pl_heap_find_type(const struct pl_heap *h, const char *name)
+{
+	for (size_t i = 0; i < h->ntypes; i++)
+		if (strcmp(h->types[i].name, name) == 0)
+			return (long)i;
+	return -1;
+}

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: MIT */
+/* report.h - turning a walked heap into text for people and JSON (schema 1) for programs. */
+#ifndef PL_REPORT_H
+#define PL_REPORT_H
+
+#include <stdbool.h>
+
+#include "base/error.h"
+#include "heap/heap.h"
+#include "graph/paths.h"
+#include "refs/refs.h"
+#include "runtime/runtime.h"
+#include "report/steps.h"
+
+struct pl_leaks_options {
+	bool json;
+	int top;               /* types to show; 0 = all */
+	bool by_size;          /* sort by shallow size instead of count */
+	const char *type_name; /* list instances of this type, or NULL */
+};
+
+/* Write the census report to *OUT (caller frees). Fails with PL_ERR_LOOKUP if TYPE_NAME names
+ * no type on the GC lists. */
+struct pl_error *pl_report_leaks(const struct pl_runtime *rt, const struct pl_heap *h,
+				 const char *target_description, const char *warnings,
+				 const struct pl_leaks_options *o, char **out);
+
+/* Formats of the reports (the public enum pyleaks_format has the same values). */
+enum pl_format { PL_FORMAT_TEXT = 0, PL_FORMAT_JSON = 1, PL_FORMAT_DOT = 2 };
+
+/* The outgoing references of the object at ADDR, labelled, with their types and kinds, to *OUT
+ * (caller frees). TEXT or JSON. */
+struct pl_error *pl_report_refs(struct pl_refs *r, const char *target_description,
+				uint64_t addr, enum pl_format format, char **out);
+
+struct pl_referrers_options {
+	enum pl_format format;
+	unsigned max_depth;   /* longest chain searched for one object */
+	unsigned max_chains;  /* chains (or shapes with a type) shown */
+	unsigned max_fan_in;  /* referrers followed from one object */
+};
+
+/* Referrer chains from roots to the object at ADDR, with labels, what became of its other
+ * referrers, and the nearest root if no chain is short enough, to *OUT (caller frees). */
+struct pl_error *pl_report_referrers(struct pl_labels *L, const struct pl_reach *reach,
+				     const char *target_description, uint64_t addr,
+				     const struct pl_referrers_options *o, char **out);
+
+/* For every instance of TYPE_NAME, its shortest chain from a root, grouped by shape (types and
+ * labels, indexes collapsed to [*], repeats to one step), most instances first; at most
+ * o->max_chains shapes. */
+struct pl_error *pl_report_type_referrers(struct pl_labels *L, const struct pl_reach *reach,
+					  const char *target_description, const char *type_name,
+					  const struct pl_referrers_options *o, char **out);
+
+/* Write the graph L labels to PATH ("-": standard output) as JSON lines (see
+ * pyleaks_graph_export); LABELS: with each reference's label. */
+struct pl_error *pl_graph_export(struct pl_labels *L, bool labels, const char *path);
+
+#endif

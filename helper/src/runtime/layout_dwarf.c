@@ -1,0 +1,376 @@
+/* SPDX-License-Identifier: MIT */
+/* layout_dwarf.c - fills struct pl_layout from DWARF with libdwarf: finds each struct named in
+ * layout_fields.h (by typedef or tag), then the offsets of member paths and struct sizes.
+ * Scans top-level DIEs of each compile unit once and stops as soon as every type is found. */
+#include <dwarf.h>
+#include <libdwarf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/internal.h"
+#include "runtime/layout.h"
+
+enum { DW_MAX_TYPES = 96, DW_MAX_DEPTH = 16, DW_MAX_CHILDREN = 100000 };
+
+struct dw_type {
+	const char *name;     /* typedef or tag name from layout_fields.h */
+	char tag_alias[128];  /* tag to look for when the typedef pointed at a declaration */
+	Dwarf_Off struct_off; /* global offset of the complete struct/union DIE, 0 if not found */
+};
+
+struct dw_ctx {
+	Dwarf_Debug dbg;
+	struct dw_type types[DW_MAX_TYPES];
+	size_t ntypes, nfound;
+};
+
+static void dw_drop_error(struct dw_ctx *c, Dwarf_Error *err)
+{
+	if (*err) {
+		dwarf_dealloc_error(c->dbg, *err);
+		*err = NULL;
+	}
+}
+
+static struct dw_type *dw_type_slot(struct dw_ctx *c, const char *name)
+{
+	for (size_t i = 0; i < c->ntypes; i++)
+		if (strcmp(c->types[i].name, name) == 0)
+			return &c->types[i];
+	if (c->ntypes == DW_MAX_TYPES)
+		return NULL;
+	c->types[c->ntypes].name = name;
+	return &c->types[c->ntypes++];
+}
+
+static bool dw_is_struct_tag(Dwarf_Half tag)
+{
+	return tag == DW_TAG_structure_type || tag == DW_TAG_union_type;
+}
+
+/* Is DIE a complete definition (not a declaration)? */
+static bool dw_is_definition(struct dw_ctx *c, Dwarf_Die die)
+{
+	Dwarf_Bool decl = 0;
+	Dwarf_Error err = NULL;
+	if (dwarf_hasattr(die, DW_AT_declaration, &decl, &err) != DW_DLV_OK)
+		dw_drop_error(c, &err);
+	return !decl;
+}
+
+/* The DIE that DIE's DW_AT_type names (caller deallocs), or NULL. */
+static Dwarf_Die dw_type_of(struct dw_ctx *c, Dwarf_Die die)
+{
+	Dwarf_Attribute attr = NULL;
+	Dwarf_Error err = NULL;
+	Dwarf_Off off;
+	Dwarf_Die out = NULL;
+	if (dwarf_attr(die, DW_AT_type, &attr, &err) != DW_DLV_OK) {
+		dw_drop_error(c, &err);
+		return NULL;
+	}
+	if (dwarf_global_formref(attr, &off, &err) == DW_DLV_OK) {
+		if (dwarf_offdie_b(c->dbg, off, true, &out, &err) != DW_DLV_OK)
+			out = NULL;
+	}
+	dw_drop_error(c, &err);
+	dwarf_dealloc_attribute(attr);
+	return out;
+}
+
+/* Follow typedef/const/volatile from DIE (which is consumed) to a struct or union; NULL if the
+ * chain ends elsewhere. */
+static Dwarf_Die dw_strip_to_struct(struct dw_ctx *c, Dwarf_Die die)
+{
+	for (int i = 0; die && i < DW_MAX_DEPTH; i++) {
+		Dwarf_Half tag = 0;
+		Dwarf_Error err = NULL;
+		if (dwarf_tag(die, &tag, &err) != DW_DLV_OK) {
+			dw_drop_error(c, &err);
+			break;
+		}
+		if (dw_is_struct_tag(tag))
+			return die;
+		if (tag != DW_TAG_typedef && tag != DW_TAG_const_type && tag != DW_TAG_volatile_type)
+			break;
+		Dwarf_Die next = dw_type_of(c, die);
+		dwarf_dealloc_die(die);
+		die = next;
+	}
+	if (die)
+		dwarf_dealloc_die(die);
+	return NULL;
+}
+
+static const char *dw_name(struct dw_ctx *c, Dwarf_Die die)
+{
+	char *name = NULL;
+	Dwarf_Error err = NULL;
+	if (dwarf_diename(die, &name, &err) != DW_DLV_OK) {
+		dw_drop_error(c, &err);
+		return NULL;
+	}
+	return name;
+}
+
+static void dw_found(struct dw_ctx *c, struct dw_type *t, Dwarf_Die sdie)
+{
+	Dwarf_Error err = NULL;
+	Dwarf_Off off;
+	if (t->struct_off == 0 && dwarf_dieoffset(sdie, &off, &err) == DW_DLV_OK) {
+		t->struct_off = off;
+		c->nfound++;
+	}
+	dw_drop_error(c, &err);
+}
+
+/* Look at one top-level DIE: a struct/union or typedef some wanted type is named by. */
+static void dw_consider(struct dw_ctx *c, Dwarf_Die die)
+{
+	Dwarf_Half tag = 0;
+	Dwarf_Error err = NULL;
+	if (dwarf_tag(die, &tag, &err) != DW_DLV_OK) {
+		dw_drop_error(c, &err);
+		return;
+	}
+	if (tag != DW_TAG_typedef && !dw_is_struct_tag(tag))
+		return;
+	const char *name = dw_name(c, die);
+	if (!name)
+		return;
+	for (size_t i = 0; i < c->ntypes; i++) {
+		struct dw_type *t = &c->types[i];
+		if (t->struct_off)
+			continue;
+		bool by_name = strcmp(t->name, name) == 0;
+		bool by_alias = t->tag_alias[0] && strcmp(t->tag_alias, name) == 0;
+		if (!by_name && !by_alias)
+			continue;
+		if (dw_is_struct_tag(tag)) {
+			if (dw_is_definition(c, die))
+				dw_found(c, t, die);
+			continue;
+		}
+		if (!by_name)
+			continue;
+		Dwarf_Die sdie = dw_strip_to_struct(c, dw_type_of(c, die));
+		if (!sdie)
+			continue;
+		if (dw_is_definition(c, sdie)) {
+			dw_found(c, t, sdie);
+		} else {
+			const char *tag_name = dw_name(c, sdie);
+			if (tag_name)
+				snprintf(t->tag_alias, sizeof(t->tag_alias), "%s", tag_name);
+		}
+		dwarf_dealloc_die(sdie);
+	}
+}
+
+/* Scan the top-level DIEs of every compile unit until every wanted type is found. */
+static void dw_scan(struct dw_ctx *c)
+{
+	for (;;) {
+		Dwarf_Unsigned next_off = 0;
+		Dwarf_Half cu_type = 0;
+		Dwarf_Error err = NULL;
+		int rc = dwarf_next_cu_header_d(c->dbg, true, NULL, NULL, NULL, NULL, NULL, NULL,
+						NULL, NULL, &next_off, &cu_type, &err);
+		if (rc != DW_DLV_OK) {
+			dw_drop_error(c, &err);
+			return;
+		}
+		if (c->nfound == c->ntypes)
+			return;
+		Dwarf_Die cu = NULL, die = NULL;
+		if (dwarf_siblingof_b(c->dbg, NULL, true, &cu, &err) != DW_DLV_OK) {
+			dw_drop_error(c, &err);
+			continue;
+		}
+		if (dwarf_child(cu, &die, &err) != DW_DLV_OK)
+			die = NULL;
+		dw_drop_error(c, &err);
+		for (size_t n = 0; die && n < DW_MAX_CHILDREN; n++) {
+			dw_consider(c, die);
+			Dwarf_Die sib = NULL;
+			if (dwarf_siblingof_b(c->dbg, die, true, &sib, &err) != DW_DLV_OK)
+				sib = NULL;
+			dw_drop_error(c, &err);
+			dwarf_dealloc_die(die);
+			die = sib;
+		}
+		if (die)
+			dwarf_dealloc_die(die);
+		dwarf_dealloc_die(cu);
+	}
+}
+
+static bool dw_member_offset(struct dw_ctx *c, Dwarf_Die member, int64_t *ret)
+{
+	Dwarf_Attribute attr = NULL;
+	Dwarf_Error err = NULL;
+	Dwarf_Unsigned v = 0;
+	bool ok = false;
+	if (dwarf_attr(member, DW_AT_data_member_location, &attr, &err) == DW_DLV_OK) {
+		ok = dwarf_formudata(attr, &v, &err) == DW_DLV_OK;
+		dwarf_dealloc_attribute(attr);
+	} else {
+		ok = true; /* union members have no location: offset 0 */
+	}
+	dw_drop_error(c, &err);
+	*ret = (int64_t)v;
+	return ok;
+}
+
+/* Offset of the member named NAME (of length LEN) in struct SDIE, searching unnamed struct/union
+ * members too. On success *TYPE_RET is the member's DIE type stripped to a struct (may be NULL;
+ * caller deallocs). */
+static bool dw_find_member(struct dw_ctx *c, Dwarf_Die sdie, const char *name, size_t len,
+			   int depth, int64_t *off_ret, Dwarf_Die *type_ret)
+{
+	Dwarf_Die m = NULL;
+	Dwarf_Error err = NULL;
+	bool found = false;
+	if (depth > DW_MAX_DEPTH || dwarf_child(sdie, &m, &err) != DW_DLV_OK) {
+		dw_drop_error(c, &err);
+		return false;
+	}
+	for (size_t n = 0; m && !found && n < DW_MAX_CHILDREN; n++) {
+		Dwarf_Half tag = 0;
+		if (dwarf_tag(m, &tag, &err) == DW_DLV_OK && tag == DW_TAG_member) {
+			const char *mname = dw_name(c, m);
+			int64_t off;
+			if (mname && strlen(mname) == len && strncmp(mname, name, len) == 0) {
+				if (dw_member_offset(c, m, &off)) {
+					*off_ret = off;
+					*type_ret = dw_strip_to_struct(c, dw_type_of(c, m));
+					found = true;
+				}
+			} else if (!mname && dw_member_offset(c, m, &off)) {
+				Dwarf_Die inner = dw_strip_to_struct(c, dw_type_of(c, m));
+				int64_t ioff;
+				if (inner && dw_find_member(c, inner, name, len, depth + 1, &ioff,
+							    type_ret)) {
+					*off_ret = off + ioff;
+					found = true;
+				}
+				if (inner)
+					dwarf_dealloc_die(inner);
+			}
+		}
+		dw_drop_error(c, &err);
+		Dwarf_Die sib = NULL;
+		if (dwarf_siblingof_b(c->dbg, m, true, &sib, &err) != DW_DLV_OK)
+			sib = NULL;
+		dw_drop_error(c, &err);
+		dwarf_dealloc_die(m);
+		m = sib;
+	}
+	if (m)
+		dwarf_dealloc_die(m);
+	return found;
+}
+
+static Dwarf_Die dw_struct_die(struct dw_ctx *c, const char *type_name)
+{
+	struct dw_type *t = dw_type_slot(c, type_name);
+	Dwarf_Die die = NULL;
+	Dwarf_Error err = NULL;
+	if (!t || !t->struct_off)
+		return NULL;
+	if (dwarf_offdie_b(c->dbg, t->struct_off, true, &die, &err) != DW_DLV_OK)
+		die = NULL;
+	dw_drop_error(c, &err);
+	return die;
+}
+
+/* Offset of the member path ("a.b") in the named type, or -1. */
+static int64_t dw_path_offset(struct dw_ctx *c, const char *type_name, const char *path)
+{
+	Dwarf_Die cur = dw_struct_die(c, type_name);
+	int64_t total = 0;
+	while (cur) {
+		const char *dot = strchr(path, '.');
+		size_t len = dot ? (size_t)(dot - path) : strlen(path);
+		int64_t off;
+		Dwarf_Die next = NULL;
+		bool ok = dw_find_member(c, cur, path, len, 0, &off, &next);
+		dwarf_dealloc_die(cur);
+		cur = NULL;
+		if (!ok) {
+			if (next)
+				dwarf_dealloc_die(next);
+			return -1;
+		}
+		total += off;
+		if (!dot) {
+			if (next)
+				dwarf_dealloc_die(next);
+			return total;
+		}
+		cur = next;
+		path = dot + 1;
+	}
+	return -1;
+}
+
+static int64_t dw_type_size(struct dw_ctx *c, const char *type_name)
+{
+	Dwarf_Die die = dw_struct_die(c, type_name);
+	Dwarf_Unsigned size = 0;
+	Dwarf_Error err = NULL;
+	int64_t out = -1;
+	if (!die)
+		return -1;
+	if (dwarf_bytesize(die, &size, &err) == DW_DLV_OK)
+		out = (int64_t)size;
+	dw_drop_error(c, &err);
+	dwarf_dealloc_die(die);
+	return out;
+}
+
+#define DW_WANT_FIELD(id, type, path, required) dw_type_slot(&c, type);
+#define DW_WANT_SIZE(id, type, required) dw_type_slot(&c, type);
+#define DW_FILL_FIELD(id, type, path, required)                                                \
+	l->id = dw_path_offset(&c, type, path);                                                \
+	if (l->id < 0 && (required))                                                           \
+		dw_note_missing(missing, sizeof(missing), type "." path);
+#define DW_FILL_SIZE(id, type, required)                                                       \
+	l->size_##id = dw_type_size(&c, type);                                                 \
+	if (l->size_##id < 0 && (required))                                                    \
+		dw_note_missing(missing, sizeof(missing), "sizeof(" type ")");
+
+static void dw_note_missing(char *buf, size_t size, const char *what)
+{
+	size_t n = strlen(buf);
+	if (n + 3 < size)
+		snprintf(buf + n, size - n, "%s%s", n ? ", " : "", what);
+}
+
+struct pl_error *pl_layout_from_dwarf(const char *path, struct pl_layout *l)
+{
+	struct dw_ctx c;
+	memset(&c, 0, sizeof(c));
+	Dwarf_Error err = NULL;
+	int rc = dwarf_init_path(path, NULL, 0, DW_DLC_READ, DW_GROUPNUMBER_ANY, NULL, NULL, &c.dbg,
+				 NULL, 0, NULL, &err);
+	if (rc != DW_DLV_OK) {
+		if (rc == DW_DLV_ERROR)
+			dwarf_dealloc_error(NULL, err);
+		return pl_error_create(PL_ERR_LOOKUP, "%s has no DWARF debug information", path);
+	}
+	PL_LAYOUT_FIELDS(DW_WANT_FIELD, DW_WANT_SIZE)
+	dw_scan(&c);
+	if (c.nfound == 0) {
+		dwarf_finish(c.dbg, &err);
+		return pl_error_create(PL_ERR_LOOKUP,
+				       "%s has no DWARF debug information about CPython's types", path);
+	}
+	char missing[1024] = "";
+	PL_LAYOUT_FIELDS(DW_FILL_FIELD, DW_FILL_SIZE)
+	dwarf_finish(c.dbg, &err);
+	if (missing[0])
+		return pl_error_create(PL_ERR_LOOKUP, "DWARF of %s lacks %s", path, missing);
+	return NULL;
+}

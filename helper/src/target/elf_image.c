@@ -1,0 +1,241 @@
+/* SPDX-License-Identifier: MIT */
+/* elf_image.c - symbols and load segments of an ELF file on disk, read with libelf. */
+#include <errno.h>
+#include <stdio.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "target/elf_image.h"
+#include "base/internal.h"
+
+struct pl_elf_image {
+	char *path;
+	int fd;
+	Elf *elf;
+	Elf_Scn *dynsym, *symtab, *debuglink;
+	bool has_dwarf;
+};
+
+void pl_elf_image_destroy(struct pl_elf_image *img)
+{
+	if (!img)
+		return;
+	if (img->elf)
+		elf_end(img->elf);
+	if (img->fd >= 0)
+		close(img->fd);
+	free(img->path);
+	free(img);
+}
+
+struct pl_error *pl_elf_image_create(const char *path, struct pl_elf_image **ret)
+{
+	struct pl_elf_image *img = calloc(1, sizeof(*img));
+	if (!img)
+		return &pl_enomem;
+	img->fd = -1;
+	struct pl_error *err = NULL;
+	img->path = strdup(path);
+	if (!img->path) {
+		err = &pl_enomem;
+		goto fail;
+	}
+	elf_version(EV_CURRENT);
+	img->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (img->fd < 0) {
+		err = pl_error_os(errno, "cannot open", path);
+		goto fail;
+	}
+	img->elf = elf_begin(img->fd, ELF_C_READ_MMAP, NULL);
+	if (!img->elf || elf_kind(img->elf) != ELF_K_ELF) {
+		err = pl_error_create(PL_ERR_BAD_DATA, "%s is not an ELF file", path);
+		goto fail;
+	}
+	size_t shstrndx;
+	if (elf_getshdrstrndx(img->elf, &shstrndx) != 0)
+		shstrndx = 0;
+	Elf_Scn *scn = NULL;
+	while ((scn = elf_nextscn(img->elf, scn)) != NULL) {
+		GElf_Shdr sh;
+		if (!gelf_getshdr(scn, &sh))
+			continue;
+		if (sh.sh_type == SHT_DYNSYM)
+			img->dynsym = scn;
+		else if (sh.sh_type == SHT_SYMTAB)
+			img->symtab = scn;
+		const char *name = shstrndx ? elf_strptr(img->elf, shstrndx, sh.sh_name) : NULL;
+		if (name && strcmp(name, ".debug_info") == 0 && sh.sh_type != SHT_NOBITS)
+			img->has_dwarf = true;
+		if (name && strcmp(name, ".gnu_debuglink") == 0)
+			img->debuglink = scn;
+	}
+	*ret = img;
+	return NULL;
+fail:
+	pl_elf_image_destroy(img);
+	return err;
+}
+
+static bool scn_symbol(Elf *elf, Elf_Scn *scn, const char *name, uint64_t *value_ret,
+		       uint64_t *size_ret)
+{
+	GElf_Shdr sh;
+	if (!scn || !gelf_getshdr(scn, &sh) || sh.sh_entsize == 0)
+		return false;
+	Elf_Data *data = elf_getdata(scn, NULL);
+	if (!data)
+		return false;
+	size_t n = sh.sh_size / sh.sh_entsize;
+	for (size_t i = 0; i < n; i++) {
+		GElf_Sym sym;
+		if (!gelf_getsym(data, (int)i, &sym) || sym.st_shndx == SHN_UNDEF)
+			continue;
+		const char *s = elf_strptr(elf, sh.sh_link, sym.st_name);
+		if (s && strcmp(s, name) == 0) {
+			*value_ret = sym.st_value;
+			if (size_ret)
+				*size_ret = sym.st_size;
+			return true;
+		}
+	}
+	return false;
+}
+
+bool pl_elf_image_symbol(struct pl_elf_image *img, const char *name, uint64_t *value_ret,
+			 uint64_t *size_ret)
+{
+	return scn_symbol(img->elf, img->dynsym, name, value_ret, size_ret) ||
+	       scn_symbol(img->elf, img->symtab, name, value_ret, size_ret);
+}
+
+bool pl_elf_image_vaddr_of_offset(const struct pl_elf_image *img, uint64_t file_offset,
+				  uint64_t *vaddr_ret)
+{
+	size_t n;
+	if (elf_getphdrnum(img->elf, &n) != 0)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		GElf_Phdr ph;
+		if (!gelf_getphdr(img->elf, (int)i, &ph) || ph.p_type != PT_LOAD)
+			continue;
+		uint64_t align = ph.p_align > 1 ? ph.p_align : 1;
+		if (align > 4096)
+			align = 4096; /* the kernel maps pages; NT_FILE offsets are page-aligned */
+		uint64_t page_off = ph.p_offset & ~(align - 1);
+		if (page_off == file_offset) {
+			*vaddr_ret = ph.p_vaddr & ~(align - 1);
+			return true;
+		}
+	}
+	return false;
+}
+
+bool pl_elf_image_build_id(struct pl_elf_image *img, char *buf, size_t max)
+{
+	Elf_Scn *scn = NULL;
+	while ((scn = elf_nextscn(img->elf, scn)) != NULL) {
+		GElf_Shdr sh;
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE)
+			continue;
+		Elf_Data *data = elf_getdata(scn, NULL);
+		size_t off = 0, name_off, desc_off;
+		GElf_Nhdr nh;
+		while (data && (off = gelf_getnote(data, off, &nh, &name_off, &desc_off)) > 0) {
+			if (nh.n_type != NT_GNU_BUILD_ID || nh.n_namesz != 4 ||
+			    memcmp((char *)data->d_buf + name_off, "GNU", 4) != 0)
+				continue;
+			if (nh.n_descsz == 0 || nh.n_descsz * 2 + 1 > max)
+				return false;
+			const unsigned char *d = (const unsigned char *)data->d_buf + desc_off;
+			for (size_t i = 0; i < nh.n_descsz; i++)
+				snprintf(buf + 2 * i, 3, "%02x", d[i]);
+			return true;
+		}
+	}
+	return false;
+}
+
+bool pl_elf_image_debuglink(struct pl_elf_image *img, char *buf, size_t max)
+{
+	Elf_Data *data = img->debuglink ? elf_getdata(img->debuglink, NULL) : NULL;
+	if (!data || !data->d_buf || data->d_size == 0)
+		return false;
+	size_t n = strnlen(data->d_buf, data->d_size);
+	if (n == 0 || n >= data->d_size || n + 1 > max || strchr(data->d_buf, '/'))
+		return false;
+	memcpy(buf, data->d_buf, n + 1);
+	return true;
+}
+
+/* Parse "3.M.m\0" at P (END bounds it); returns false if it is not one. */
+static bool parse_version_literal(const char *p, const char *end, unsigned *minor, unsigned *micro)
+{
+	unsigned v[2] = { 0, 0 };
+	if (end - p < 6 || p[0] != '3' || p[1] != '.')
+		return false;
+	p += 2;
+	for (int part = 0; part < 2; part++) {
+		int digits = 0;
+		while (p < end && *p >= '0' && *p <= '9' && digits < 3) {
+			v[part] = v[part] * 10 + (unsigned)(*p - '0');
+			p++, digits++;
+		}
+		if (digits == 0 || digits > 2 || p >= end)
+			return false;
+		if (part == 0 && *p++ != '.')
+			return false;
+	}
+	if (*p != '\0')
+		return false;
+	*minor = v[0];
+	*micro = v[1];
+	return true;
+}
+
+bool pl_elf_image_version_string(struct pl_elf_image *img, unsigned minor_min, unsigned minor_max,
+				 unsigned *minor_ret, unsigned *micro_ret)
+{
+	size_t shstrndx;
+	if (elf_getshdrstrndx(img->elf, &shstrndx) != 0)
+		return false;
+	Elf_Scn *scn = NULL;
+	bool found = false;
+	while ((scn = elf_nextscn(img->elf, scn)) != NULL) {
+		GElf_Shdr sh;
+		const char *name;
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_PROGBITS ||
+		    !(name = elf_strptr(img->elf, shstrndx, sh.sh_name)) || strcmp(name, ".rodata") != 0)
+			continue;
+		Elf_Data *data = elf_getdata(scn, NULL);
+		if (!data || !data->d_buf)
+			continue;
+		const char *p = data->d_buf, *end = p + data->d_size;
+		for (const char *q = p; q + 6 <= end; q++) {
+			unsigned minor, micro;
+			if (*q != '3' || (q > p && ((q[-1] >= '0' && q[-1] <= '9') || q[-1] == '.')) ||
+			    !parse_version_literal(q, end, &minor, &micro) || minor < minor_min ||
+			    minor > minor_max)
+				continue;
+			if (found && (minor != *minor_ret || micro != *micro_ret))
+				return false; /* two different versions: ambiguous */
+			*minor_ret = minor;
+			*micro_ret = micro;
+			found = true;
+		}
+	}
+	return found;
+}
+
+const char *pl_elf_image_path(const struct pl_elf_image *img)
+{
+	return img->path;
+}
+
+bool pl_elf_image_has_dwarf(const struct pl_elf_image *img)
+{
+	return img->has_dwarf;
+}

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: MIT */
+/* target.h - where target memory comes from: "read N bytes at address A" over a set of
+ * segments, whatever the source (a core file and the files it mapped, or a live process).
+ * Reads never fault: an address no segment covers is a PL_ERR_FAULT error. */
+#ifndef PL_TARGET_H
+#define PL_TARGET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/error.h"
+
+struct pl_target;
+
+/* Reads LEN bytes of segment memory at ADDR (inside the segment) into BUF; returns 0 on
+ * success, -1 if those bytes cannot be had. */
+typedef int pl_segment_read_fn(void *arg, uint64_t addr, void *buf, size_t len);
+
+struct pl_segment {
+	uint64_t lo, hi;          /* [lo, hi) in the target's address space */
+	const uint8_t *data;      /* bytes of lo..hi, if they sit in our memory (mmap) */
+	pl_segment_read_fn *read; /* otherwise this is called */
+	void *arg;
+};
+
+/* A file mapped by the target, as named by the target (NT_FILE note or /proc/PID/maps). */
+struct pl_mapping {
+	uint64_t lo, hi;      /* address range of this mapping */
+	uint64_t offset;      /* file offset mapped at lo */
+	char *name;           /* path as the target knew it */
+	char *local_path;     /* where we found it on this machine, or NULL if we did not */
+};
+
+enum pl_target_kind { PL_TARGET_CORE = 1, PL_TARGET_PID = 2 };
+
+struct pl_target {
+	enum pl_target_kind kind;
+	char *description;             /* "core file /x/core.123" or "process 123" */
+	struct pl_segment *segs;       /* primary memory, sorted by lo, non-overlapping */
+	size_t nsegs;
+	struct pl_segment *fallback;   /* file-backed bytes the primary lacks, sorted by lo */
+	size_t nfallback;
+	struct pl_mapping *maps;       /* mapped files, sorted by lo */
+	size_t nmaps;
+	uint64_t exe_phdr;             /* AT_PHDR of the executable, 0 if unknown */
+	char *warnings;                /* things the user should know (truncated core, ...) */
+	size_t last_seg;               /* lookup cache */
+	void (*deinit)(struct pl_target *t); /* frees the source's own resources */
+	void *priv;
+};
+
+/* Open a core file. EXE (may be NULL) replaces the executable named in the core; SYSROOT (may be
+ * NULL) is prefixed to every file path the core names. On success *RET owns a new target. */
+struct pl_error *pl_target_core_create(const char *core_path, const char *exe, const char *sysroot,
+				       struct pl_target **ret);
+
+/* Read a stopped live process through /proc/PID/mem (never written). SYSROOT as above. */
+struct pl_error *pl_target_pid_create(int pid, const char *sysroot, struct pl_target **ret);
+
+/* Free a target; NULL is accepted. */
+void pl_target_destroy(struct pl_target *t);
+
+/* Read LEN bytes at ADDR into BUF. Fails with PL_ERR_FAULT naming WHAT (may be NULL) if any byte
+ * is not available. */
+struct pl_error *pl_target_read(struct pl_target *t, uint64_t addr, void *buf, size_t len,
+				const char *what);
+
+/* Like pl_target_read, but only says whether it worked. For hot loops that report their own
+ * error. */
+bool pl_target_read_ok(struct pl_target *t, uint64_t addr, void *buf, size_t len);
+
+/* Read one little-endian 64-bit word. */
+static inline bool pl_target_u64(struct pl_target *t, uint64_t addr, uint64_t *ret)
+{
+	return pl_target_read_ok(t, addr, ret, sizeof(*ret));
+}
+
+/* Read a NUL-terminated string of at most MAX-1 bytes into BUF (size MAX). The result is
+ * truncated (and still terminated) if no NUL comes first. */
+struct pl_error *pl_target_read_cstr(struct pl_target *t, uint64_t addr, char *buf, size_t max,
+				     const char *what);
+
+/* Total bytes of primary memory: an upper bound on how many objects the target can hold. */
+uint64_t pl_target_memory_size(const struct pl_target *t);
+
+/* Helpers for target sources. */
+struct pl_error *pl_target_add_segment(struct pl_segment **segs, size_t *nsegs, size_t *cap,
+				       const struct pl_segment *seg);
+void pl_target_sort_segments(struct pl_segment *segs, size_t n);
+void pl_target_sort_mappings(struct pl_mapping *maps, size_t n);
+/* Path of a file named by the target, with SYSROOT (may be NULL) in front; caller frees. */
+char *pl_target_local_path(const char *sysroot, const char *name);
+
+#endif
