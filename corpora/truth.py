@@ -38,6 +38,44 @@ def write_referents(path):
     objs = lines = scratch = None
 
 
+def write_sizes(path):
+    """Write sys.getsizeof of every object the interpreter's own tp_traverse reaches from the
+    tracked objects (untracked ones included: str, bytes, int, untracked tuples and dicts), one
+    line per object: "ADDRESS TRACKED SIZE TYPE VIA", addresses in hex, TRACKED 1 or 0, VIA
+    "ADDRESS:TYPE" of the object it was first reached from ("-" for the tracked ones, which
+    gc.get_objects() lists). Objects whose
+    __sizeof__ fails are left out. The objects this function makes are gone by the time anyone
+    looks."""
+    enabled = gc.isenabled()
+    gc.disable()  # a collection now would untrack tuples and dicts as they are measured
+    objs = gc.get_objects()
+    seen = {}
+    stack = [(obj, "-") for obj in objs]
+    scratch = set([id(objs), id(seen), id(stack)])
+    while stack:
+        obj, via = stack.pop()
+        key = id(obj)
+        if key in seen or key in scratch:
+            continue
+        try:
+            size = sys.getsizeof(obj)
+        except Exception:
+            size = -1
+        name = type_name(type(obj)).replace(" ", "_")
+        seen[key] = (1 if gc.is_tracked(obj) else 0, size, name, via)
+        here = "%x:%s" % (key, name)
+        for ref in gc.get_referents(obj):  # a loop: a generator would be measured too
+            stack.append((ref, here))
+    obj = objs = stack = None
+    with open(path, "w") as f:
+        for key, (tracked, size, name, via) in seen.items():
+            if size >= 0:
+                f.write("%x %d %d %s %s\n" % (key, tracked, size, name, via))
+    seen = None
+    if enabled:
+        gc.enable()
+
+
 def report_and_wait(class_names, frozen=None, referents=False, extra=None):
     """Print the ground truth, then sleep until killed.
 
@@ -45,7 +83,12 @@ def report_and_wait(class_names, frozen=None, referents=False, extra=None):
     frozen: {name: count} of instances the program moved to the permanent generation with
     gc.freeze() (gc.get_objects() does not list those).
     referents: also write referents.txt (see write_referents) into PYLEAKS_SCENARIO_OUT.
-    extra: more facts for the tests, added to the truth as they are."""
+    extra: more facts for the tests, added to the truth as they are.
+
+    With the collector on, a collection first frees the garbage the program left, so that
+    none is freed between this count and the core (programs that keep garbage disable it)."""
+    if gc.isenabled():
+        gc.collect()
     counts = dict((name, 0) for name in class_names)
     for obj in gc.get_objects():
         name = type_name(type(obj))
@@ -67,6 +110,8 @@ def report_and_wait(class_names, frozen=None, referents=False, extra=None):
     out = __import__("os").environ.get("PYLEAKS_SCENARIO_OUT")
     if referents and out:
         write_referents(out + "/referents.txt")
+    if out:
+        write_sizes(out + "/sizes.txt")
     sys.stdout.write("PYLEAKS-TRUTH " + json.dumps(truth, sort_keys=True) + "\n")
     sys.stdout.write("READY\n")
     sys.stdout.flush()

@@ -75,7 +75,7 @@ run_cli() {
 	local dir f
 	dir=$(cached_core "$PY_VERSION" "$PY_EXE" registry)
 	"$CHECK_PYTHON" "$TOP_SRCDIR/tests/relayout_core.py" "$dir/core" "$BATS_TEST_TMPDIR/whole" 1.0
-	run_cli leaks "$BATS_TEST_TMPDIR/whole" --top 3
+	run_cli leaks "$BATS_TEST_TMPDIR/whole" --top 8
 	assert_success
 	assert_output --regexp "5,000 +[0-9.]+ KiB +__main__\.Session"
 	for f in 0.98 0.9 0.6 0.3 0.1; do

@@ -20,9 +20,12 @@ def main(truth_path, expected_path, report_path):
     if report["python"]["version"].split("-")[0] != truth["python"]:
         errors.append("version %s, program says %s" % (report["python"]["version"], truth["python"]))
     # Two distinct types can share a name (3.14 has two functools._PlaceholderType): add them up.
-    counts = {}
+    counts, untracked = {}, 0
     for t in report["types"]:
-        counts[t["name"]] = counts.get(t["name"], 0) + t["count"]
+        if t["tracked"]:
+            counts[t["name"]] = counts.get(t["name"], 0) + t["count"]
+        else:
+            untracked += t["count"]
     for name, n in sorted(truth["classes"].items()):
         if counts.get(name, 0) != n:
             errors.append("%s: pyleaks counts %d, program counts %d" % (name, counts.get(name, 0), n))
@@ -31,7 +34,17 @@ def main(truth_path, expected_path, report_path):
         errors.append("total %d not within 0.1%% of the program's %d" % (total, want))
     if sum(counts.values()) != total:
         errors.append("type counts add up to %d, total says %d" % (sum(counts.values()), total))
-    ranked = [t["name"] for t in report["types"]]
+    heap = report["heap"]
+    if untracked != report["untracked"]["count"] or heap["untracked"] != untracked or \
+            heap["tracked"] != total or heap["objects"] != total + untracked:
+        errors.append("untracked rows add up to %d; untracked %s, heap %s"
+                      % (untracked, report["untracked"], heap))
+    if heap["size"] != report["size"] + report["untracked"]["size"]:
+        errors.append("heap size %d is not tracked %d + untracked %d"
+                      % (heap["size"], report["size"], report["untracked"]["size"]))
+    if untracked == 0:
+        errors.append("no untracked objects found (every program has str and int objects)")
+    ranked = [t["name"] for t in report["types"] if t["tracked"]]
     suspect, top = expected["suspect"], expected["suspect_in_top"]
     if suspect not in ranked[:top]:
         errors.append("%s not in the top %d types: %s" % (suspect, top, ranked[:top]))
@@ -54,8 +67,9 @@ def main(truth_path, expected_path, report_path):
     for e in errors:
         print("MISMATCH " + e)
     if not errors:
-        print("ok: %s %s, %d objects (program %d), %s=%d"
-              % (expected["scenario"], truth["python"], total, want, suspect, counts.get(suspect, 0)))
+        print("ok: %s %s, %d objects (program %d) and %d untracked, %s=%d"
+              % (expected["scenario"], truth["python"], total, want, untracked, suspect,
+                 counts.get(suspect, 0)))
     return 1 if errors else 0
 
 

@@ -5,6 +5,7 @@ Usage: check_refs.py REFERENTS_TXT GRAPH_JSONL
 
 REFERENTS_TXT is what corpora/truth.py's write_referents() wrote inside the live program: for
 each tracked object, the tracked objects gc.get_referents() returns (the type's tp_traverse).
+The graph's edges to untracked objects (str, int, ...) are left out of the comparison.
 GRAPH_JSONL is `pyleaks graph --labels` of a core of the same process.
 
 For every object in both with the same type name, every reference tp_traverse visits must be
@@ -61,7 +62,8 @@ def load_graph(path):
             if "address" in o and "type" in o:
                 objs[int(o["address"], 16)] = (o["type"].replace(" ", "_"),
                                                [int(a, 16) for a in o["refs"]],
-                                               o.get("labels") or [""] * len(o["refs"]))
+                                               o.get("labels") or [""] * len(o["refs"]),
+                                               o.get("tracked", True))
     return objs
 
 
@@ -74,13 +76,16 @@ def main(referents_path, graph_path):
     for addr, (tname, refs) in sorted(truth.items()):
         if addr not in graph or addr in scratch or tname.startswith(UNSTABLE):
             continue
-        gname, grefs, labels = graph[addr]
+        gname, grefs, labels, _ = graph[addr]
         if gname != tname:
             renamed += 1
             continue
         if any(r in scratch for r in refs):
             continue
         compared += 1
+        # the dump lists tracked objects only; the graph has the untracked ones too
+        tracked = [(r, l) for r, l in zip(grefs, labels) if graph.get(r, (0, 0, 0, True))[3]]
+        grefs, labels = [r for r, _ in tracked], [l for _, l in tracked]
         mine = collections.Counter(grefs)
         missing = collections.Counter(r for r in refs if r in graph) - mine
         for r, n in missing.items():

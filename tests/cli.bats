@@ -59,7 +59,7 @@ teardown() {
 	run "$PYLEAKS_CLI" leaks "$CORE_DIR/core" --top 3 --sort size
 	assert_success
 	assert_output --partial "Top 3 of"
-	assert_output --partial "by shallow size"
+	assert_output --partial "types by size:"
 	# the three size cells, in bytes, must not increase
 	"$PYLEAKS_CLI" leaks "$CORE_DIR/core" --sort size --json - >"$BATS_TEST_TMPDIR/s.json"
 	"$CHECK_PYTHON" -c '
@@ -83,10 +83,13 @@ assert sizes == sorted(sizes, reverse=True), sizes[:10]
 	assert_output --partial '"Session"'
 }
 
-@test "--type with an unknown name fails and suggests the full name" {
+@test "--type takes the class name alone; an unknown name fails and suggests names alike" {
 	run "$PYLEAKS_CLI" leaks "$CORE_DIR/core" --type Session
+	assert_success
+	assert_output --partial "5,000 instances of __main__.Session:"
+	run "$PYLEAKS_CLI" leaks "$CORE_DIR/core" --type session
 	assert_failure 1
-	assert_output --partial "no tracked object has type Session; did you mean __main__.Session"
+	assert_output --partial "no object has type session; did you mean __main__.Session"
 }
 
 @test "--json - writes schema 1 JSON to stdout, --json FILE beside the text" {
@@ -98,11 +101,12 @@ r = json.load(sys.stdin)
 assert r["schema"] == 1
 assert set(r) >= {"schema", "python", "objects", "types", "garbage"}, sorted(r)
 assert r["python"]["version"].startswith("3.12.")
-assert all(set(t) == {"name", "count", "size"} for t in r["types"])
+assert all(set(t) == {"name", "tracked", "count", "size"} for t in r["types"])
+assert any(not t["tracked"] and t["name"] == "str" for t in r["types"])
 '
 	run "$PYLEAKS_CLI" leaks "$CORE_DIR/core" --json "$BATS_TEST_TMPDIR/out.json"
 	assert_success
-	assert_output --partial "tracked objects:"
+	assert_output --partial "tracked by the collector:"
 	"$CHECK_PYTHON" "$CHECK" "$CORE_DIR/truth.json" "$CORPORA/registry/expected.json" "$BATS_TEST_TMPDIR/out.json"
 }
 

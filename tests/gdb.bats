@@ -57,7 +57,7 @@ teardown() {
 	run pyleaks_gdb -ex 'py-leaks --sort weight' -ex 'py-leaks --top x' -ex 'py-leaks --type Nope' "$PY_EXE" "$dir/core"
 	assert_output --partial "py-leaks: argument --sort: invalid choice: 'weight'"
 	assert_output --partial "py-leaks: argument --top: expected a number, got 'x'"
-	assert_output --partial "no tracked object has type Nope"
+	assert_output --partial "no object has type Nope"
 }
 
 @test "py-leaks without a process or core says what to do" {
@@ -102,7 +102,7 @@ teardown() {
 	assert_output --partial "5000 instances, root: module __main__"
 	assert_output --regexp "\['REGISTRY'\] +dict"
 	assert_output --regexp "\[\*\] +__main__\.Session"
-	assert_output --partial "no tracked object has type Nope"
+	assert_output --partial "no object has type Nope"
 }
 
 @test "py-referrers on a live process under gdb -p: a worker thread's local; --dot writes a graph" {

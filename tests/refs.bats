@@ -120,3 +120,30 @@ graph_check() {
 	done <<<"$(selected_pythons)"
 	[ "$failed" = 0 ]
 }
+
+# sizes_check V CORE_DIR [DEBUG_DIR]: the sizes in the graph of a core against sizes.txt
+sizes_check() {
+	local v=$1 dir=$2 debug_dir=${3:-}
+	"$PYLEAKS_CLI" graph "$dir/core" --json "$BATS_TEST_TMPDIR/$v.sizes.graph" \
+		${debug_dir:+--debug-dir "$debug_dir"} || { echo "$v: pyleaks graph failed"; return 1; }
+	"$CHECK_PYTHON" "$TOP_SRCDIR/tests/check_sizes.py" "$dir/sizes.txt" "$BATS_TEST_TMPDIR/$v.sizes.graph" \
+		>"$BATS_TEST_TMPDIR/$v.sizes.check" || { echo "$v:"; cat "$BATS_TEST_TMPDIR/$v.sizes.check"; return 1; }
+	echo "# $v: $(head -1 "$BATS_TEST_TMPDIR/$v.sizes.check")" >&3
+}
+
+@test "sizes: every object's size is what sys.getsizeof said of it, untracked ones found, on every build" {
+	local failed=0 v exe debug_dir dir scenario
+	while read -r v exe debug_dir; do
+		for scenario in zoo registry; do
+			dir=$(cached_core "$v" "$exe" $scenario) || { failed=1; continue; }
+			[ -s "$dir/sizes.txt" ] || { echo "$v: $scenario wrote no sizes.txt"; failed=1; continue; }
+			sizes_check "$v-$scenario" "$dir" "$debug_dir" || failed=1
+		done
+		# a stripped build read with the built-in tables alone
+		case "$v" in *-debian | *-debian-sid)
+			mkdir -p "$BATS_TEST_TMPDIR/no-debug"
+			sizes_check "$v-zoo-tables" "$(cached_core "$v" "$exe" zoo)" "$BATS_TEST_TMPDIR/no-debug" || failed=1 ;;
+		esac
+	done <<<"$(selected_pythons)"
+	[ "$failed" = 0 ]
+}

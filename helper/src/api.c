@@ -275,7 +275,7 @@ PYLEAKS_API int pyleaks_leaks_report(struct pyleaks *pl, enum pyleaks_format for
 		return api_fail(pl, pl_error_create(PL_ERR_USAGE, "unknown report format %d", format));
 	if (sort != PYLEAKS_SORT_COUNT && sort != PYLEAKS_SORT_SIZE)
 		return api_fail(pl, pl_error_create(PL_ERR_USAGE, "unknown sort order %d", sort));
-	struct pl_error *err = api_heap(pl);
+	struct pl_error *err = api_graph(pl); /* the untracked objects too */
 	if (err)
 		return api_fail(pl, err);
 	struct pl_leaks_options o = {

@@ -118,6 +118,24 @@ void pl_strbuf_json_string(struct pl_strbuf *sb, const char *s)
 	pl_strbuf_append(sb, "\"", 1);
 }
 
+void pl_strbuf_json_lines(struct pl_strbuf *sb, const char *text)
+{
+	pl_strbuf_printf(sb, "[");
+	for (const char *p = text, *sep = ""; p && *p; sep = ", ") {
+		size_t len = strcspn(p, "\n");
+		char *line = strndup(p, len);
+		if (!line) {
+			sb->failed = true;
+			break;
+		}
+		pl_strbuf_printf(sb, "%s", sep);
+		pl_strbuf_json_string(sb, line);
+		free(line);
+		p += len + (p[len] == '\n');
+	}
+	pl_strbuf_printf(sb, "]");
+}
+
 void pl_text_add_line(char **text, const char *fmt, ...)
 {
 	struct pl_strbuf sb;

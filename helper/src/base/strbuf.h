@@ -25,6 +25,8 @@ void pl_strbuf_printf(struct pl_strbuf *sb, const char *fmt, ...)
 void pl_strbuf_append(struct pl_strbuf *sb, const char *s, size_t len);
 /* Append S as a JSON string literal, quotes included; invalid UTF-8 bytes become U+FFFD. */
 void pl_strbuf_json_string(struct pl_strbuf *sb, const char *s);
+/* Append the lines of TEXT (NULL: none) as a JSON array of strings. */
+void pl_strbuf_json_lines(struct pl_strbuf *sb, const char *text);
 
 /* Append one formatted line to the heap string *TEXT (NULL means empty; a newline separates
  * lines). On allocation failure *TEXT is left as it was. The way every module gathers warnings. */

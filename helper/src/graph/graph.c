@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* graph.c - building the forward and reverse reference arrays of a walked heap (see graph.h).
- * Edges to objects that are not tracked (str, int, atomic containers) are left out: they
- * cannot hold tracked objects, so no referrer chain passes through them. Weak references are
- * left out: they do not keep anything alive. */
+ * An edge to an object that is not on the GC lists (str, bytes, int, a tuple or dict the
+ * collector untracked) adds that object to the heap's table the first time, and its own
+ * references are read in turn, so the graph holds all the memory the roots and the tracked
+ * objects reach. Weak references are left out: they do not keep anything alive. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -68,12 +69,32 @@ long pl_graph_node(const struct pl_graph *g, uint64_t addr)
 	return pl_heap_find_object(g->heap, addr);
 }
 
+/* A growing array of edges, and where each node's start. */
 struct edge_sink {
 	struct pl_graph *g;
+	struct pl_heap *heap;
+	struct pl_runtime *rt;
 	uint32_t *edges;
 	uint64_t n, cap;
-	bool failed;
+	uint64_t *off;       /* per node: index of its first edge */
+	size_t noff, off_cap;
+	struct pl_error *err;
 };
+
+static bool sink_grow(void **p, size_t each, uint64_t *cap, uint64_t want)
+{
+	if (want <= *cap)
+		return true;
+	uint64_t ncap = *cap ? *cap * 2 : 1 << 16;
+	while (ncap < want)
+		ncap *= 2;
+	void *n = realloc(*p, ncap * each);
+	if (!n)
+		return false;
+	*p = n;
+	*cap = ncap;
+	return true;
+}
 
 static bool add_edge(void *arg, uint64_t target, const char *label, enum pl_ref_kind kind)
 {
@@ -81,52 +102,106 @@ static bool add_edge(void *arg, uint64_t target, const char *label, enum pl_ref_
 	struct edge_sink *e = arg;
 	if (kind == PL_REF_WEAK)
 		return true;
-	long node = pl_heap_find_object(e->g->heap, target);
+	long node = pl_heap_find_object(e->heap, target);
+	if (node < 0 && kind == PL_REF_STRONG) /* a conservative word only ever names a tracked one */
+		node = pl_heap_add_untracked(e->heap, e->rt, target, &e->err);
+	if (e->err)
+		return false;
 	if (node < 0)
 		return true;
-	if (e->n == e->cap) {
-		uint64_t cap = e->cap ? e->cap * 2 : 1 << 20;
-		uint32_t *n = realloc(e->edges, cap * sizeof(*n));
-		if (!n)
-			return !(e->failed = true);
-		e->edges = n;
-		e->cap = cap;
+	if (!sink_grow((void **)&e->edges, sizeof(*e->edges), &e->cap, e->n + 1)) {
+		e->err = &pl_enomem;
+		return false;
 	}
 	e->edges[e->n++] = (uint32_t)node;
 	return true;
 }
 
-/* Forward edges of every node, and the objects' reference counts. The roots whose frame
- * object stands for them (OBJECT_FRAME[k] set) have none of their own. */
-static struct pl_error *forward(struct pl_refs *r, struct pl_graph *g, struct edge_sink *e,
-				const uint8_t *object_frame, void (*progress)(void *, uint64_t),
-				void *progress_arg)
+/* Start the edges of the next node. */
+static bool sink_node(struct edge_sink *e)
 {
-	size_t total = g->n + g->nroots;
-	for (size_t i = 0; i < total; i++) {
-		g->fwd_off[i] = e->n;
+	uint64_t cap = e->off_cap;
+	if (!sink_grow((void **)&e->off, sizeof(*e->off), &cap, e->noff + 2)) {
+		e->err = &pl_enomem;
+		return false;
+	}
+	e->off_cap = (size_t)cap;
+	e->off[e->noff++] = e->n;
+	return true;
+}
+
+/* Forward edges of every node: the tracked objects, then the untracked ones they reach, in
+ * E; then the roots in R (their untracked objects join E too). The roots whose frame object
+ * stands for them (OBJECT_FRAME[k] set) have none of their own. */
+static struct pl_error *forward(struct pl_refs *r, struct pl_graph *g, struct edge_sink *e,
+				struct edge_sink *roots, const uint8_t *object_frame,
+				void (*progress)(void *, uint64_t), void *progress_arg)
+{
+	struct pl_heap *h = e->heap;
+	size_t done = 0;
+	/* every object the table holds, as it grows; the roots once the tracked ones are done */
+	for (size_t i = 0, k = 0; i < h->nobjects || k < g->nroots;) {
 		struct pl_error *one;
-		if (i < g->n) {
-			uint64_t addr = g->heap->objects[i].addr;
-			int64_t rc = pl_refs_refcount(r->rt, addr);
-			g->refcount[i] = rc < 0 ? PL_REFCOUNT_UNKNOWN
-				       : rc >= PL_REFCOUNT_UNKNOWN ? PL_REFCOUNT_UNKNOWN - 1 : (uint32_t)rc;
-			one = pl_refs_each(r, addr, false, add_edge, e);
-		} else if (object_frame[i - g->n]) {
-			one = NULL; /* its frame object holds what it holds */
+		if (i < h->nobjects && (i < h->ntracked || k == g->nroots)) {
+			if (!sink_node(e))
+				break;
+			one = pl_refs_each(r, h->objects[i++].addr, false, add_edge, e);
 		} else {
-			one = pl_roots_each_ref(r, &g->roots->v[i - g->n], false, add_edge, e);
+			if (!sink_node(roots))
+				break;
+			one = object_frame[k] ? NULL /* its frame object holds what it holds */
+					      : pl_roots_each_ref(r, &g->roots->v[k], false, add_edge, roots);
+			k++;
+			if (roots->err && !e->err)
+				e->err = roots->err, roots->err = NULL;
 		}
 		if (one) { /* a broken object: keep going, count it */
 			g->unreadable++;
 			pl_error_destroy(one);
 		}
-		if (e->failed)
-			return &pl_enomem;
-		if (progress && i % PROGRESS_EVERY == PROGRESS_EVERY - 1)
-			progress(progress_arg, i + 1);
+		if (e->err)
+			break;
+		if (progress && ++done % PROGRESS_EVERY == 0)
+			progress(progress_arg, done);
 	}
-	g->fwd_off[total] = e->n;
+	if (e->err)
+		return e->err;
+	if (!sink_node(e) || !sink_node(roots))
+		return e->err ? e->err : roots->err;
+	return NULL;
+}
+
+/* The objects' reference counts, saturated. */
+static struct pl_error *refcounts(struct pl_refs *r, struct pl_graph *g)
+{
+	g->refcount = malloc((g->n ? g->n : 1) * sizeof(*g->refcount));
+	if (!g->refcount)
+		return &pl_enomem;
+	for (size_t i = 0; i < g->n; i++) {
+		int64_t rc = pl_refs_refcount(r->rt, g->heap->objects[i].addr);
+		g->refcount[i] = rc < 0 ? PL_REFCOUNT_UNKNOWN
+			       : rc >= PL_REFCOUNT_UNKNOWN ? PL_REFCOUNT_UNKNOWN - 1 : (uint32_t)rc;
+	}
+	return NULL;
+}
+
+/* The objects' edges (E, with one offset per object and one past the end) and the roots'
+ * (R) into one CSR array, the roots' last. */
+static struct pl_error *join(struct pl_graph *g, struct edge_sink *e, struct edge_sink *r)
+{
+	size_t total = g->n + g->nroots;
+	g->fwd = realloc(e->edges, ((e->n + r->n) ? e->n + r->n : 1) * sizeof(*g->fwd));
+	if (!g->fwd)
+		return &pl_enomem;
+	e->edges = NULL;
+	g->fwd_off = malloc((total + 1) * sizeof(*g->fwd_off));
+	if (!g->fwd_off)
+		return &pl_enomem;
+	memcpy(g->fwd_off, e->off, g->n * sizeof(*g->fwd_off));
+	for (size_t k = 0; k <= g->nroots; k++)
+		g->fwd_off[g->n + k] = e->n + r->off[k];
+	if (r->n)
+		memcpy(g->fwd + e->n, r->edges, r->n * sizeof(*g->fwd));
 	return NULL;
 }
 
@@ -152,50 +227,47 @@ static struct pl_error *reverse(struct pl_graph *g, uint64_t nedges)
 	return NULL;
 }
 
-struct pl_error *pl_graph_create(struct pl_refs *r, const struct pl_heap *h,
+struct pl_error *pl_graph_create(struct pl_refs *r, struct pl_heap *h,
 				 const struct pl_roots *roots, void (*progress)(void *, uint64_t),
 				 void *progress_arg, struct pl_graph **ret)
 {
 	if (h->nobjects + roots->n >= UINT32_MAX / 2)
 		return pl_error_create(PL_ERR_LIMIT, "more than %u objects", UINT32_MAX / 2 - 1);
+	if (!h->object_index_cap)
+		return pl_error_create(PL_ERR_USAGE, "the heap's object index is not built");
 	struct pl_graph *g = calloc(1, sizeof(*g));
 	if (!g)
 		return &pl_enomem;
 	g->heap = h;
 	g->roots = roots;
-	g->n = h->nobjects;
 	g->nroots = roots->n;
-	size_t total = g->n + g->nroots;
-	struct edge_sink e = { .g = g };
+	struct edge_sink e = { .g = g, .heap = h, .rt = r->rt }, rs = e;
 	struct pl_error *err = NULL;
-	if (!h->object_index_cap && h->nobjects)
-		err = pl_error_create(PL_ERR_USAGE, "the heap's object index is not built");
-	g->fwd_off = calloc(total + 1, sizeof(*g->fwd_off));
-	g->rev_off = calloc(total + 1, sizeof(*g->rev_off));
-	g->refcount = malloc((g->n ? g->n : 1) * sizeof(*g->refcount));
-	if (!err && (!g->fwd_off || !g->rev_off || !g->refcount))
-		err = &pl_enomem;
 	uint8_t *object_frame = calloc(g->nroots ? g->nroots : 1, 1);
-	if (!err && !object_frame)
+	if (!object_frame)
 		err = &pl_enomem;
 	if (!err)
 		err = find_frame_roots(g);
 	for (size_t i = 0; !err && i < g->nframe_roots; i++)
 		object_frame[g->frame_roots[i].root] = 1;
 	if (!err)
-		err = forward(r, g, &e, object_frame, progress, progress_arg);
+		err = forward(r, g, &e, &rs, object_frame, progress, progress_arg);
 	free(object_frame);
-	if (!err) {
-		/* give back what the doubling left unused */
-		uint32_t *fit = realloc(e.edges, (e.n ? e.n : 1) * sizeof(*fit));
-		g->fwd = fit ? fit : e.edges;
-		e.edges = NULL;
-		if (!g->fwd)
-			err = &pl_enomem;
-	}
+	g->n = h->nobjects;
+	if (!err && g->n + g->nroots >= UINT32_MAX / 2)
+		err = pl_error_create(PL_ERR_LIMIT, "more than %u objects", UINT32_MAX / 2 - 1);
 	if (!err)
-		err = reverse(g, e.n);
+		err = join(g, &e, &rs);
 	free(e.edges);
+	free(e.off);
+	free(rs.edges);
+	free(rs.off);
+	if (!err)
+		err = refcounts(r, g);
+	if (!err) {
+		g->rev_off = calloc(g->n + g->nroots + 1, sizeof(*g->rev_off));
+		err = g->rev_off ? reverse(g, g->fwd_off[g->n + g->nroots]) : &pl_enomem;
+	}
 	if (err) {
 		pl_graph_destroy(g);
 		return err;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* graph.h - the strong references between the tracked objects of a walked heap and from the
- * roots outside it, forward and reverse, in compact arrays (CSR). Node i < n is
- * heap->objects[i]; node n + k is virtual root roots->v[k]. Labels are not stored; they are
+/* graph.h - the strong references between the objects of a walked heap (the tracked ones and
+ * every untracked one they reach) and from the roots outside it, forward and reverse, in
+ * compact arrays (CSR). Node i < n is heap->objects[i]; node n + k is virtual root roots->v[k]. Labels are not stored; they are
  * recomputed from the referrer when a path is shown. Each reference counts once per time it is
  * held (a list holding x twice gives two edges), so in-degrees compare with reference counts. */
 #ifndef PL_GRAPH_H
@@ -18,7 +18,7 @@
 #define PL_REFCOUNT_UNKNOWN UINT32_MAX /* immortal or unreadable */
 
 struct pl_graph {
-	size_t n;            /* tracked objects */
+	size_t n;            /* objects: heap->nobjects once built */
 	size_t nroots;       /* virtual roots, nodes n .. n + nroots - 1 */
 	uint64_t *fwd_off;   /* n + nroots + 1 offsets into fwd */
 	uint32_t *fwd;       /* referred-to nodes */
@@ -38,9 +38,9 @@ struct pl_graph {
 };
 
 /* Build the graph of H's objects (its object index built) and ROOTS (both kept, not owned),
- * with R's decoder. *RET is freed with
- * pl_graph_destroy. PROGRESS (may be NULL) is called every million objects. */
-struct pl_error *pl_graph_create(struct pl_refs *r, const struct pl_heap *h,
+ * with R's decoder; the untracked objects they reach are added to H on the way. *RET is freed
+ * with pl_graph_destroy. PROGRESS (may be NULL) is called every million objects. */
+struct pl_error *pl_graph_create(struct pl_refs *r, struct pl_heap *h,
 				 const struct pl_roots *roots, void (*progress)(void *, uint64_t),
 				 void *progress_arg, struct pl_graph **ret);
 void pl_graph_destroy(struct pl_graph *g);

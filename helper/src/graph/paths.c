@@ -104,14 +104,16 @@ struct pl_error *pl_reach_create(const struct pl_runtime *rt, const struct pl_gr
 			if ((int)g->roots->v[k].kind == kind)
 				reach_push(r, &q, (uint32_t)(g->n + k), (uint32_t)(g->n + k));
 	reach_spread(g, r, &q);
-	/* what no root reaches but something outside the heap holds */
-	for (size_t i = 0; i < g->n; i++)
+	/* what no root reaches but something outside the heap holds: tracked objects only, as
+	 * untracked ones (strings, numbers) are also held by what pyleaks does not decode
+	 * (code objects' constants, C statics, interned tables) */
+	for (size_t i = 0; i < g->heap->ntracked; i++)
 		if (r->parent[i] == PL_UNREACHED && pl_graph_excess(g, (uint32_t)i) > 0) {
 			r->held[i] = 1;
 			reach_push(r, &q, (uint32_t)i, (uint32_t)i);
 		}
 	reach_spread(g, r, &q);
-	for (size_t i = 0; i < g->n; i++)
+	for (size_t i = 0; i < g->heap->ntracked; i++)
 		r->nunreached += r->parent[i] == PL_UNREACHED;
 	free(q.v);
 	*ret = r;

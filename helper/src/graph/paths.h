@@ -25,7 +25,7 @@ struct pl_reach {
 	uint32_t *parent;   /* the node before v on its path; v itself for a root; PL_UNREACHED */
 	uint32_t *dist;     /* references from its root */
 	uint8_t *held;      /* 1 for objects that are roots because they are held from C */
-	uint64_t nunreached; /* objects no root reaches: kept alive only by cycles */
+	uint64_t nunreached; /* tracked objects no root reaches: kept alive only by cycles */
 };
 
 struct pl_error *pl_reach_create(const struct pl_runtime *rt, const struct pl_graph *g,

@@ -72,10 +72,10 @@ static struct pl_error *type_index_grow(struct pl_heap *h)
 	return NULL;
 }
 
-/* Index of the type at ADDR in the type table, adding it on first sight; -1 if out of memory. */
-static long type_index(struct walk *w, uint64_t addr)
+/* Index of the type at ADDR in the type table, adding it on first sight; -1 if out of memory.
+ * A type that cannot be read, or is not a type, is kept with its address for a name. */
+static long type_index(struct pl_heap *h, struct pl_runtime *rt, uint64_t addr)
 {
-	struct pl_heap *h = w->h;
 	long known = pl_heap_type_at(h, addr);
 	if (known >= 0)
 		return known;
@@ -95,63 +95,54 @@ static long type_index(struct walk *w, uint64_t addr)
 	struct pl_type *ty = &h->types[h->ntypes];
 	memset(ty, 0, sizeof(*ty));
 	ty->addr = addr;
-	const struct pl_layout *l = w->l;
+	struct pl_size_type *z = &ty->sizing;
+	const struct pl_layout *l = &rt->layout;
 	uint64_t meta = 0, meta_flags = 0;
-	bool ok = pl_target_u64(w->t, addr + (uint64_t)l->object_type, &meta) &&
-		  pl_target_u64(w->t, meta + (uint64_t)l->type_flags, &meta_flags) &&
+	bool ok = pl_target_u64(rt->target, addr + (uint64_t)l->object_type, &meta) &&
+		  pl_target_u64(rt->target, meta + (uint64_t)l->type_flags, &meta_flags) &&
 		  (meta_flags & (1ul << 31)) && /* Py_TPFLAGS_TYPE_SUBCLASS: it is a type */
-		  pl_target_u64(w->t, addr + (uint64_t)l->type_flags, &ty->flags) &&
-		  pl_target_u64(w->t, addr + (uint64_t)l->type_basicsize, &ty->basicsize) &&
-		  pl_target_u64(w->t, addr + (uint64_t)l->type_itemsize, &ty->itemsize) &&
-		  ty->basicsize < (1u << 24) && ty->itemsize < (1u << 16);
-	if (ok)
-		ty->name = pl_py_type_name(w->rt, addr, ty->flags);
-	else if (asprintf(&ty->name, "<invalid type 0x%llx>", (unsigned long long)addr) < 0)
+		  pl_target_u64(rt->target, addr + (uint64_t)l->type_flags, &z->flags) &&
+		  pl_target_u64(rt->target, addr + (uint64_t)l->type_basicsize, &z->basicsize) &&
+		  pl_target_u64(rt->target, addr + (uint64_t)l->type_itemsize, &z->itemsize) &&
+		  z->basicsize < (1u << 24) && z->itemsize < (1u << 16);
+	if (ok) {
+		ty->name = pl_py_type_name(rt, addr, z->flags);
+		z->kind = pl_size_kind_of(rt, addr);
+	} else if (asprintf(&ty->name, "<invalid type 0x%llx>", (unsigned long long)addr) < 0) {
 		ty->name = NULL;
+	}
 	if (!ok)
-		ty->flags = ty->basicsize = ty->itemsize = 0;
+		*z = (struct pl_size_type){ .kind = PL_SIZE_PLAIN };
 	if (!ty->name)
 		return -1;
+	ty->valid = ok;
 	h->type_index[s] = (uint32_t)h->ntypes + 1;
 	return (long)h->ntypes++;
 }
 
-static uint64_t object_size(struct walk *w, const struct pl_type *ty, uint64_t obj)
+/* Room for one more object in the table. */
+static struct pl_error *objects_reserve(struct pl_heap *h)
 {
-	const struct pl_layout *l = w->l;
-	uint64_t size = ty->basicsize;
-	if (ty->itemsize) {
-		int64_t n = 0;
-		if (pl_target_read_ok(w->t, obj + (uint64_t)l->varobject_size, &n, 8)) {
-			uint64_t items = (uint64_t)(n < 0 ? -n : n);
-			if (items < (1ull << 32))
-				size += items * ty->itemsize;
-		}
-		size = (size + 7) & ~(uint64_t)7;
-	}
-	size += (uint64_t)l->size_gc_head;
-	if (ty->flags & l->preheader_flags)
-		size += (uint64_t)l->preheader_size;
-	return size;
+	if (h->nobjects < h->objects_cap)
+		return NULL;
+	size_t cap = h->objects_cap ? h->objects_cap * 2 : 1 << 16;
+	struct pl_object *n = realloc(h->objects, cap * sizeof(*n));
+	if (!n)
+		return &pl_enomem;
+	h->objects = n;
+	h->objects_cap = cap;
+	return NULL;
 }
 
 static struct pl_error *add_object(struct walk *w, uint64_t obj, uint64_t type_addr, int gen)
 {
 	struct pl_heap *h = w->h;
-	long ti = type_index(w, type_addr);
-	if (ti < 0)
+	long ti = type_index(h, w->rt, type_addr);
+	if (ti < 0 || objects_reserve(h))
 		return &pl_enomem;
-	if (h->nobjects == h->objects_cap) {
-		size_t cap = h->objects_cap ? h->objects_cap * 2 : 1 << 16;
-		struct pl_object *n = realloc(h->objects, cap * sizeof(*n));
-		if (!n)
-			return &pl_enomem;
-		h->objects = n;
-		h->objects_cap = cap;
-	}
 	struct pl_type *ty = &h->types[ti];
-	uint64_t size = object_size(w, ty, obj);
-	h->objects[h->nobjects++] = (struct pl_object){ obj, (uint32_t)ti, (uint8_t)gen };
+	uint64_t size = pl_size_of(w->rt, &ty->sizing, obj);
+	h->objects[h->nobjects++] = (struct pl_object){ obj, size, (uint32_t)ti, (uint8_t)gen };
 	ty->count++;
 	ty->size += size;
 	h->gen_count[gen]++;
@@ -298,7 +289,7 @@ static struct pl_error *read_garbage(struct walk *w, uint64_t where, size_t inte
 	for (size_t i = 0; i < n; i++) {
 		uint64_t type_addr = 0;
 		pl_target_u64(w->t, items[i] + (uint64_t)w->l->object_type, &type_addr);
-		long ti = type_index(w, type_addr);
+		long ti = type_index(h, w->rt, type_addr);
 		if (ti < 0) {
 			free(items);
 			return &pl_enomem;
@@ -400,27 +391,78 @@ struct pl_error *pl_heap_create(struct pl_runtime *rt, pl_progress_fn *progress,
 		pl_heap_destroy(h);
 		return err;
 	}
+	h->ntracked = h->nobjects;
 	h->warnings = w.warnings.len ? pl_strbuf_finish(&w.warnings, NULL) : NULL;
 	pl_strbuf_deinit(&w.warnings);
 	*ret = h;
 	return NULL;
 }
 
-struct pl_error *pl_heap_index_objects(struct pl_heap *h)
+/* (Re)build the address index of the objects with room for twice their number. */
+static struct pl_error *object_index_build(struct pl_heap *h, size_t n)
 {
-	if (h->object_index_cap)
-		return NULL;
-	if (h->nobjects >= UINT32_MAX / 2)
+	if (n >= UINT32_MAX / 2)
 		return pl_error_create(PL_ERR_LIMIT, "more than %u objects", UINT32_MAX / 2 - 1);
 	size_t cap = 1024;
-	while (cap < h->nobjects * 2)
+	while (cap < n * 2)
 		cap *= 2;
 	uint32_t *idx = address_index(h->objects, sizeof(*h->objects), h->nobjects, cap);
 	if (!idx)
 		return &pl_enomem;
+	free(h->object_index);
 	h->object_index = idx;
 	h->object_index_cap = cap;
 	return NULL;
+}
+
+struct pl_error *pl_heap_index_objects(struct pl_heap *h)
+{
+	return h->object_index_cap ? NULL : object_index_build(h, h->nobjects);
+}
+
+long pl_heap_add_untracked(struct pl_heap *h, struct pl_runtime *rt, uint64_t addr,
+			   struct pl_error **err)
+{
+	uint64_t type_addr, refcnt;
+	*err = NULL;
+	/* a live object has a reference (a count of 0: freed, or a frame kept for reuse) */
+	if (!addr || addr % 8 || !h->object_index_cap ||
+	    !pl_target_u64(rt->target, addr + (uint64_t)rt->layout.object_refcnt, &refcnt) ||
+	    !refcnt ||
+	    !pl_target_u64(rt->target, addr + (uint64_t)rt->layout.object_type, &type_addr) ||
+	    !type_addr || type_addr % 8)
+		return -1;
+	long ti = type_index(h, rt, type_addr);
+	if (ti < 0) {
+		*err = &pl_enomem;
+		return -1;
+	}
+	struct pl_type *ty = &h->types[ti];
+	uint64_t flags = 0;
+	if (!ty->valid)
+		return -1;
+	/* a static type lives in its binary, not the heap, and is a root of its own */
+	if (ty->sizing.kind == PL_SIZE_TYPE &&
+	    (!pl_target_u64(rt->target, addr + (uint64_t)rt->layout.type_flags, &flags) ||
+	     !(flags & PL_TPFLAGS_HEAPTYPE)))
+		return -1;
+	/* keep the index at most half full */
+	if ((h->nobjects + 1) * 2 > h->object_index_cap &&
+	    (*err = object_index_build(h, h->object_index_cap)))
+		return -1;
+	if ((*err = objects_reserve(h)))
+		return -1;
+	uint64_t size = pl_size_of(rt, &ty->sizing, addr);
+	size_t i = h->nobjects++;
+	h->objects[i] = (struct pl_object){ addr, size, (uint32_t)ti, PL_GEN_UNTRACKED };
+	size_t s = pl_addr_hash(addr, h->object_index_cap);
+	while (h->object_index[s])
+		s = (s + 1) & (h->object_index_cap - 1);
+	h->object_index[s] = (uint32_t)i + 1;
+	ty->ucount++;
+	ty->usize += size;
+	h->untracked_size += size;
+	return (long)i;
 }
 
 long pl_heap_type_at(const struct pl_heap *h, uint64_t addr)
@@ -431,13 +473,5 @@ long pl_heap_type_at(const struct pl_heap *h, uint64_t addr)
 	     s = (s + 1) & (h->type_index_cap - 1))
 		if (h->types[h->type_index[s] - 1].addr == addr)
 			return h->type_index[s] - 1;
-	return -1;
-}
-
-long pl_heap_find_type(const struct pl_heap *h, const char *name)
-{
-	for (size_t i = 0; i < h->ntypes; i++)
-		if (strcmp(h->types[i].name, name) == 0)
-			return (long)i;
 	return -1;
 }

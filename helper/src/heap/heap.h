@@ -1,30 +1,39 @@
 /* SPDX-License-Identifier: MIT */
-/* heap.h - the walk of every GC list of every interpreter (three generations and the
- * permanent one) into a compact object table, a type table with per-type count and shallow
- * size, per-generation totals, and the contents of gc.garbage. */
+/* heap.h - the object table: first the walk of every GC list of every interpreter (three
+ * generations and the permanent one), then the objects the collector does not track (str,
+ * bytes, int, untracked tuples and dicts, ...) as the references of the tracked ones reach
+ * them (added by the graph stage); a type table with per-type counts and sizes
+ * (sys.getsizeof), per-generation totals, and the contents of gc.garbage. */
 #ifndef PL_HEAP_H
 #define PL_HEAP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "base/error.h"
 #include "base/internal.h"
+#include "heap/sizes.h"
 #include "runtime/runtime.h"
 
 enum { PL_GENERATIONS = 4 }; /* 0, 1, 2 and the permanent generation (gc.freeze) */
+enum { PL_GEN_UNTRACKED = PL_GENERATIONS }; /* pl_object.gen of an untracked object */
 
 struct pl_object {
 	uint64_t addr;
+	uint64_t size;   /* sys.getsizeof */
 	uint32_t type;   /* index into heap->types */
-	uint8_t gen;     /* 0..2, 3 = permanent */
+	uint8_t gen;     /* 0..2, 3 = permanent, PL_GEN_UNTRACKED */
 };
 
 struct pl_type {
 	uint64_t addr;
 	char *name;      /* "dict", "module.Qualname" */
-	uint64_t flags, basicsize, itemsize;
+	struct pl_size_type sizing;  /* flags, sizes and __sizeof__ of its instances */
 	uint64_t count;  /* tracked instances */
-	uint64_t size;   /* their shallow size */
+	uint64_t size;   /* their size (sys.getsizeof) */
+	uint64_t ucount; /* untracked instances */
+	uint64_t usize;  /* their size */
+	bool valid;      /* a readable type object; else its name is "<invalid type 0x...>" */
 };
 
 struct pl_garbage {
@@ -36,8 +45,9 @@ struct pl_garbage {
 typedef void pl_progress_fn(void *arg, uint64_t objects, int gen);
 
 struct pl_heap {
-	struct pl_object *objects;
+	struct pl_object *objects; /* the tracked ones first, then the untracked ones */
 	size_t nobjects, objects_cap;
+	size_t ntracked;          /* objects on the GC lists: objects[0 .. ntracked) */
 	struct pl_type *types;
 	size_t ntypes, types_cap;
 	uint32_t *type_index;     /* open-addressing hash: type addr -> index + 1 */
@@ -46,7 +56,8 @@ struct pl_heap {
 	size_t object_index_cap;
 	uint64_t gen_count[PL_GENERATIONS];
 	uint64_t gen_size[PL_GENERATIONS];
-	uint64_t total_size;
+	uint64_t total_size;      /* of the tracked objects */
+	uint64_t untracked_size;  /* of the untracked objects */
 	struct pl_garbage *garbage;
 	size_t ngarbage;
 	uint64_t *interps;        /* the interpreters walked (PyInterpreterState addresses) */
@@ -65,8 +76,15 @@ void pl_heap_destroy(struct pl_heap *h);
 /* Build the table that finds objects by address (once; later calls do nothing). */
 struct pl_error *pl_heap_index_objects(struct pl_heap *h);
 
-/* Index of the tracked object at ADDR in h->objects, or -1 if there is none (or the table is
- * not built yet). */
+/* Add the untracked object at ADDR (not in the table yet; the index built), if it looks like
+ * a live one: aligned, with a readable header, a reference count and a type that is a type;
+ * static types are not (they live in their binary and are roots). Its index in h->objects, or
+ * -1 if it is not one (*ERR stays NULL) or on failure (*ERR set). */
+long pl_heap_add_untracked(struct pl_heap *h, struct pl_runtime *rt, uint64_t addr,
+			   struct pl_error **err);
+
+/* Index of the object at ADDR in h->objects, or -1 if there is none (or the table is not
+ * built yet). */
 static inline long pl_heap_find_object(const struct pl_heap *h, uint64_t addr)
 {
 	if (!h->object_index_cap)
@@ -80,10 +98,13 @@ static inline long pl_heap_find_object(const struct pl_heap *h, uint64_t addr)
 	}
 }
 
-/* Index of the type at ADDR in the type table (a type with tracked instances), or -1. */
+/* Index of the type at ADDR in the type table (the type of an object in the table), or -1. */
 long pl_heap_type_at(const struct pl_heap *h, uint64_t addr);
 
-/* Index of the type named NAME, or -1. */
-long pl_heap_find_type(const struct pl_heap *h, const char *name);
+/* Is object I on the GC lists? */
+static inline bool pl_heap_is_tracked(const struct pl_heap *h, size_t i)
+{
+	return i < h->ntracked;
+}
 
 #endif

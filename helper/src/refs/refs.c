@@ -435,6 +435,15 @@ static void fixed_refs(struct visit *v, uint64_t obj, const struct pl_typeinfo *
 					       { l->partial_args, "args" },
 					       { l->partial_kw, "keywords" },
 					       { l->partial_dict, "__dict__" } };
+	const struct field_label code[] = {
+		{ l->code_consts, "co_consts" },	     { l->code_names, "co_names" },
+		{ l->code_varnames, "co_varnames" },	     { l->code_cellvars, "co_cellvars" },
+		{ l->code_freevars, "co_freevars" },	     { l->code_localsplusnames, "co_localsplusnames" },
+		{ l->code_localspluskinds, "co_localspluskinds" }, { l->code_filename, "co_filename" },
+		{ l->code_name, "co_name" },		     { l->code_qualname, "co_qualname" },
+		{ l->code_code, "co_code" },		     { l->code_lnotab, "co_lnotab" },
+		{ l->code_linetable, "co_linetable" },	     { l->code_exceptiontable, "co_exceptiontable" },
+	};
 #define CASE(k, table) \
 	case k: fields(v, obj, table, PL_ARRAY_SIZE(table)); break;
 	switch (ti->kind) {
@@ -451,6 +460,7 @@ static void fixed_refs(struct visit *v, uint64_t obj, const struct pl_typeinfo *
 	CASE(PL_KIND_EXCEPTION, exception)
 	CASE(PL_KIND_TRACEBACK, traceback)
 	CASE(PL_KIND_PARTIAL, partial)
+	CASE(PL_KIND_CODE, code)
 	case PL_KIND_WEAKREF:
 		field_as(v, obj, l->weakref_object, "referent", PL_REF_WEAK);
 		field(v, obj, l->weakref_callback, "__callback__");
@@ -471,8 +481,9 @@ static void conservative_word(struct visit *v, uint64_t base, uint64_t off, uint
 			      const char *prefix)
 {
 	uint64_t word;
+	long i;
 	if (!pl_target_u64(v->rt->target, base + off, &word) || word == owner ||
-	    pl_heap_find_object(v->r->heap, word) < 0)
+	    (i = pl_heap_find_object(v->r->heap, word)) < 0 || !pl_heap_is_tracked(v->r->heap, (size_t)i))
 		return;
 	char label[64];
 	snprintf(label, sizeof(label), "%s+0x%llx", prefix, (unsigned long long)off);
@@ -485,6 +496,7 @@ static void lru_refs(struct visit *v, uint64_t obj)
 {
 	const struct pl_layout *l = &v->rt->layout;
 	uint64_t elem = 0;
+	field(v, obj, l->lru_cache, "cache");
 	pl_target_u64(v->rt->target, obj + (uint64_t)l->lru_root_next, &elem);
 	for (uint64_t n = 0; elem && elem != obj && n < MAX_LRU_ENTRIES && !v->stopped; n++) {
 		field(v, elem, l->lru_elem_key, "cache key");

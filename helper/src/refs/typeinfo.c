@@ -45,6 +45,7 @@ static const char *const kind_names[PL_KIND_COUNT] = {
 	[PL_KIND_GENERATOR] = "generator", [PL_KIND_PARTIAL] = "functools.partial",
 	[PL_KIND_DEQUE] = "collections.deque",
 	[PL_KIND_LRU_CACHE] = "functools._lru_cache_wrapper",
+	[PL_KIND_CODE] = "code",
 };
 
 const char *pl_kind_name(enum pl_kind kind)
@@ -64,7 +65,7 @@ static const struct {
 	{ PL_T_SET, PL_KIND_SET },		   { PL_T_FROZENSET, PL_KIND_SET },
 	{ PL_T_MODULE, PL_KIND_MODULE },	   { PL_T_FUNCTION, PL_KIND_FUNCTION },
 	{ PL_T_CELL, PL_KIND_CELL },		   { PL_T_METHOD, PL_KIND_METHOD },
-	{ PL_T_CODE, PL_KIND_NONE },		   { PL_T_FRAME, PL_KIND_FRAME },
+	{ PL_T_CODE, PL_KIND_CODE },		   { PL_T_FRAME, PL_KIND_FRAME },
 	{ PL_T_GEN, PL_KIND_GENERATOR },	   { PL_T_CORO, PL_KIND_GENERATOR },
 	{ PL_T_ASYNC_GEN, PL_KIND_GENERATOR },	   { PL_T_TRACEBACK, PL_KIND_TRACEBACK },
 	{ PL_T_CLASSMETHOD, PL_KIND_CLASSMETHOD }, { PL_T_STATICMETHOD, PL_KIND_STATICMETHOD },
@@ -295,17 +296,19 @@ static struct pl_error *collect_members(struct pl_runtime *rt, struct pl_typeinf
 	return a.failed ? &pl_enomem : NULL;
 }
 
-/* The words after known_size that no member, dict or weakref slot explains. Not for the
- * builtin var-sized kinds: past their fixed part come their items (a Python subclass's
- * basicsize counts the room of its dict, which sits after the items). */
-static struct pl_error *collect_scan(struct pl_typeinfo *ti)
+/* The words after known_size that no member, dict or weakref slot explains (nor an
+ * lru_cache wrapper's cache dict, which its decoder reads). Not for the builtin var-sized
+ * kinds: past their fixed part come their items (a Python subclass's basicsize counts the
+ * room of its dict, which sits after the items). */
+static struct pl_error *collect_scan(const struct pl_layout *l, struct pl_typeinfo *ti)
 {
 	size_t cap = 0;
 	if (ti->itemsize && ti->kind != PL_KIND_UNKNOWN)
 		return NULL;
 	for (uint64_t off = (ti->known_size + 7) & ~(uint64_t)7;
 	     off + 8 <= ti->basicsize && ti->nscan < MAX_SCAN_WORDS; off += 8) {
-		bool explained = (int64_t)off == ti->dictoffset || (int64_t)off == ti->weaklistoffset;
+		bool explained = (int64_t)off == ti->dictoffset || (int64_t)off == ti->weaklistoffset ||
+				 (ti->kind == PL_KIND_LRU_CACHE && (int64_t)off == l->lru_cache);
 		for (size_t i = 0; i < ti->nmembers && !explained; i++)
 			explained = ti->members[i].offset == (int64_t)off;
 		if (explained)
@@ -360,7 +363,7 @@ static struct pl_error *classify(struct pl_types *c, uint64_t addr, struct pl_ty
 		return NULL;
 	struct pl_error *err = collect_members(rt, ti);
 	if (!err)
-		err = collect_scan(ti);
+		err = collect_scan(l, ti);
 	ti->scan_items = ti->kind == PL_KIND_UNKNOWN && ti->itemsize == 8;
 	return err;
 }

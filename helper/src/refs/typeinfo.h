@@ -45,6 +45,7 @@ enum pl_kind {
 	PL_KIND_PARTIAL,       /* functools.partial */
 	PL_KIND_DEQUE,         /* collections.deque */
 	PL_KIND_LRU_CACHE,     /* functools.lru_cache's wrapper: its entries are not objects */
+	PL_KIND_CODE,          /* code objects: constants, names, bytecode, line tables */
 	PL_KIND_COUNT
 };
 

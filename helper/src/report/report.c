@@ -8,52 +8,62 @@
 
 #include "base/internal.h"
 #include "runtime/pyread.h"
+#include "heap/type_names.h"
 #include "report/report.h"
 #include "base/strbuf.h"
 
 static const char *const gen_labels[PL_GENERATIONS] = { "0", "1", "2", "permanent" };
 
-/* Sort keys copied out of the type table, so that qsort needs no context. */
-struct sort_item {
+/* A row of the census: the tracked or the untracked instances of one type. Sort keys are
+ * copied out of the type table, so that qsort needs no context. */
+struct row {
 	uint64_t key1, key2;
 	const char *name;
-	uint32_t idx;
+	uint32_t type;
+	bool untracked;
 };
 
-static int sort_item_cmp(const void *a, const void *b)
+static int row_cmp(const void *a, const void *b)
 {
-	const struct sort_item *x = a, *y = b;
+	const struct row *x = a, *y = b;
 	if (x->key1 != y->key1)
 		return x->key1 > y->key1 ? -1 : 1;
 	if (x->key2 != y->key2)
 		return x->key2 > y->key2 ? -1 : 1;
+	if (x->untracked != y->untracked)
+		return x->untracked ? 1 : -1;
 	return strcmp(x->name, y->name);
 }
 
-/* Indices of the types with instances, most first. */
-static struct pl_error *sorted_types(const struct pl_heap *h, bool by_size, uint32_t **ret,
-				     size_t *n_ret)
+static uint64_t row_count(const struct pl_heap *h, const struct row *r)
 {
-	struct sort_item *items = malloc((h->ntypes + 1) * sizeof(*items));
-	uint32_t *idx = malloc((h->ntypes + 1) * sizeof(*idx));
-	if (!items || !idx) {
-		free(items);
-		free(idx);
+	return r->untracked ? h->types[r->type].ucount : h->types[r->type].count;
+}
+
+static uint64_t row_size(const struct pl_heap *h, const struct row *r)
+{
+	return r->untracked ? h->types[r->type].usize : h->types[r->type].size;
+}
+
+/* The rows with instances, most first. */
+static struct pl_error *sorted_rows(const struct pl_heap *h, bool by_size, struct row **ret,
+				    size_t *n_ret)
+{
+	struct row *rows = malloc((2 * h->ntypes + 1) * sizeof(*rows));
+	if (!rows)
 		return &pl_enomem;
-	}
 	size_t n = 0;
 	for (size_t i = 0; i < h->ntypes; i++) {
 		const struct pl_type *ty = &h->types[i];
-		if (ty->count)
-			items[n++] = (struct sort_item){ by_size ? ty->size : ty->count,
-							 by_size ? ty->count : ty->size, ty->name,
-							 (uint32_t)i };
+		for (int u = 0; u < 2; u++) {
+			uint64_t count = u ? ty->ucount : ty->count, size = u ? ty->usize : ty->size;
+			if (count)
+				rows[n++] = (struct row){ by_size ? size : count, by_size ? count : size,
+							  ty->name, (uint32_t)i, u == 1 };
+		}
 	}
-	qsort(items, n, sizeof(*items), sort_item_cmp);
-	for (size_t i = 0; i < n; i++)
-		idx[i] = items[i].idx;
-	free(items);
-	*ret = idx;
+	qsort(rows, n, sizeof(*rows), row_cmp);
+	*ret = rows;
 	*n_ret = n;
 	return NULL;
 }
@@ -89,59 +99,58 @@ static const char *fmt_size(char *buf, size_t size, uint64_t v)
 	return buf;
 }
 
-/* Types whose name ends with ".NAME" or equals its last component: suggestions for a miss. */
-static void suggest_types(struct pl_strbuf *sb, const struct pl_heap *h, const char *name)
+/* Every instance of the types WANT means. */
+static void instances_text(struct pl_strbuf *sb, const struct pl_heap *h,
+			   const struct pl_type_set *want)
 {
-	size_t shown = 0, n = strlen(name);
-	for (size_t i = 0; i < h->ntypes && shown < 5; i++) {
-		const char *tn = h->types[i].name;
-		size_t tl = strlen(tn);
-		const char *last = strrchr(name, '.');
-		bool suffix = tl > n && tn[tl - n - 1] == '.' && strcmp(tn + tl - n, name) == 0;
-		bool tail = last && strcmp(tn, last + 1) == 0;
-		const char *tlast = strrchr(tn, '.');
-		bool same_last = last && tlast && strcmp(tlast, last) == 0;
-		if (suffix || tail || same_last)
-			pl_strbuf_printf(sb, "%s%s", shown++ ? ", " : "; did you mean ", tn);
-	}
+	char a[32], name[PL_MAX_TYPE_NAME + 64];
+	uint64_t untracked = 0;
+	for (size_t t = 0; t < h->ntypes; t++)
+		untracked += want->member[t] ? h->types[t].ucount : 0;
+	pl_strbuf_printf(sb, "\n%s instance%s of %s", fmt_count(a, sizeof(a), want->count),
+			 want->count == 1 ? "" : "s", pl_type_set_name(h, want, name, sizeof(name)));
+	if (untracked)
+		pl_strbuf_printf(sb, " (%s untracked)", fmt_count(a, sizeof(a), untracked));
+	pl_strbuf_printf(sb, ":\n");
+	for (size_t i = 0; i < h->nobjects; i++)
+		if (want->member[h->objects[i].type])
+			pl_strbuf_printf(sb, "  0x%" PRIx64 "\n", h->objects[i].addr);
 }
 
 static void text_report(struct pl_strbuf *sb, const struct pl_runtime *rt, const struct pl_heap *h,
 			const char *desc, const char *warnings, const struct pl_leaks_options *o,
-			const uint32_t *idx, size_t n, long want)
+			const struct row *rows, size_t n, const struct pl_type_set *want)
 {
 	char a[32], b[32];
+	uint64_t untracked = h->nobjects - h->ntracked;
 	pl_strbuf_printf(sb, "Python %s, %s\n", rt->version, desc);
 	pl_strbuf_printf(sb, "runtime: %s (layout from %s)\n", rt->image_path, rt->layout_source);
 	pl_strbuf_printf(sb, "interpreters: %zu\n", h->ninterpreters);
-	pl_strbuf_printf(sb, "tracked objects: %s, %s shallow\n",
-			 fmt_count(a, sizeof(a), h->nobjects), fmt_size(b, sizeof(b), h->total_size));
-	pl_strbuf_printf(sb, "  by generation:");
+	pl_strbuf_printf(sb, "objects: %s, %s (as sys.getsizeof counts them)\n",
+			 fmt_count(a, sizeof(a), h->nobjects),
+			 fmt_size(b, sizeof(b), h->total_size + h->untracked_size));
+	pl_strbuf_printf(sb, "  tracked by the collector: %s, %s; by generation:",
+			 fmt_count(a, sizeof(a), h->ntracked), fmt_size(b, sizeof(b), h->total_size));
 	for (int g = 0; g < PL_GENERATIONS; g++)
 		pl_strbuf_printf(sb, "%s %s %s", g ? "," : "", gen_labels[g],
 				 fmt_count(a, sizeof(a), h->gen_count[g]));
-	pl_strbuf_printf(sb, "\n\n");
+	pl_strbuf_printf(sb, "\n  untracked (str, bytes, int, ... that the tracked ones and the roots "
+			     "reach): %s, %s\n\n", fmt_count(a, sizeof(a), untracked),
+			 fmt_size(b, sizeof(b), h->untracked_size));
 	size_t shown = o->top > 0 && (size_t)o->top < n ? (size_t)o->top : n;
 	pl_strbuf_printf(sb, "%s %zu of %zu types by %s:\n", shown < n ? "Top" : "All", shown, n,
-			 o->by_size ? "shallow size" : "count");
+			 o->by_size ? "size" : "count");
 	pl_strbuf_printf(sb, "%14s %12s  %s\n", "count", "size", "type");
-	for (size_t i = 0; i < shown; i++) {
-		const struct pl_type *ty = &h->types[idx[i]];
-		pl_strbuf_printf(sb, "%14s %12s  %s\n", fmt_count(a, sizeof(a), ty->count),
-				 fmt_size(b, sizeof(b), ty->size), ty->name);
-	}
+	for (size_t i = 0; i < shown; i++)
+		pl_strbuf_printf(sb, "%14s %12s  %s%s\n", fmt_count(a, sizeof(a), row_count(h, &rows[i])),
+				 fmt_size(b, sizeof(b), row_size(h, &rows[i])), rows[i].name,
+				 rows[i].untracked ? " (untracked)" : "");
 	pl_strbuf_printf(sb, "\ngc.garbage: %zu object%s\n", h->ngarbage, h->ngarbage == 1 ? "" : "s");
 	for (size_t i = 0; i < h->ngarbage; i++)
 		pl_strbuf_printf(sb, "  0x%" PRIx64 "  %s\n", h->garbage[i].addr,
 				 h->types[h->garbage[i].type].name);
-	if (want >= 0) {
-		const struct pl_type *ty = &h->types[want];
-		pl_strbuf_printf(sb, "\n%s instance%s of %s:\n", fmt_count(a, sizeof(a), ty->count),
-				 ty->count == 1 ? "" : "s", ty->name);
-		for (size_t i = 0; i < h->nobjects; i++)
-			if (h->objects[i].type == (uint32_t)want)
-				pl_strbuf_printf(sb, "  0x%" PRIx64 "\n", h->objects[i].addr);
-	}
+	if (want)
+		instances_text(sb, h, want);
 	if (warnings && warnings[0])
 		pl_strbuf_printf(sb, "\nwarnings:\n%s%s", warnings,
 				 warnings[strlen(warnings) - 1] == '\n' ? "" : "\n");
@@ -149,8 +158,9 @@ static void text_report(struct pl_strbuf *sb, const struct pl_runtime *rt, const
 
 static void json_report(struct pl_strbuf *sb, const struct pl_runtime *rt, const struct pl_heap *h,
 			const char *desc, const char *warnings, const struct pl_leaks_options *o,
-			const uint32_t *idx, size_t n, long want)
+			const struct row *rows, size_t n, const struct pl_type_set *want)
 {
+	char name[PL_MAX_TYPE_NAME + 64];
 	pl_strbuf_printf(sb, "{\"schema\": 1, \"python\": {\"version\": ");
 	pl_strbuf_json_string(sb, rt->version);
 	pl_strbuf_printf(sb, ", \"runtime\": ");
@@ -160,18 +170,22 @@ static void json_report(struct pl_strbuf *sb, const struct pl_runtime *rt, const
 	pl_strbuf_printf(sb, "}, \"target\": ");
 	pl_strbuf_json_string(sb, desc);
 	pl_strbuf_printf(sb, ", \"interpreters\": %zu, \"objects\": %zu, \"size\": %" PRIu64
-			 ", \"generations\": {", h->ninterpreters, h->nobjects, h->total_size);
+			 ", \"generations\": {", h->ninterpreters, h->ntracked, h->total_size);
 	for (int g = 0; g < PL_GENERATIONS; g++)
 		pl_strbuf_printf(sb, "%s\"%s\": {\"count\": %" PRIu64 ", \"size\": %" PRIu64 "}",
 				 g ? ", " : "", gen_labels[g], h->gen_count[g], h->gen_size[g]);
-	pl_strbuf_printf(sb, "},\n \"types\": [");
+	pl_strbuf_printf(sb, "},\n \"untracked\": {\"count\": %zu, \"size\": %" PRIu64 "}, "
+			     "\"heap\": {\"objects\": %zu, \"size\": %" PRIu64 ", \"tracked\": %zu, "
+			     "\"untracked\": %zu},\n \"types\": [",
+			 h->nobjects - h->ntracked, h->untracked_size, h->nobjects,
+			 h->total_size + h->untracked_size, h->ntracked, h->nobjects - h->ntracked);
 	size_t shown = o->top > 0 && (size_t)o->top < n ? (size_t)o->top : n;
 	for (size_t i = 0; i < shown; i++) {
-		const struct pl_type *ty = &h->types[idx[i]];
 		pl_strbuf_printf(sb, "%s\n  {\"name\": ", i ? "," : "");
-		pl_strbuf_json_string(sb, ty->name);
-		pl_strbuf_printf(sb, ", \"count\": %" PRIu64 ", \"size\": %" PRIu64 "}", ty->count,
-				 ty->size);
+		pl_strbuf_json_string(sb, rows[i].name);
+		pl_strbuf_printf(sb, ", \"tracked\": %s, \"count\": %" PRIu64 ", \"size\": %" PRIu64 "}",
+				 rows[i].untracked ? "false" : "true", row_count(h, &rows[i]),
+				 row_size(h, &rows[i]));
 	}
 	pl_strbuf_printf(sb, "],\n \"garbage\": [");
 	for (size_t i = 0; i < h->ngarbage; i++) {
@@ -181,64 +195,44 @@ static void json_report(struct pl_strbuf *sb, const struct pl_runtime *rt, const
 		pl_strbuf_printf(sb, "}");
 	}
 	pl_strbuf_printf(sb, "]");
-	if (want >= 0) {
+	if (want) {
 		pl_strbuf_printf(sb, ",\n \"instances\": {\"type\": ");
-		pl_strbuf_json_string(sb, h->types[want].name);
-		pl_strbuf_printf(sb, ", \"addresses\": [");
+		pl_strbuf_json_string(sb, pl_type_set_name(h, want, name, sizeof(name)));
+		pl_strbuf_printf(sb, ", \"classes\": %zu, \"addresses\": [", want->n);
 		size_t k = 0;
 		for (size_t i = 0; i < h->nobjects; i++)
-			if (h->objects[i].type == (uint32_t)want)
+			if (want->member[h->objects[i].type])
 				pl_strbuf_printf(sb, "%s\"0x%" PRIx64 "\"", k++ ? ", " : "",
 						 h->objects[i].addr);
 		pl_strbuf_printf(sb, "]}");
 	}
-	pl_strbuf_printf(sb, ",\n \"warnings\": [");
-	size_t k = 0;
-	for (const char *p = warnings; p && *p;) {
-		const char *e = strchr(p, '\n');
-		size_t len = e ? (size_t)(e - p) : strlen(p);
-		char *line = strndup(p, len);
-		if (line) {
-			pl_strbuf_printf(sb, "%s", k++ ? ", " : "");
-			pl_strbuf_json_string(sb, line);
-			free(line);
-		}
-		p += len + (e ? 1 : 0);
-	}
-	pl_strbuf_printf(sb, "]}\n");
+	pl_strbuf_printf(sb, ",\n \"warnings\": ");
+	pl_strbuf_json_lines(sb, warnings);
+	pl_strbuf_printf(sb, "}\n");
 }
 
 struct pl_error *pl_report_leaks(const struct pl_runtime *rt, const struct pl_heap *h,
 				 const char *desc, const char *warnings,
 				 const struct pl_leaks_options *o, char **out)
 {
-	long want = -1;
-	if (o->type_name) {
-		want = pl_heap_find_type(h, o->type_name);
-		if (want < 0 || h->types[want].count == 0) {
-			struct pl_strbuf sb;
-			pl_strbuf_init(&sb);
-			suggest_types(&sb, h, o->type_name);
-			struct pl_error *err = pl_error_create(
-				PL_ERR_LOOKUP, "no tracked object has type %s%s (names are "
-					       "module.Qualname, or the plain name of a builtin type)",
-				o->type_name, sb.data ? sb.data : "");
-			pl_strbuf_deinit(&sb);
-			return err;
-		}
-	}
-	uint32_t *idx;
+	struct pl_type_set want = { 0 };
+	struct pl_error *err = o->type_name ? pl_type_set_of(h, o->type_name, &want) : NULL;
+	struct row *rows = NULL;
 	size_t n;
-	struct pl_error *err = sorted_types(h, o->by_size, &idx, &n);
-	if (err)
+	if (!err)
+		err = sorted_rows(h, o->by_size, &rows, &n);
+	if (err) {
+		pl_type_set_deinit(&want);
 		return err;
+	}
 	struct pl_strbuf sb;
 	pl_strbuf_init(&sb);
 	if (o->json)
-		json_report(&sb, rt, h, desc, warnings, o, idx, n, want);
+		json_report(&sb, rt, h, desc, warnings, o, rows, n, o->type_name ? &want : NULL);
 	else
-		text_report(&sb, rt, h, desc, warnings, o, idx, n, want);
-	free(idx);
+		text_report(&sb, rt, h, desc, warnings, o, rows, n, o->type_name ? &want : NULL);
+	free(rows);
+	pl_type_set_deinit(&want);
 	*out = pl_strbuf_finish(&sb, NULL);
 	return *out ? NULL : &pl_enomem;
 }

@@ -42,8 +42,9 @@ static void node_line(FILE *f, struct pl_labels *L, const struct pl_graph *g, ui
 		uint32_t rc = g->refcount[v];
 		pl_strbuf_printf(sb, "{\"address\": \"0x%" PRIx64 "\", \"type\": ", pl_node_address(g, v));
 		pl_strbuf_json_string(sb, pl_node_type_name(g, v));
-		pl_strbuf_printf(sb, ", \"refcount\": %lld, \"refs\": [",
-				 rc == PL_REFCOUNT_UNKNOWN ? -1LL : (long long)rc);
+		pl_strbuf_printf(sb, ", \"tracked\": %s, \"size\": %" PRIu64 ", \"refcount\": %lld, "
+				     "\"refs\": [", pl_heap_is_tracked(g->heap, v) ? "true" : "false",
+				 g->heap->objects[v].size, rc == PL_REFCOUNT_UNKNOWN ? -1LL : (long long)rc);
 	} else {
 		pl_strbuf_printf(sb, "{\"root\": \"%s\", \"address\": \"0x%" PRIx64 "\", \"refs\": [",
 				 pl_node_type_name(g, v), pl_node_address(g, v));

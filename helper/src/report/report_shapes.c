@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "base/internal.h"
+#include "heap/type_names.h"
 #include "report/report.h"
 #include "report/steps.h"
 #include "base/strbuf.h"
@@ -153,6 +154,7 @@ struct merge {
 	uint32_t *first_child;
 	uint8_t *fans_out;    /* the node holds different nodes on the instances' chains */
 	uint32_t *stack;
+	uint32_t *canon;      /* per heap type: the first type of the same name (one shape) */
 	struct tables t;
 };
 
@@ -160,13 +162,13 @@ enum { FANS_OUT = 1, WALKED = 2 }; /* bits of merge.fans_out */
 
 /* Containers that fan out to different chains: their labels collapse to [*]. Each chain is
  * walked up until it joins one walked before. */
-static void mark_fan_out(struct merge *m, uint32_t type)
+static void mark_fan_out(struct merge *m, const struct pl_type_set *types)
 {
 	const struct pl_graph *g = m->g;
 	const uint32_t *parent = m->reach->parent;
 	uint8_t *flags = m->fans_out;
 	for (size_t i = 0; i < g->n; i++) {
-		if (g->heap->objects[i].type != type || parent[i] == PL_UNREACHED)
+		if (!types->member[g->heap->objects[i].type] || parent[i] == PL_UNREACHED)
 			continue;
 		for (uint32_t v = (uint32_t)i; parent[v] != v;) {
 			uint32_t p = parent[v];
@@ -214,7 +216,7 @@ static uint32_t step_shape(struct merge *m, uint32_t u)
 		snprintf(label, sizeof(label), "[*]");
 	uint32_t base = folds ? m->shape_of[pp] : m->shape_of[p];
 	struct shape s = { .parent = base, .label = intern_string(&m->t, label),
-			   .type = m->g->heap->objects[u].type };
+			   .type = m->canon[m->g->heap->objects[u].type] };
 	struct shape *last = &m->t.shapes[base];
 	if (last->parent != NONE && last->label == s.label && last->type == s.type) {
 		last->repeated = 1; /* the same step again: one shape for once or more */
@@ -353,16 +355,17 @@ static void unreached_out(struct pl_strbuf *sb, const char *type_name, uint64_t 
 	}
 }
 
-static struct pl_error *merge_all(struct merge *m, uint32_t type, struct group **groups_ret,
-				  size_t *ngroups_ret, uint64_t *instances_ret, uint64_t *unreached_ret)
+static struct pl_error *merge_all(struct merge *m, const struct pl_type_set *types,
+				  struct group **groups_ret, size_t *ngroups_ret,
+				  uint64_t *instances_ret, uint64_t *unreached_ret)
 {
 	const struct pl_graph *g = m->g;
-	mark_fan_out(m, type);
+	mark_fan_out(m, types);
 	uint32_t *count = NULL;
 	struct group *groups = NULL;
 	size_t ngroups = 0;
 	for (size_t i = 0; i < g->n && !m->t.failed; i++) {
-		if (g->heap->objects[i].type != type)
+		if (!types->member[g->heap->objects[i].type])
 			continue;
 		++*instances_ret;
 		if (m->reach->parent[i] == PL_UNREACHED) {
@@ -378,7 +381,7 @@ static struct pl_error *merge_all(struct merge *m, uint32_t type, struct group *
 		return &pl_enomem;
 	}
 	for (size_t i = 0; i < g->n; i++) {
-		if (g->heap->objects[i].type != type || m->reach->parent[i] == PL_UNREACHED)
+		if (!types->member[g->heap->objects[i].type] || m->reach->parent[i] == PL_UNREACHED)
 			continue;
 		uint32_t s = m->shape_of[i];
 		if (count[s]++ == 0)
@@ -391,7 +394,7 @@ static struct pl_error *merge_all(struct merge *m, uint32_t type, struct group *
 	}
 	size_t gi = 0;
 	for (size_t i = 0; i < g->n; i++) {
-		if (g->heap->objects[i].type != type || m->reach->parent[i] == PL_UNREACHED)
+		if (!types->member[g->heap->objects[i].type] || m->reach->parent[i] == PL_UNREACHED)
 			continue;
 		uint32_t s = m->shape_of[i];
 		if (count[s]) {
@@ -413,12 +416,15 @@ struct pl_error *pl_report_type_referrers(struct pl_labels *L, const struct pl_r
 	const struct pl_graph *g = pl_labels_graph(L);
 	struct pl_runtime *rt = pl_labels_refs(L)->rt;
 	const struct pl_heap *h = g->heap;
-	long ti = pl_heap_find_type(h, type_name);
-	if (ti < 0 || h->types[ti].count == 0)
-		return pl_error_create(PL_ERR_LOOKUP, "no tracked object has type %s (see py-leaks "
-						      "for the type names)", type_name);
+	struct pl_type_set types;
+	struct pl_error *err = pl_type_set_of(h, type_name, &types);
+	if (err)
+		return err;
+	char name[PL_MAX_TYPE_NAME + 64];
+	pl_type_set_name(h, &types, name, sizeof(name));
 	size_t total = g->n + g->nroots;
 	struct merge m = { .L = L, .g = g, .reach = reach };
+	m.canon = pl_type_canon(h);
 	m.shape_of = malloc(total * sizeof(*m.shape_of));
 	m.first_child = malloc(total * sizeof(*m.first_child));
 	m.fans_out = calloc(total, 1);
@@ -426,13 +432,12 @@ struct pl_error *pl_report_type_referrers(struct pl_labels *L, const struct pl_r
 	struct group *groups = NULL;
 	size_t ngroups = 0;
 	uint64_t instances = 0, unreached = 0;
-	struct pl_error *err = NULL;
-	if (!m.shape_of || !m.first_child || !m.fans_out || !m.stack)
+	if (!m.shape_of || !m.first_child || !m.fans_out || !m.stack || !m.canon)
 		err = &pl_enomem;
 	if (!err) {
 		memset(m.shape_of, 0xff, total * sizeof(*m.shape_of));
 		memset(m.first_child, 0xff, total * sizeof(*m.first_child));
-		err = merge_all(&m, (uint32_t)ti, &groups, &ngroups, &instances, &unreached);
+		err = merge_all(&m, &types, &groups, &ngroups, &instances, &unreached);
 	}
 	struct pl_strbuf sb;
 	pl_strbuf_init(&sb);
@@ -441,14 +446,14 @@ struct pl_error *pl_report_type_referrers(struct pl_labels *L, const struct pl_r
 		pl_strbuf_printf(&sb, "{\"schema\": 1, \"python\": {\"version\": ");
 		pl_strbuf_json_string(&sb, rt->version);
 		pl_strbuf_printf(&sb, "}, \"target\": {\"type\": ");
-		pl_strbuf_json_string(&sb, type_name);
+		pl_strbuf_json_string(&sb, name);
 		pl_strbuf_printf(&sb, ", \"instances\": %llu}, \"unreached\": %llu, \"shapes\": %zu,\n "
 				      "\"chains\": [", (unsigned long long)instances,
 				 (unsigned long long)unreached, ngroups);
 	} else if (!err && o->format == PL_FORMAT_TEXT) {
 		pl_strbuf_printf(&sb, "Python %s, %s\n%s: %llu instance%s; their shortest chains from "
 				      "roots, merged by shape, most instances first\n", rt->version, desc,
-				 type_name, (unsigned long long)instances, instances == 1 ? "" : "s");
+				 name, (unsigned long long)instances, instances == 1 ? "" : "s");
 	} else if (!err) {
 		pl_strbuf_printf(&sb, "digraph referrers {\n  rankdir=TB;\n  node [shape=box, "
 				      "fontname=\"monospace\", fontsize=10];\n  edge [fontname=\"monospace\", "
@@ -457,7 +462,7 @@ struct pl_error *pl_report_type_referrers(struct pl_labels *L, const struct pl_r
 	for (size_t gi = 0; !err && gi < shown; gi++)
 		err = group_out(&sb, &m, &groups[gi], gi, o->format);
 	if (!err && unreached)
-		unreached_out(&sb, type_name, unreached, shown == 0, o->format);
+		unreached_out(&sb, h->types[types.first].name, unreached, shown == 0, o->format);
 	if (!err && o->format == PL_FORMAT_JSON)
 		pl_strbuf_printf(&sb, "]}\n");
 	else if (!err && o->format == PL_FORMAT_DOT)
@@ -469,6 +474,8 @@ struct pl_error *pl_report_type_referrers(struct pl_labels *L, const struct pl_r
 	free(m.first_child);
 	free(m.fans_out);
 	free(m.stack);
+	free(m.canon);
+	pl_type_set_deinit(&types);
 	tables_free(&m.t);
 	if (err) {
 		pl_strbuf_deinit(&sb);

@@ -76,6 +76,10 @@
 	PL_FIELD(gc_garbage, "_gc_runtime_state", "garbage", false)                           \
 	PL_FIELD(gc_callbacks, "_gc_runtime_state", "callbacks", false)                       \
 	PL_FIELD(gc_collecting, "_gc_runtime_state", "collecting", false)                     \
+	PL_FIELD(gc_enabled, "_gc_runtime_state", "enabled", false)                           \
+	PL_FIELD(gc_debug, "_gc_runtime_state", "debug", false)                               \
+	PL_FIELD(generation_threshold, "gc_generation", "threshold", false)                   \
+	PL_FIELD(generation_count, "gc_generation", "count", false)                           \
 	PL_SIZE(gc_generation, "gc_generation", true)                                          \
 	PL_SIZE(gc_head, "PyGC_Head", true)                                                    \
 	/* objects and types */                                                                 \
@@ -95,6 +99,10 @@
 	PL_FIELD(type_cache, "PyTypeObject", "tp_cache", true)                                 \
 	PL_FIELD(type_subclasses, "PyTypeObject", "tp_subclasses", true)                       \
 	PL_FIELD(type_members, "PyTypeObject", "tp_members", true)                             \
+	PL_FIELD(type_finalize, "PyTypeObject", "tp_finalize", false)  /* PEP 442 finalizer */ \
+	PL_FIELD(type_del, "PyTypeObject", "tp_del", false)       /* legacy finalizer */      \
+	PL_SIZE(type_object, "PyTypeObject", false)                  /* type.__sizeof__ */   \
+	PL_SIZE(heaptype_object, "PyHeapTypeObject", false)                                   \
 	PL_FIELD(heaptype_name, "PyHeapTypeObject", "ht_name", true)                           \
 	PL_FIELD(heaptype_qualname, "PyHeapTypeObject", "ht_qualname", true)                   \
 	PL_FIELD(heaptype_slots, "PyHeapTypeObject", "ht_slots", true)                         \
@@ -107,12 +115,17 @@
 	/* builtin containers and small objects */                                              \
 	PL_FIELD(tuple_items, "PyTupleObject", "ob_item", true)                                \
 	PL_FIELD(list_items, "PyListObject", "ob_item", true)                                  \
+	PL_FIELD(list_allocated, "PyListObject", "allocated", false)                         \
 	PL_FIELD(set_mask, "PySetObject", "mask", true)                                        \
 	PL_FIELD(set_table, "PySetObject", "table", true)                                      \
+	PL_FIELD(set_smalltable, "PySetObject", "smalltable", false)                         \
 	PL_SIZE(set_entry, "setentry", true)                                                   \
 	PL_FIELD(set_entry_key, "setentry", "key", true)                                       \
 	PL_FIELD(dict_keys, "PyDictObject", "ma_keys", true)                                   \
 	PL_FIELD(dict_values, "PyDictObject", "ma_values", true)                               \
+	PL_FIELD(dict_used, "PyDictObject", "ma_used", false)                                \
+	PL_FIELD(dictkeys_refcnt, "PyDictKeysObject", "dk_refcnt", false)                    \
+	PL_FIELD(dictkeys_usable, "PyDictKeysObject", "dk_usable", false)                    \
 	PL_FIELD(dictkeys_size, "PyDictKeysObject", "dk_size", false)          /* <= 3.10 */   \
 	PL_FIELD(dictkeys_log2_size, "PyDictKeysObject", "dk_log2_size", false) /* 3.11+ */    \
 	PL_FIELD(dictkeys_log2_index_bytes, "PyDictKeysObject", "dk_log2_index_bytes", false) \
@@ -182,6 +195,17 @@
 	PL_FIELD(code_lnotab, "PyCodeObject", "co_lnotab", false)              /* <= 3.9 */    \
 	PL_FIELD(code_linetable, "PyCodeObject", "co_linetable", false)        /* 3.10+ */     \
 	PL_FIELD(code_code_adaptive, "PyCodeObject", "co_code_adaptive", false) /* 3.11+ */    \
+	PL_FIELD(code_cell2arg, "PyCodeObject", "co_cell2arg", false)      /* <= 3.10 */     \
+	PL_FIELD(code_extra, "PyCodeObject", "co_extra", false)                              \
+	PL_FIELD(code_consts, "PyCodeObject", "co_consts", false)                            \
+	PL_FIELD(code_names, "PyCodeObject", "co_names", false)                              \
+	PL_FIELD(code_code, "PyCodeObject", "co_code", false)              /* <= 3.10 */     \
+	PL_FIELD(code_exceptiontable, "PyCodeObject", "co_exceptiontable", false) /* 3.11+ */ \
+	PL_FIELD(code_localspluskinds, "PyCodeObject", "co_localspluskinds", false) /* 3.11+ */ \
+	PL_FIELD(code_stacksize, "PyCodeObject", "co_stacksize", false)                      \
+	PL_FIELD(code_opcache, "PyCodeObject", "co_opcache", false)        /* 3.8 - 3.10 */  \
+	PL_FIELD(code_opcache_size, "PyCodeObject", "co_opcache_size", false) /* a byte */   \
+	PL_SIZE(opcache, "_PyOpcache", false)                                                 \
 	/* frames and generators */                                                             \
 	PL_FIELD(frameobj_back, "PyFrameObject", "f_back", true)                               \
 	PL_FIELD(frameobj_trace, "PyFrameObject", "f_trace", true)                             \
@@ -249,9 +273,12 @@
 	PL_SIZE(odict, "PyODictObject", true)                                                  \
 	PL_FIELD(odict_first, "PyODictObject", "od_first", true)                               \
 	PL_FIELD(odict_inst_dict, "PyODictObject", "od_inst_dict", true)                       \
+	PL_FIELD(odict_fast_nodes_size, "PyODictObject", "od_fast_nodes_size", false)        \
+	PL_SIZE(odict_node, "_ODictNode", false)                                              \
 	PL_FIELD(odictnode_key, "_ODictNode", "key", true)                                     \
 	PL_FIELD(odictnode_next, "_ODictNode", "next", true)                                   \
 	PL_FIELD(lru_root_next, "lru_cache_object", "root.next", false)                        \
+	PL_FIELD(lru_cache, "lru_cache_object", "cache", false)                              \
 	PL_FIELD(lru_elem_next, "lru_list_elem", "next", false)                                \
 	PL_FIELD(lru_elem_key, "lru_list_elem", "key", false)                                  \
 	PL_FIELD(lru_elem_result, "lru_list_elem", "result", false)                            \
@@ -265,6 +292,13 @@
 	PL_SIZE(ascii_object, "PyASCIIObject", true)                                           \
 	PL_SIZE(compact_unicode_object, "PyCompactUnicodeObject", true)                        \
 	PL_FIELD(bytes_sval, "PyBytesObject", "ob_sval", true)  /* line tables are bytes */    \
+	PL_FIELD(bytearray_alloc, "PyByteArrayObject", "ob_alloc", false)                    \
+	PL_FIELD(unicode_wstr, "PyASCIIObject", "wstr", false)             /* <= 3.11 */     \
+	PL_FIELD(unicode_wstr_length, "PyCompactUnicodeObject", "wstr_length", false)        \
+	PL_FIELD(unicode_utf8, "PyCompactUnicodeObject", "utf8", false)                      \
+	PL_FIELD(unicode_utf8_length, "PyCompactUnicodeObject", "utf8_length", false)        \
+	PL_SIZE(unicode_object, "PyUnicodeObject", false)                                     \
+	PL_FIELD(unicode_data, "PyUnicodeObject", "data", false)                             \
 	/* where, inside _Py_DebugOffsets (3.13+), the build states its own offsets */          \
 	PL_FIELD(dbg_version, "_Py_DebugOffsets", "version", false)                            \
 	PL_FIELD(dbg_free_threaded, "_Py_DebugOffsets", "free_threaded", false)                \

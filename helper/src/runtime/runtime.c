@@ -201,7 +201,9 @@ struct pl_error *pl_runtime_gc_where(const struct pl_runtime *rt, uint64_t inter
 	const struct pl_layout *l = &rt->layout;
 	if (!rt->runtime_addr) { /* 3.6: static variables of gcmodule.c, no permanent generation */
 		*ret = (struct pl_gc_where){ .garbage = rt->gc_static_garbage,
-					     .collecting = rt->gc_static_collecting };
+					     .collecting = rt->gc_static_collecting,
+					     .enabled = rt->gc_static_enabled,
+					     .debug = rt->gc_static_debug };
 		if (!pl_target_u64(rt->target, rt->gc_static_gen0, &ret->gen0))
 			return pl_error_fault(rt->gc_static_gen0, "_PyGC_generation0");
 		return NULL;
@@ -215,6 +217,8 @@ struct pl_error *pl_runtime_gc_where(const struct pl_runtime *rt, uint64_t inter
 		.garbage = gcstate + (uint64_t)l->gc_garbage,
 		.callbacks = l->gc_callbacks >= 0 ? gcstate + (uint64_t)l->gc_callbacks : 0,
 		.collecting = gcstate + (uint64_t)l->gc_collecting,
+		.enabled = l->gc_enabled >= 0 ? gcstate + (uint64_t)l->gc_enabled : 0,
+		.debug = l->gc_debug >= 0 ? gcstate + (uint64_t)l->gc_debug : 0,
 	};
 	/* Prefer the generation0 pointer where there is one: some builds (Debian's 3.13) do not
 	 * place the generations where the struct offset says. */
@@ -240,8 +244,18 @@ static struct pl_error *find_roots(struct pl_runtime *rt, struct pl_elf_image *i
 	    (err = symbol_addr(rt, img, dbg, "garbage", &rt->gc_static_garbage)))
 		return pl_error_wrap(err, "finding the static GC state of Python 3.6 (it needs the "
 					  "symbol table)");
-	if ((err = symbol_addr(rt, img, dbg, "collecting", &rt->gc_static_collecting)))
-		pl_error_destroy(err); /* only used to warn */
+	/* only reported: their absence costs a line of the report, not the walk */
+	const struct {
+		const char *name;
+		uint64_t *addr;
+	} optional[] = { { "collecting", &rt->gc_static_collecting },
+			 { "enabled", &rt->gc_static_enabled },
+			 { "debug", &rt->gc_static_debug } };
+	for (size_t i = 0; i < PL_ARRAY_SIZE(optional); i++)
+		if ((err = symbol_addr(rt, img, dbg, optional[i].name, optional[i].addr))) {
+			pl_error_destroy(err);
+			*optional[i].addr = 0;
+		}
 	return NULL;
 }
 

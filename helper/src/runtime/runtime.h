@@ -52,7 +52,8 @@
 	X(WEAKREF, "_PyWeakref_RefType", false)                         \
 	X(WEAKPROXY, "_PyWeakref_ProxyType", false)                     \
 	X(WEAKCALLABLEPROXY, "_PyWeakref_CallableProxyType", false)     \
-	X(ODICT, "PyODict_Type", false)
+	X(ODICT, "PyODict_Type", false)                                 \
+	X(BYTEARRAY, "PyByteArray_Type", false)
 
 #define PL_BUILTIN_TYPE_ENUM(id, symbol, required) PL_T_##id,
 enum pl_builtin_type { PL_BUILTIN_TYPES(PL_BUILTIN_TYPE_ENUM) PL_T_COUNT };
@@ -67,6 +68,8 @@ struct pl_runtime {
 	uint64_t gc_static_gen0;        /* &_PyGC_generation0 (holds the generations array) */
 	uint64_t gc_static_garbage;     /* &garbage (the gc.garbage list) */
 	uint64_t gc_static_collecting;  /* &collecting */
+	uint64_t gc_static_enabled;     /* &enabled (0 if not found) */
+	uint64_t gc_static_debug;       /* &debug (0 if not found) */
 	uint64_t types[PL_T_COUNT]; /* &PyType_Type, ... by enum pl_builtin_type; 0 if not found */
 	uint64_t set_dummy;         /* the object that marks deleted set entries */
 	char version[32];           /* "3.12.1" */
@@ -88,11 +91,12 @@ static inline uint64_t pl_runtime_field(const struct pl_runtime *rt, uint64_t ba
 }
 
 /* Where one GC state's lists are: the head of generation 0 (1 and 2 follow, each
- * layout.size_gc_generation further), the permanent generation's head (0 if none), the words
- * holding gc.garbage and gc.callbacks (0 if unknown) and the int that says a collection is
- * running (0 if unknown). */
+ * layout.size_gc_generation further; a generation's threshold and count are in it), the
+ * permanent generation's head (0 if none), the words holding gc.garbage and gc.callbacks (0 if
+ * unknown) and the ints that say a collection is running, the collector is enabled, and its
+ * debug flags (0 if unknown). */
 struct pl_gc_where {
-	uint64_t gen0, permanent, garbage, callbacks, collecting;
+	uint64_t gen0, permanent, garbage, callbacks, collecting, enabled, debug;
 };
 
 /* The GC state that INTERP (an interpreter address) uses: its own (3.9+) or the process's (3.6 -
