@@ -99,12 +99,16 @@ static const char usage_graph[] =
 	"Usage: pyleaks graph CORE [OPTIONS]\n"
 	"       pyleaks graph --pid PID [OPTIONS]\n"
 	"Export the reference graph as JSON lines, to stdout or --json FILE: one line per\n"
-	"tracked object, {\"address\", \"type\", \"refcount\", \"refs\": [the tracked objects it\n"
-	"holds, once per reference]}, then one per root, {\"root\": kind, \"address\", \"refs\"}.\n"
+	"object, tracked or not, {\"address\", \"type\", \"tracked\", \"size\" (sys.getsizeof),\n"
+	"\"refcount\", \"refs\": [the objects it holds, once per reference]}, then one per root,\n"
+	"{\"root\": kind, \"address\", \"refs\"}.\n"
 	"\n"
 	"Options:\n"
 	"  --exe PATH, --sysroot DIR, --debug-dir DIR, --pid PID   as for pyleaks leaks\n"
 	"  --labels          also give each reference's label (\"labels\": [...])\n"
+	"  --dominators      also give each object's immediate dominator (\"idom\": its address,\n"
+	"                    \"\" for a root, null if no root reaches it) and what it retains\n"
+	"                    (\"retained\": bytes, \"retained_objects\")\n"
 	"  --json FILE|-     where to write (default: stdout)\n"
 	"  -h, --help        show this help\n";
 
@@ -182,7 +186,7 @@ static int write_file(const char *path, const char *text)
 
 /* Options every command that reads a target takes. */
 enum { O_EXE = 256, O_SYSROOT, O_PID, O_DEBUG_DIR, O_JSON, O_TOP, O_SORT, O_TYPE, O_PROGRESS,
-       O_STATS, O_DEPTH, O_MAX, O_FAN_IN, O_DOT, O_LABELS };
+       O_STATS, O_DEPTH, O_MAX, O_FAN_IN, O_DOT, O_LABELS, O_DOMINATORS };
 #define TARGET_OPTIONS                                                \
 	{ "exe", required_argument, NULL, O_EXE },                    \
 	{ "sysroot", required_argument, NULL, O_SYSROOT },            \
@@ -470,9 +474,10 @@ static int cmd_object(int argc, char **argv, bool referrers)
 static int cmd_graph(int argc, char **argv)
 {
 	static const struct option opts[] = { TARGET_OPTIONS, { "labels", no_argument, NULL, O_LABELS },
+					      { "dominators", no_argument, NULL, O_DOMINATORS },
 					      { NULL, 0, NULL, 0 } };
 	struct target_args a = { 0 };
-	int c, t, labels = 0;
+	int c, t, flags = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		if ((t = target_option(c, usage_graph, &a)) != 0) {
@@ -481,7 +486,8 @@ static int cmd_graph(int argc, char **argv)
 			continue;
 		}
 		switch (c) {
-		case O_LABELS: labels = 1; break;
+		case O_LABELS: flags |= PYLEAKS_GRAPH_LABELS; break;
+		case O_DOMINATORS: flags |= PYLEAKS_GRAPH_DOMINATORS; break;
 		case 'h': fputs(usage_graph, stdout); return 0;
 		case ':': return usage_error(usage_graph, "option %s needs a value", argv[optind - 1]);
 		default: return usage_error(usage_graph, "unknown option %s", argv[optind - 1]);
@@ -500,7 +506,7 @@ static int cmd_graph(int argc, char **argv)
 	}
 	int rc = open_target(pl, &a);
 	if (rc == PYLEAKS_OK)
-		rc = pyleaks_graph_export(pl, a.json ? a.json : "-", labels);
+		rc = pyleaks_graph_export(pl, a.json ? a.json : "-", flags);
 	if (rc != PYLEAKS_OK)
 		fprintf(stderr, "pyleaks: error: %s\n", pyleaks_errmsg(pl));
 	pyleaks_destroy(pl);

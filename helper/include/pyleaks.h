@@ -110,14 +110,21 @@ int pyleaks_referrers_report(struct pyleaks *pl, enum pyleaks_format format, uin
 			     const char *type_name, int max_depth, int max_chains, int max_fan_in,
 			     char **out);
 
+/** What pyleaks_graph_export() adds to each object's line. */
+enum { PYLEAKS_GRAPH_LABELS = 1,      /**< "labels": one per reference (every object is decoded
+				       * again: slower) */
+       PYLEAKS_GRAPH_DOMINATORS = 2 }; /**< "idom" (its immediate dominator, "" for a root,
+				       * null if no root reaches it), "retained" (bytes) and
+				       * "retained_objects" (the dominator tree is built) */
 /**
  * Write the reference graph to PATH ("-" for standard output) as JSON lines: one line per
- * object, {"address", "type", "refcount", "refs": [addresses of the tracked objects it holds,
- * once per reference]}, then one per root, {"root": kind, "address", "refs"}. With LABELS
- * (not 0), each line also has "labels", one per reference (slower: every object is decoded
- * again). For checking and for analyses of one's own.
+ * object, tracked or not, {"address", "type", "tracked", "size" (sys.getsizeof), "refcount",
+ * "root_kind" (only for an object that is a root: "module", "thread" (a frame object standing
+ * for its thread's frame), "held-from-c"), "refs": [addresses of the objects it holds, once
+ * per reference]}, then one per root that is no object, {"root": kind, "address", "refs"}. FLAGS (PYLEAKS_GRAPH_*, or 0) add to each object's line.
+ * For checking and for analyses of one's own.
  */
-int pyleaks_graph_export(struct pyleaks *pl, const char *path, int labels);
+int pyleaks_graph_export(struct pyleaks *pl, const char *path, int flags);
 
 /** Python version of the target ("3.12.1"), once a target is open; NULL before. */
 const char *pyleaks_python_version(const struct pyleaks *pl);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "graph/dominators.h"
 #include "graph/graph.h"
 #include "heap/heap.h"
 #include "base/internal.h"
@@ -28,6 +29,7 @@ struct pyleaks {
 	struct pl_graph *graph;
 	struct pl_reach *reach;
 	struct pl_labels *labels;
+	struct pl_dominators *dominators; /* built on the first report that needs them */
 	char *errmsg;
 	char *warnings;       /* target warnings + heap warnings */
 	pyleaks_progress_fn *progress;
@@ -56,6 +58,7 @@ PYLEAKS_API void pyleaks_destroy(struct pyleaks *pl)
 {
 	if (!pl)
 		return;
+	pl_dominators_destroy(pl->dominators);
 	pl_labels_destroy(pl->labels);
 	pl_reach_destroy(pl->reach);
 	pl_graph_destroy(pl->graph);
@@ -210,6 +213,15 @@ static struct pl_error *api_graph(struct pyleaks *pl)
 	return err;
 }
 
+/* The graph and its dominator tree, once per session. */
+static struct pl_error *api_dominators(struct pyleaks *pl)
+{
+	struct pl_error *err = api_graph(pl);
+	if (err || pl->dominators)
+		return err;
+	return pl_dominators_create(pl->runtime, pl->graph, pl->reach, &pl->dominators);
+}
+
 static bool api_format_ok(enum pyleaks_format format, bool dot)
 {
 	return format == PYLEAKS_TEXT || format == PYLEAKS_JSON || (dot && format == PYLEAKS_DOT);
@@ -255,13 +267,15 @@ PYLEAKS_API int pyleaks_referrers_report(struct pyleaks *pl, enum pyleaks_format
 						address, &o, out));
 }
 
-PYLEAKS_API int pyleaks_graph_export(struct pyleaks *pl, const char *path, int labels)
+PYLEAKS_API int pyleaks_graph_export(struct pyleaks *pl, const char *path, int flags)
 {
 	if (!pl || !path || !path[0])
 		return pl ? api_fail(pl, pl_error_create(PL_ERR_USAGE, "no file to write to")) : PYLEAKS_EUSAGE;
-	struct pl_error *err = api_graph(pl);
+	bool dom = flags & PYLEAKS_GRAPH_DOMINATORS;
+	struct pl_error *err = dom ? api_dominators(pl) : api_graph(pl);
 	if (!err)
-		err = pl_graph_export(pl->labels, labels != 0, path);
+		err = pl_graph_export(pl->labels, pl->reach, flags & PYLEAKS_GRAPH_LABELS,
+				      dom ? pl->dominators : NULL, path);
 	return api_fail(pl, err);
 }
 

@@ -7,6 +7,7 @@
 
 #include "base/error.h"
 #include "heap/heap.h"
+#include "graph/dominators.h"
 #include "graph/paths.h"
 #include "refs/refs.h"
 #include "runtime/runtime.h"
@@ -54,7 +55,10 @@ struct pl_error *pl_report_type_referrers(struct pl_labels *L, const struct pl_r
 					  const struct pl_referrers_options *o, char **out);
 
 /* Write the graph L labels to PATH ("-": standard output) as JSON lines (see
- * pyleaks_graph_export); LABELS: with each reference's label. */
-struct pl_error *pl_graph_export(struct pl_labels *L, bool labels, const char *path);
+ * pyleaks_graph_export), the objects that are roots (of REACH) marked; LABELS: with each
+ * reference's label; DOM (if not NULL): with each object's immediate dominator and retained
+ * size. */
+struct pl_error *pl_graph_export(struct pl_labels *L, const struct pl_reach *reach, bool labels,
+				 const struct pl_dominators *dom, const char *path);
 
 #endif
