@@ -38,9 +38,19 @@ def write_referents(path):
     objs = lines = scratch = None
 
 
+def referents(obj):
+    """What OBJ holds, as tp_traverse says (gc.get_referents), and a dict's keys too: a dict
+    whose keys are all str does not traverse them (they cannot form cycles), but holds them."""
+    refs = gc.get_referents(obj)
+    if isinstance(obj, dict):
+        refs.extend(dict.__iter__(obj))
+    return refs
+
+
 def write_sizes(path):
     """Write sys.getsizeof of every object the interpreter's own tp_traverse reaches from the
-    tracked objects (untracked ones included: str, bytes, int, untracked tuples and dicts), one
+    tracked objects (untracked ones included: str, bytes, int, untracked tuples and dicts;
+    see referents()), one
     line per object: "ADDRESS TRACKED SIZE TYPE VIA", addresses in hex, TRACKED 1 or 0, VIA
     "ADDRESS:TYPE" of the object it was first reached from ("-" for the tracked ones, which
     gc.get_objects() lists). Objects whose
@@ -64,7 +74,7 @@ def write_sizes(path):
         name = type_name(type(obj)).replace(" ", "_")
         seen[key] = (1 if gc.is_tracked(obj) else 0, size, name, via)
         here = "%x:%s" % (key, name)
-        for ref in gc.get_referents(obj):  # a loop: a generator would be measured too
+        for ref in referents(obj):  # a loop: a generator would be measured too
             stack.append((ref, here))
     obj = objs = stack = None
     with open(path, "w") as f:
@@ -76,7 +86,68 @@ def write_sizes(path):
         gc.enable()
 
 
-def report_and_wait(class_names, frozen=None, referents=False, extra=None):
+class LeakBaseline(object):
+    """The objects that exist before a scenario builds its leak (see leak_baseline)."""
+
+    def __init__(self):
+        enabled = gc.isenabled()
+        gc.disable()
+        self.keep = _reachable(gc.get_objects())
+        self.ids = set(id(o) for o in self.keep)
+        if enabled:
+            gc.enable()
+
+
+def _reachable(roots):
+    """Every object tp_traverse reaches from ROOTS, ROOTS included, each once (a list)."""
+    seen, out, stack = set(), [], list(roots)
+    while stack:
+        obj = stack.pop()
+        if id(obj) in seen:
+            continue
+        seen.add(id(obj))
+        out.append(obj)
+        for ref in referents(obj):  # a loop: a generator would be measured too
+            stack.append(ref)
+    return out
+
+
+def leak_baseline():
+    """Call just before the scenario builds its leak: remembers every object that exists now
+    (and keeps them alive until leak_measure, so that no address is reused)."""
+    return LeakBaseline()
+
+
+def leak_measure(baseline, *containers):
+    """The planted leak as the program itself sees it: every object reachable from CONTAINERS
+    through gc.get_referents, the containers included, that did not exist at BASELINE (the
+    search does not go on through those that did: what they hold is not the leak's), with
+    the sum of their sys.getsizeof. Returns {"objects": N, "size": BYTES}."""
+    enabled = gc.isenabled()
+    gc.disable()
+    old, scratch = baseline.ids, set([id(baseline), id(baseline.keep), id(baseline.ids)])
+    seen, stack = set(), list(containers)
+    objects = size = 0
+    while stack:
+        obj = stack.pop()
+        key = id(obj)
+        if key in seen or key in scratch:
+            continue
+        seen.add(key)
+        if key in old and not any(obj is c for c in containers):
+            continue
+        objects += 1
+        size += sys.getsizeof(obj)
+        for ref in referents(obj):  # a loop: a generator would be measured too
+            stack.append(ref)
+    obj = stack = seen = None
+    baseline.keep = baseline.ids = None
+    if enabled:
+        gc.enable()
+    return {"objects": objects, "size": size}
+
+
+def report_and_wait(class_names, frozen=None, referents=False, extra=None, leak=None):
     """Print the ground truth, then sleep until killed.
 
     class_names: names (module.Qualname) whose tracked instances to count.
@@ -84,6 +155,7 @@ def report_and_wait(class_names, frozen=None, referents=False, extra=None):
     gc.freeze() (gc.get_objects() does not list those).
     referents: also write referents.txt (see write_referents) into PYLEAKS_SCENARIO_OUT.
     extra: more facts for the tests, added to the truth as they are.
+    leak: the planted leak as leak_measure() measured it.
 
     With the collector on, a collection first frees the garbage the program left, so that
     none is freed between this count and the core (programs that keep garbage disable it)."""
@@ -106,6 +178,8 @@ def report_and_wait(class_names, frozen=None, referents=False, extra=None):
         "freeze_supported": hasattr(gc, "freeze"),
     }
     truth.update(extra or {})
+    if leak is not None:
+        truth["leak"] = leak
     truth["objects"] = len(gc.get_objects()) + freeze_count
     out = __import__("os").environ.get("PYLEAKS_SCENARIO_OUT")
     if referents and out:

@@ -1,8 +1,9 @@
 #!/usr/bin/env bats
-# census.bats - `pyleaks leaks` on every corpora scenario under every supported CPython build
-# on the machine, on real cores (gcore) and on stopped live processes: the counts must equal
-# what each program counted for itself. Each check adds a line to the version x scenario matrix
-# (tests/tmp/matrix.txt), which the last test prints.
+# census.bats - `pyleaks leaks` and `pyleaks suspects` on every corpora scenario under every
+# supported CPython build on the machine, on real cores (gcore) and on stopped live processes:
+# the counts must equal what each program counted for itself, and the top suspect must be the
+# leak it planted, retaining within 10% of what it measured itself. Each check adds a line to
+# the version x scenario matrix (tests/tmp/matrix.txt), which the last test prints.
 load helpers
 
 MATRIX=${PYLEAKS_MATRIX:-$PWD/tests/tmp/matrix.txt}
@@ -15,9 +16,11 @@ teardown() {
 	stop_scenario
 }
 
-# census_check VERSION SCENARIO KIND OUTDIR TRUTH DEBUG_DIR TARGET...: run the CLI on TARGET
-# (a core, or --pid PID) with --debug-dir DEBUG_DIR if given, compare with TRUTH, and record
-# "VERSION SCENARIO KIND pass|fail (layout source)" in the matrix.
+# census_check VERSION SCENARIO KIND OUTDIR TRUTH DEBUG_DIR TARGET...: run the CLI's census
+# and suspects on TARGET (a core, or --pid PID) with --debug-dir DEBUG_DIR if given, compare
+# with TRUTH (the census with the program's own counts, the top suspect with the leak it
+# planted and measured), and record "VERSION SCENARIO KIND pass|fail (layout source)" in the
+# matrix.
 census_check() {
 	local v=$1 scenario=$2 kind=$3 out=$4 truth=$5 debug_dir=$6
 	shift 6
@@ -25,7 +28,10 @@ census_check() {
 	[ -z "$debug_dir" ] || args+=(--debug-dir "$debug_dir")
 	local base=$out/$kind
 	if timeout 120 "$PYLEAKS_CLI" leaks "${args[@]}" --json "$base.json" >"$base.txt" 2>"$base.err" &&
-		"$CHECK_PYTHON" "$CHECK" "$truth" "$CORPORA/$scenario/expected.json" "$base.json" >"$base.check"; then
+		"$CHECK_PYTHON" "$CHECK" "$truth" "$CORPORA/$scenario/expected.json" "$base.json" >"$base.check" &&
+		timeout 120 "$PYLEAKS_CLI" suspects "${args[@]}" --json "$base.suspects.json" >"$base.suspects.txt" 2>>"$base.err" &&
+		"$CHECK_PYTHON" "$TOP_SRCDIR/tests/check_suspects.py" "$truth" "$CORPORA/$scenario/expected.json" \
+			"$base.suspects.json" >>"$base.check"; then
 		printf '%s\t%s\t%s\tpass\t%s\n' "$v" "$scenario" "$kind" \
 			"layout: $(sed -n 's/^runtime: .*(layout from \(.*\))$/\1/p' "$base.txt")" >>"$MATRIX"
 		return 0
@@ -108,6 +114,22 @@ census_scenario() {
 
 @test "census of refleak: objects held only from C" {
 	census_scenario refleak
+}
+
+@test "census of bytescache: the memory is in untracked bytes" {
+	census_scenario bytescache
+}
+
+@test "census of gcoff: cycles pile up with the collector disabled" {
+	census_scenario gcoff
+}
+
+@test "census of listeners: bound methods never unsubscribed, next to a large table" {
+	census_scenario listeners
+}
+
+@test "census of split: one leak over two containers of one kind" {
+	census_scenario split
 }
 
 @test "Debian sid's CPython 3.13 and 3.14 are in the matrix" {

@@ -15,7 +15,9 @@ teardown() {
 	run "$PYLEAKS_CLI" --help
 	assert_success
 	assert_output --partial "Usage: pyleaks COMMAND"
-	assert_output --partial "leaks"
+	for cmd in suspects retained leaks refs referrers graph; do
+		assert_output --partial "  $cmd "
+	done
 }
 
 @test "pyleaks leaks --help documents every option" {
@@ -137,3 +139,56 @@ assert any(not t["tracked"] and t["name"] == "str" for t in r["types"])
 	assert_success
 	assert_output --partial "runtime: $root$lib"
 }
+
+@test "pyleaks suspects names the Session registry, as text and as JSON; --max; usage errors" {
+	run "$PYLEAKS_CLI" suspects "$CORE_DIR/core" --max 2
+	assert_success
+	assert_output --regexp "Suspect 1: 5,000 __main__\.Session, [0-9.]+ MiB retained \([0-9]+% of the heap\), piled up in dict at 0x[0-9a-f]+, held by module __main__ -> __dict__ -> \['REGISTRY'\]"
+	assert_output --regexp "\[\*\] +__main__\.Session"
+	assert_output --partial "Suspect 2: "
+	refute_output --partial "Suspect 3: "
+	run "$PYLEAKS_CLI" suspects "$CORE_DIR/core" --max 0 --json -
+	assert_success
+	printf '%s' "$output" | "$CHECK_PYTHON" -c '
+import json, sys
+r = json.load(sys.stdin)
+assert set(r) >= {"schema", "python", "target", "heap", "gc", "suspects", "warnings"}, sorted(r)
+assert r["gc"]["enabled"] is True and r["gc"]["debug"] == [] and len(r["gc"]["thresholds"]) == 3
+s = r["suspects"]
+assert [x["rank"] for x in s] == list(range(1, len(s) + 1))
+assert all(s[i]["retained"] >= s[i + 1]["retained"] for i in range(len(s) - 1))
+assert s[0]["holder"]["type"] == "dict" and s[0]["chain"]["root"]["name"] == "__main__"
+assert [p["label"] for p in s[0]["chain"]["path"]] == ["", "__dict__", "[\x27REGISTRY\x27]", "[*]"], s[0]["chain"]
+'
+	"$CHECK_PYTHON" "$TOP_SRCDIR/tests/check_suspects.py" "$CORE_DIR/truth.json" "$CORPORA/registry/expected.json" <(printf '%s' "$output")
+	run "$PYLEAKS_CLI" suspects "$CORE_DIR/core" --top 3
+	assert_failure 2
+	assert_output --partial "unknown option --top"
+	run "$PYLEAKS_CLI" suspects "$CORE_DIR/core" --max -1
+	assert_failure 2
+	assert_output --partial "--max needs a number >= 0"
+	run "$PYLEAKS_CLI" suspects --help
+	assert_success
+	for opt in --exe --sysroot --pid --max --json --progress --stats; do
+		assert_output --partial -- "$opt"
+	done
+}
+
+@test "pyleaks retained lists the biggest retainers with their chains" {
+	run "$PYLEAKS_CLI" retained "$CORE_DIR/core" --top 3
+	assert_success
+	assert_output --partial "Top 3 objects by retained size"
+	assert_output --regexp "MiB +[0-9,]+ +dict +0x[0-9a-f]+ +module __main__ -> __dict__ -> \['REGISTRY'\]"
+	run "$PYLEAKS_CLI" retained "$CORE_DIR/core" --top 5 --json -
+	assert_success
+	printf '%s' "$output" | "$CHECK_PYTHON" -c '
+import json, sys
+r = json.load(sys.stdin)
+t = r["retainers"]
+assert len(t) == 5 and all(t[i]["retained"] >= t[i + 1]["retained"] for i in range(4))
+assert all(x["retained"] <= r["heap"]["size"] for x in t)
+'
+	run "$PYLEAKS_CLI" retained "$CORE_DIR/core" --max 3
+	assert_failure 2
+}
+

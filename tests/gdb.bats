@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
-# gdb.bats - the py-leaks gdb command on real cores and on a live process stopped under gdb.
+# gdb.bats - the py-leaks and py-referrers gdb commands on real cores and on live processes
+# stopped under gdb.
 load helpers
 
 setup() {
@@ -15,49 +16,74 @@ teardown() {
 	run pyleaks_gdb -ex 'help py-leaks'
 	assert_success
 	assert_output --partial "Usage: py-leaks"
-	for opt in --top --sort --type --json; do
+	for opt in --max --census --retained --top --sort --type --json; do
 		assert_output --partial -- "$opt"
 	done
 }
 
-@test "py-leaks on a core matches the program's own counts, for every scenario" {
+@test "py-leaks names the planted leak and py-leaks --census counts as the program did, for every scenario" {
 	local scenario dir
 	for scenario in $SCENARIOS; do
 		dir=$(cached_core "$PY_VERSION" "$PY_EXE" "$scenario")
-		run pyleaks_gdb -ex "py-leaks --json $BATS_TEST_TMPDIR/$scenario.json" "$PY_EXE" "$dir/core"
+		run pyleaks_gdb -ex "py-leaks --json $BATS_TEST_TMPDIR/$scenario.suspects.json" \
+			-ex "py-leaks --census --json $BATS_TEST_TMPDIR/$scenario.json" "$PY_EXE" "$dir/core"
 		assert_success
 		assert_output --partial "Python $PY_VERSION, core file"
+		assert_output --partial "Suspect 1: "
 		assert_output --partial "JSON report written to"
+		run "$CHECK_PYTHON" "$TOP_SRCDIR/tests/check_suspects.py" "$dir/truth.json" "$CORPORA/$scenario/expected.json" "$BATS_TEST_TMPDIR/$scenario.suspects.json"
+		assert_success
 		run "$CHECK_PYTHON" "$CHECK" "$dir/truth.json" "$CORPORA/$scenario/expected.json" "$BATS_TEST_TMPDIR/$scenario.json"
 		assert_success
 	done
 }
 
-@test "py-leaks and the CLI print the same report" {
+@test "py-leaks and the CLI print the same reports" {
 	local dir
-	dir=$(cached_core "$PY_VERSION" "$PY_EXE" slots)
-	pyleaks_gdb -ex 'py-leaks --top 10 --sort size' "$PY_EXE" "$dir/core" 2>/dev/null |
-		sed -n '/^Python /,$p' >"$BATS_TEST_TMPDIR/gdb.txt"
-	"$PYLEAKS_CLI" leaks "$dir/core" --top 10 --sort size >"$BATS_TEST_TMPDIR/cli.txt"
+	dir=$(cached_core "$PY_VERSION" "$PY_EXE" listeners)
+	pyleaks_gdb -ex 'py-leaks --max 3' -ex 'py-leaks --census --top 10 --sort size' -ex 'py-leaks --retained --top 5' \
+		"$PY_EXE" "$dir/core" 2>/dev/null | sed -n '/^Python /,$p' >"$BATS_TEST_TMPDIR/gdb.txt"
+	{
+		"$PYLEAKS_CLI" suspects "$dir/core" --max 3
+		"$PYLEAKS_CLI" leaks "$dir/core" --top 10 --sort size
+		"$PYLEAKS_CLI" retained "$dir/core" --top 5
+	} >"$BATS_TEST_TMPDIR/cli.txt"
 	diff -u "$BATS_TEST_TMPDIR/cli.txt" "$BATS_TEST_TMPDIR/gdb.txt"
 }
 
-@test "py-leaks --type lists instances; a second command reuses the walk" {
+@test "py-leaks --census --type lists instances; later commands reuse the walk" {
 	local dir
 	dir=$(cached_core "$PY_VERSION" "$PY_EXE" saveall)
-	run pyleaks_gdb -ex 'py-leaks --top 1' -ex 'py-leaks --type __main__.Node' "$PY_EXE" "$dir/core"
+	run pyleaks_gdb -ex 'py-leaks --census --top 1' -ex 'py-leaks --census --type Node' "$PY_EXE" "$dir/core"
 	assert_success
 	assert_output --partial "600 instances of __main__.Node:"
-	assert_output --partial "gc.garbage: 600 objects"
+	assert_output --partial "gc.garbage: 1200 objects"
+}
+
+@test "py-leaks and py-referrers complete type names on Tab" {
+	local dir
+	dir=$(cached_core "$PY_VERSION" "$PY_EXE" registry)
+	run pyleaks_gdb -ex 'complete py-leaks --census --type Sess' -ex 'complete py-referrers --type __main__.Ses' \
+		-ex 'complete py-referrers --max 2 --type Sess' "$PY_EXE" "$dir/core"
+	assert_success
+	assert_output --partial "py-leaks --census --type Session"
+	assert_output --partial "py-referrers --type __main__.Session"
+	assert_output --partial "py-referrers --max 2 --type Session"
 }
 
 @test "py-leaks rejects bad options with a gdb error" {
 	local dir
 	dir=$(cached_core "$PY_VERSION" "$PY_EXE" registry)
-	run pyleaks_gdb -ex 'py-leaks --sort weight' -ex 'py-leaks --top x' -ex 'py-leaks --type Nope' "$PY_EXE" "$dir/core"
+	run pyleaks_gdb -ex 'py-leaks --census --sort weight' -ex 'py-leaks --census --top x' \
+		-ex 'py-leaks --census --type Nope' -ex 'py-leaks --type Session' -ex 'py-leaks --top 3' \
+		-ex 'py-leaks --census --retained' -ex 'py-leaks --retained --max 2' "$PY_EXE" "$dir/core"
 	assert_output --partial "py-leaks: argument --sort: invalid choice: 'weight'"
 	assert_output --partial "py-leaks: argument --top: expected a number, got 'x'"
 	assert_output --partial "no object has type Nope"
+	assert_output --partial "py-leaks: --type goes with --census"
+	assert_output --partial "py-leaks: --top goes with --census or --retained"
+	assert_output --partial "not allowed with argument"
+	assert_output --partial "py-leaks: --max is for the suspects"
 }
 
 @test "py-leaks without a process or core says what to do" {
@@ -68,10 +94,12 @@ teardown() {
 @test "py-leaks on a live process under gdb -p" {
 	run_scenario "$PY_EXE" "$CORPORA/registry/program.py" "$BATS_TEST_TMPDIR/live"
 	run timeout 120 gdb -nx -batch -iex 'set auto-load no' -iex 'set debuginfod enabled off' \
-		-ex "source $TOP_SRCDIR/gdb/pyleaks-gdb.py" -ex "py-leaks --json $BATS_TEST_TMPDIR/live.json" \
-		-p "$SCENARIO_PID"
+		-ex "source $TOP_SRCDIR/gdb/pyleaks-gdb.py" -ex "py-leaks --json $BATS_TEST_TMPDIR/suspects.json" \
+		-ex "py-leaks --census --json $BATS_TEST_TMPDIR/live.json" -p "$SCENARIO_PID"
 	assert_success
 	assert_output --partial "Python $PY_VERSION, process $SCENARIO_PID"
+	run "$CHECK_PYTHON" "$TOP_SRCDIR/tests/check_suspects.py" "$BATS_TEST_TMPDIR/live/truth.json" "$CORPORA/registry/expected.json" "$BATS_TEST_TMPDIR/suspects.json"
+	assert_success
 	run "$CHECK_PYTHON" "$CHECK" "$BATS_TEST_TMPDIR/live/truth.json" "$CORPORA/registry/expected.json" "$BATS_TEST_TMPDIR/live.json"
 	assert_success
 	kill -0 "$SCENARIO_PID"
@@ -114,7 +142,7 @@ teardown() {
 		-ex "py-referrers --type __main__.Job --dot $BATS_TEST_TMPDIR/jobs.dot" \
 		-ex "help py-referrers" -p "$SCENARIO_PID"
 	assert_success
-	assert_output --partial "300 instances, root: thread 'worker'"
+	assert_output --partial "3000 instances, root: thread 'worker'"
 	assert_output --partial "in drain() at $CORPORA/threads/program.py:$line"
 	assert_output --regexp "local pending +list"
 	assert_output --partial "graphviz graph written to $BATS_TEST_TMPDIR/jobs.dot"

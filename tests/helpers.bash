@@ -178,4 +178,4 @@ instance_of() {
 	"$PYLEAKS_CLI" leaks "$core" --type "$type" "$@" | awk -v n="$n" '/^  0x/ && ++i == n { print $1; exit }'
 }
 
-SCENARIOS="registry slots saveall frozen chains zoo threads cycle linkedlist refleak"
+SCENARIOS="registry slots saveall frozen chains zoo threads cycle linkedlist refleak bytescache gcoff listeners split"

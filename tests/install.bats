@@ -33,7 +33,7 @@ setup_file() {
 	local dir
 	dir=$(cached_core "$PY_VERSION" "$PY_EXE" registry)
 	run env -u PYLEAKS_LIB gdb -nx -batch -iex 'set auto-load no' -iex 'set debuginfod enabled off' \
-		-ex "source $PREFIX/share/pyleaks/gdb/pyleaks-gdb.py" -ex 'py-leaks --top 8' "$PY_EXE" "$dir/core"
+		-ex "source $PREFIX/share/pyleaks/gdb/pyleaks-gdb.py" -ex 'py-leaks --max 1' "$PY_EXE" "$dir/core"
 	assert_success
 	assert_output --partial "Python $PY_VERSION"
 	assert_output --partial "__main__.Session"

@@ -7,9 +7,9 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from truth import report_and_wait  # noqa: E402
+from truth import leak_baseline, leak_measure, report_and_wait  # noqa: E402
 
-N = 200
+N = 2000
 
 
 class Report(object):
@@ -50,9 +50,21 @@ def make_callback(n):
     return done
 
 
+base = leak_baseline()
+class User(object):
+    def __init__(self, n):
+        self.n = n
+
+
+# two globals that hold the same type: their chains stay apart, by name
+USERS = [User(i) for i in range(50)]
+ADMINS = [User(i) for i in range(10)]
+
 for i in range(N):
     get_report("report-%d" % i)
     CALLBACKS.append(make_callback(i))
-    EVENTS["listener-%d" % i] = Listener(i).on_event
+    EVENTS["listener-%d" % i] = Listener(N + i).on_event  # an int of its own: not shared
 
-report_and_wait(["__main__.Report", "__main__.Request", "__main__.Listener"])
+# the biggest of the three, and so the leak to name: the callbacks and what they capture
+report_and_wait(["__main__.Report", "__main__.Request", "__main__.Listener", "__main__.User"],
+                leak=leak_measure(base, CALLBACKS))

@@ -1,13 +1,13 @@
 # cycle: a ring of 100 Link objects that the module reaches through one of them (ANCHOR), so
 # that every referrer of ANCHOR but one is a cold trail: following it leads around the ring
 # and back to ANCHOR. And, with the collector disabled, a ring of 100 Orphan objects nothing
-# refers to: garbage that only its own cycle keeps alive.
+# refers to, each with a payload: garbage that only its own cycle keeps alive, the leak.
 import gc
 import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from truth import report_and_wait  # noqa: E402
+from truth import leak_baseline, leak_measure, report_and_wait  # noqa: E402
 
 RING = 100
 
@@ -22,6 +22,7 @@ class Orphan(object):
     def __init__(self, n):
         self.n = n
         self.next = None
+        self.data = [n] * 200
 
 
 def ring(cls, n):
@@ -33,5 +34,6 @@ def ring(cls, n):
 
 gc.disable()
 ANCHOR = ring(Link, RING)
-ring(Orphan, RING)  # dropped at once: garbage, kept only by its cycle
-report_and_wait(["__main__.Link", "__main__.Orphan"], extra={"anchor": "%x" % id(ANCHOR)})
+base = leak_baseline()
+LEAK = leak_measure(base, ring(Orphan, RING))  # dropped at once: garbage, kept only by its cycle
+report_and_wait(["__main__.Link", "__main__.Orphan"], extra={"anchor": "%x" % id(ANCHOR)}, leak=LEAK)

@@ -5,7 +5,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from truth import report_and_wait  # noqa: E402
+from truth import leak_baseline, leak_measure, report_and_wait  # noqa: E402
 
 ENTRIES = 3000
 
@@ -16,9 +16,11 @@ class CachedEntry(object):
         self.blob = [key] * 4
 
 
+base = leak_baseline()
 CACHE = [CachedEntry(i) for i in range(ENTRIES)]
+LEAK = leak_measure(base, CACHE)
 if hasattr(gc, "freeze"):
     gc.freeze()
-    report_and_wait(["__main__.CachedEntry"], frozen={"__main__.CachedEntry": ENTRIES})
+    report_and_wait(["__main__.CachedEntry"], frozen={"__main__.CachedEntry": ENTRIES}, leak=LEAK)
 else:
-    report_and_wait(["__main__.CachedEntry"])
+    report_and_wait(["__main__.CachedEntry"], leak=LEAK)

@@ -4,7 +4,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from truth import report_and_wait  # noqa: E402
+from truth import leak_baseline, leak_measure, report_and_wait  # noqa: E402
 
 NODES = 100000
 
@@ -18,6 +18,7 @@ class Node(object):
 
 
 HEAD = None
+base = leak_baseline()
 for i in range(NODES - 1, -1, -1):
     HEAD = Node(i, HEAD)
 tail = HEAD
@@ -25,4 +26,4 @@ while tail.next is not None:
     tail = tail.next
 TAIL = "%x" % id(tail)  # only its address: the list alone holds it
 del tail, i
-report_and_wait(["__main__.Node"], extra={"tail": TAIL, "nodes": NODES})
+report_and_wait(["__main__.Node"], extra={"tail": TAIL, "nodes": NODES}, leak=leak_measure(base, HEAD))

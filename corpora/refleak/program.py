@@ -6,7 +6,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from truth import report_and_wait  # noqa: E402
+from truth import leak_baseline, leak_measure, report_and_wait  # noqa: E402
 
 LEAKS = 50
 
@@ -15,6 +15,7 @@ class Leaked(object):
     def __init__(self, n):
         self.n = n
         self.buffer = [n] * 8
+        self.data = b"%d" % n * 4000  # what such an object would hold: a buffer of its own
 
 
 def leak(obj):
@@ -22,6 +23,10 @@ def leak(obj):
     ctypes.pythonapi.Py_IncRef(ctypes.py_object(obj))
 
 
-for i in range(LEAKS):
-    leak(Leaked(i))
-report_and_wait(["__main__.Leaked"])
+base = leak_baseline()
+leaked = [Leaked(i) for i in range(LEAKS)]
+for obj in leaked:
+    leak(obj)
+LEAK = leak_measure(base, *leaked)
+del leaked, obj
+report_and_wait(["__main__.Leaked"], leak=LEAK)

@@ -4,7 +4,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from truth import report_and_wait  # noqa: E402
+from truth import leak_baseline, leak_measure, report_and_wait  # noqa: E402
 
 SESSIONS = 5000
 
@@ -24,7 +24,8 @@ def handle_request(n):
     REGISTRY[n] = Session(n)
 
 
+base = leak_baseline()
 for i in range(SESSIONS):
     handle_request(i)
 
-report_and_wait(["__main__.Session"])
+report_and_wait(["__main__.Session"], leak=leak_measure(base, REGISTRY))

@@ -4,7 +4,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from truth import report_and_wait  # noqa: E402
+from truth import leak_baseline, leak_measure, report_and_wait  # noqa: E402
 
 POINTS = 20000
 
@@ -27,8 +27,9 @@ class Tagged(Geometry.Point):
         self.tag = tag
 
 
+base = leak_baseline()
 TRACK = [Geometry.Point(i, -i) for i in range(POINTS)]
 TRACK.extend(Tagged(i, i, "t") for i in range(POINTS // 10))
 SEEN = {TRACK[0], TRACK[1]}  # a set holding two of them, for the set decoder
 
-report_and_wait(["__main__.Geometry.Point", "__main__.Tagged"])
+report_and_wait(["__main__.Geometry.Point", "__main__.Tagged"], leak=leak_measure(base, TRACK))

@@ -6,9 +6,9 @@ import sys
 import threading
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from truth import report_and_wait  # noqa: E402
+from truth import leak_baseline, leak_measure, report_and_wait  # noqa: E402
 
-JOBS = 300
+JOBS = 3000
 
 
 class Job(object):
@@ -17,8 +17,9 @@ class Job(object):
         self.data = [n] * 4
 
 
-def drain(count, ready, stop):
+def drain(count, ready, stop, base, leak):
     pending = [Job(i) for i in range(count)]
+    leak.update(leak_measure(base, pending))
     ready.set()
     stop.wait()  # blocked here, holding pending
     return pending
@@ -32,12 +33,12 @@ def blocked_line(thread):
     return frame.f_lineno if frame is not None else 0
 
 
-ready, stop = threading.Event(), threading.Event()
-worker = threading.Thread(target=drain, name="worker", args=(JOBS, ready, stop))
+ready, stop, LEAK = threading.Event(), threading.Event(), {}
+worker = threading.Thread(target=drain, name="worker", args=(JOBS, ready, stop, leak_baseline(), LEAK))
 worker.daemon = True
 worker.start()
 ready.wait()
 line = blocked_line(worker)
-report_and_wait(["__main__.Job"],
+report_and_wait(["__main__.Job"], leak=LEAK,
                 extra={"thread": {"name": "worker", "function": "drain", "line": line,
                                   "local": "pending", "file": os.path.abspath(__file__)}})

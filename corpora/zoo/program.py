@@ -20,7 +20,7 @@ import types
 import weakref
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from truth import report_and_wait  # noqa: E402
+from truth import leak_baseline, leak_measure, report_and_wait  # noqa: E402
 
 
 class Plain(object):
@@ -128,8 +128,11 @@ async def agen(token):
     yield box
 
 
+base = leak_baseline()
+PLAINS = [Plain(i) for i in range(2000)]  # the one thing that piles up here
+LEAK = leak_measure(base, PLAINS)
 ZOO = {
-    "plain": [Plain(i) for i in range(50)],
+    "plain": PLAINS,
     "slotted": [Slotted([i], {i: i}) for i in range(50)],
     "mydict": MyDict(a=[1], b=[2]),
     "mylist": MyList([[1], [2]]),
@@ -164,4 +167,4 @@ ZOO["asyncgen"] = a
 del g, c, a
 Widget.registry["self"] = ZOO
 
-report_and_wait(["__main__.Plain", "__main__.Slotted"], referents=True)
+report_and_wait(["__main__.Plain", "__main__.Slotted"], referents=True, leak=LEAK)

@@ -1,49 +1,95 @@
-"""The py-leaks command: census of the Python heap of the core or process gdb is looking at."""
+"""The py-leaks command: what leaks in the Python heap of the core or process gdb is looking at."""
 import gdb
 
 from . import lib, options, source
 
 
 class PyLeaksCommand(gdb.Command):
-    """Show what piles up in the Python heap: tracked objects by type, and gc.garbage.
+    """Name the leak: ranked suspects, with the memory each retains and who holds it.
 
-Usage: py-leaks [--top N] [--sort count|size] [--type NAME] [--json FILE]
+Usage: py-leaks [--max N] [--json FILE]
+       py-leaks --census [--top N] [--sort count|size] [--type NAME] [--json FILE]
+       py-leaks --retained [--top N] [--json FILE]
 
-Walks every garbage-collector list of every interpreter (generations 0-2 and the permanent
-generation that gc.freeze() fills) of the core file or stopped process gdb is debugging,
-without running any code in it, and prints the Python version, the interpreters, the number
-of tracked objects per generation, the types with the most instances, and gc.garbage.
+Reads the heap of the core file or stopped process gdb is debugging, without running any
+code in it: every object on the garbage collector's lists (every interpreter, every
+generation, the permanent one included), and every object they and the roots reach that the
+collector does not track (str, bytes, int, ...), each sized as sys.getsizeof sizes it. Then,
+on the dominator tree of the reference graph, ranks the suspects by the memory they retain
+(what would be freed with them):
+  accumulation points: a container (dict, list, set, an object's attributes, ...) whose
+    many items of one kind retain most of what it holds, or a linked chain of one type; the
+    items' type is named (through thin wrappers: a bound method's object, a closure's
+    contents), with the chain from a root down to the container, merged as
+    py-referrers --type shows chains; containers of one shape (two instances' dicts) count
+    as one suspect;
+  unreachable cycles: objects no root reaches, grouped by their types, with finalizers and
+    the collector's state (disabled? its thresholds and counts);
+  held from C: objects whose reference counts the heap does not explain, by type;
+  gc.garbage: by type, with why each is there (DEBUG_SAVEALL, a legacy finalizer).
 
 Options:
-  --top N            show the N biggest types (default 20; 0 shows all)
-  --sort count|size  order by instance count (default) or by shallow size (object, GC
-                     header and pre-header; buffers an object owns are not counted)
-  --type NAME        also list the address of every instance of NAME, as module.Qualname
-                     (e.g. __main__.Session) or the plain name of a builtin type (dict)
+  --max N            show at most N suspects (default 5; 0 shows all)
+  --census           the census instead: every type's count and size, tracked and untracked
+                     (marked), and gc.garbage
+  --retained         the objects that retain most memory instead, each with its chain
+  --top N            --census: the N biggest types (default 20); --retained: the N biggest
+                     objects (default 20); 0 shows all
+  --sort count|size  --census: order by instance count (default) or by size
+  --type NAME        --census: also list every instance of NAME: module.Qualname
+                     (__main__.Session), the class name alone (Session) where only one class
+                     has it, or a builtin type (dict); Tab completes names
   --json FILE        also write the report as JSON (schema 1) to FILE
 
 Examples:
   py-leaks
-  py-leaks --sort size --top 10
-  py-leaks --type __main__.Session
-  py-leaks --json /tmp/census.json
+  py-leaks --max 10 --json /tmp/suspects.json
+  py-leaks --census --sort size --top 10
+  py-leaks --census --type Session
+  py-leaks --retained
 
-The heap walk is kept until the process runs again; later commands on the same stop reuse it."""
+The heap walk and the graph are kept until the process runs again; later commands on the
+same stop reuse them."""
 
     def __init__(self):
-        super(PyLeaksCommand, self).__init__("py-leaks", gdb.COMMAND_DATA, gdb.COMPLETE_NONE)
+        # no completer class: gdb calls complete() only without one
+        super(PyLeaksCommand, self).__init__("py-leaks", gdb.COMMAND_DATA)
+
+    def complete(self, text, word):
+        return options.complete_type(text, word, gdb.COMPLETE_NONE)
 
     def invoke(self, argument, from_tty):
-        p = options.parser("py-leaks", "Census of the Python heap.")
-        p.add_argument("--top", type=options.non_negative, default=-1)
-        p.add_argument("--sort", choices=("count", "size"), default="count")
+        p = options.parser("py-leaks", "Name the leak in the Python heap.")
+        mode = p.add_mutually_exclusive_group()
+        mode.add_argument("--census", action="store_true")
+        mode.add_argument("--retained", action="store_true")
+        p.add_argument("--max", type=options.non_negative, default=None)
+        p.add_argument("--top", type=options.non_negative, default=None)
+        p.add_argument("--sort", choices=("count", "size"), default=None)
         p.add_argument("--type", dest="type_name", default=None)
         p.add_argument("--json", dest="json_file", default=None)
         args = options.parse(p, gdb.string_to_argv(argument))
         if args is None:
             return
+        census_only = [o for o, v in (("--sort", args.sort), ("--type", args.type_name)) if v]
+        if census_only and not args.census:
+            raise gdb.GdbError("py-leaks: %s goes with --census (see 'help py-leaks')"
+                               % census_only[0])
+        if args.top is not None and not (args.census or args.retained):
+            raise gdb.GdbError("py-leaks: --top goes with --census or --retained; the suspects "
+                               "take --max (see 'help py-leaks')")
+        if args.max is not None and (args.census or args.retained):
+            raise gdb.GdbError("py-leaks: --max is for the suspects; --census and --retained "
+                               "take --top (see 'help py-leaks')")
         session = source.current()
-        sort = lib.SORT_SIZE if args.sort == "size" else lib.SORT_COUNT
-        options.show("py-leaks",
-                     lambda fmt: session.leaks_report(fmt, args.top, sort, args.type_name),
-                     args.json_file)
+        if args.census:
+            sort = lib.SORT_SIZE if args.sort == "size" else lib.SORT_COUNT
+            top = -1 if args.top is None else args.top
+            report = lambda fmt: session.leaks_report(fmt, top, sort, args.type_name)
+        elif args.retained:
+            top = 20 if args.top is None else args.top
+            report = lambda fmt: session.retained_report(fmt, top)
+        else:
+            most = 5 if args.max is None else args.max
+            report = lambda fmt: session.suspects_report(fmt, most)
+        options.show("py-leaks", report, args.json_file)

@@ -22,9 +22,11 @@ root reaches (an extension's reference, a C static, ctypes). Referrers that only
 into a chain (cold trails: cycles) are pruned and counted. With no chain within --depth, the
 nearest root is named; an object no root reaches is kept alive only by reference cycles.
 
-With --type NAME, every instance of NAME (module.Qualname, as py-leaks names it) is followed
-to a root instead, and the chains are merged by shape (indexes collapsed to [*], a repeated
-step such as a linked list's .next shown once), most instances first:
+With --type NAME, every instance of NAME (module.Qualname as py-leaks names it, or the class
+name alone where only one class has it; Tab completes names) is followed to a root instead,
+and the chains are merged by shape (indexes and keys of containers collapsed to [*], the
+names of globals and attributes kept; a repeated step such as a linked list's .next shown
+once), most instances first:
 "5000 instances, root: module __main__ -> __dict__ -> ['REGISTRY'] -> [*]".
 
 Options:
@@ -45,8 +47,11 @@ Examples:
 The reference graph is built on the first use and kept until the process runs again."""
 
     def __init__(self):
-        super(PyReferrersCommand, self).__init__("py-referrers", gdb.COMMAND_DATA,
-                                                 gdb.COMPLETE_EXPRESSION)
+        # no completer class: gdb calls complete() only without one
+        super(PyReferrersCommand, self).__init__("py-referrers", gdb.COMMAND_DATA)
+
+    def complete(self, text, word):
+        return options.complete_type(text, word, gdb.COMPLETE_EXPRESSION)
 
     def invoke(self, argument, from_tty):
         p = options.parser("py-referrers", "Referrer chains of a Python object.")

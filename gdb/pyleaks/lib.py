@@ -50,6 +50,12 @@ def _declare(lib):
     lib.pyleaks_referrers_report.restype = i
     lib.pyleaks_referrers_report.argtypes = [vp, i, ctypes.c_uint64, cp, i, i, i,
                                              ctypes.POINTER(vp)]
+    lib.pyleaks_suspects_report.restype = i
+    lib.pyleaks_suspects_report.argtypes = [vp, i, i, ctypes.POINTER(vp)]
+    lib.pyleaks_retained_report.restype = i
+    lib.pyleaks_retained_report.argtypes = [vp, i, i, ctypes.POINTER(vp)]
+    lib.pyleaks_type_names.restype = i
+    lib.pyleaks_type_names.argtypes = [vp, cp, ctypes.POINTER(vp)]
     lib.pyleaks_set_debug_dir.restype = i
     lib.pyleaks_set_debug_dir.argtypes = [vp, cp]
     lib.pyleaks_python_version.restype = cp
@@ -109,7 +115,7 @@ class Session(object):
     @staticmethod
     def _on_progress(_arg, objects, phase):
         if phase == PHASE_GRAPH:
-            what = "read into the reference graph"
+            what = "read into the reference graph (untracked ones found on the way)"
         else:
             what = "walked (generation %s)" % ("permanent" if phase == PHASE_PERMANENT else phase)
         gdb.write("pyleaks: %d objects %s...\n" % (objects, what), gdb.STDERR)
@@ -140,6 +146,22 @@ class Session(object):
         out = ctypes.c_void_p()
         return self._text(self._lib.pyleaks_leaks_report(self._h, fmt, top, sort, _b(type_name),
                                                          ctypes.byref(out)), out)
+
+    def suspects_report(self, fmt, max_suspects):
+        out = ctypes.c_void_p()
+        return self._text(self._lib.pyleaks_suspects_report(self._h, fmt, max_suspects,
+                                                            ctypes.byref(out)), out)
+
+    def retained_report(self, fmt, top):
+        out = ctypes.c_void_p()
+        return self._text(self._lib.pyleaks_retained_report(self._h, fmt, top,
+                                                            ctypes.byref(out)), out)
+
+    def type_names(self, prefix):
+        """The type names that complete PREFIX, as --type takes them."""
+        out = ctypes.c_void_p()
+        return self._text(self._lib.pyleaks_type_names(self._h, _b(prefix), ctypes.byref(out)),
+                          out).split()
 
     def referrers_report(self, fmt, address, type_name, depth, max_chains, fan_in):
         out = ctypes.c_void_p()

@@ -53,6 +53,22 @@ def show(prog, report, json_file, dot_file=None):
         gdb.write(line)
 
 
+def complete_type(text, word, otherwise):
+    """Completion of a command line: after --type, the names of the types of the current heap
+    (walked on first use) that start with WORD; elsewhere gdb's completion OTHERWISE."""
+    words = text.split()
+    after_type = (len(words) >= 2 and words[-2] == "--type" and not text.endswith(" ")) or \
+        (words and words[-1] == "--type" and text.endswith(" "))
+    if not after_type:
+        return otherwise
+    from . import source
+
+    try:
+        return source.current().type_names(word or "")
+    except gdb.GdbError:
+        return []
+
+
 def positive(text):
     value = non_negative(text)
     if value == 0:

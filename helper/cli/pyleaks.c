@@ -18,7 +18,10 @@ static const char usage_main[] =
 	"Find memory leaks in CPython core files and stopped processes, without running Python.\n"
 	"\n"
 	"Commands:\n"
-	"  leaks     what is piling up: census of tracked objects by type, gc.garbage\n"
+	"  suspects  what leaks: ranked leak suspects, with the memory each retains and who\n"
+	"            holds it\n"
+	"  retained  the objects that retain most memory, with who holds each\n"
+	"  leaks     census: every object by type (tracked and untracked), gc.garbage\n"
 	"  refs      what one object holds: its outgoing references, labelled\n"
 	"  referrers who keeps an object (or every instance of a type) alive: chains of\n"
 	"            references from roots to it\n"
@@ -52,6 +55,44 @@ static const char usage_leaks[] =
 	"  -h, --help        show this help\n"
 	"\n"
 	"Exit status: 0 on success, 1 on error, 2 on bad usage.\n";
+
+static const char usage_suspects[] =
+	"Usage: pyleaks suspects CORE [OPTIONS]\n"
+	"       pyleaks suspects --pid PID [OPTIONS]\n"
+	"What leaks, ranked by the memory each suspect retains (what would be freed with it):\n"
+	"  accumulation points: a container (dict, list, set, an object's attributes, ...) whose\n"
+	"    many items of one kind retain most of what it holds, or a linked chain of one type;\n"
+	"    the items' type is named (what a bound method's object or a tuple holds, for thin\n"
+	"    wrappers), with the chain from a root down to the container;\n"
+	"  unreachable cycles: objects no root reaches, grouped by their types, with finalizers\n"
+	"    and why the collector has not freed them;\n"
+	"  held from C: objects whose reference counts the heap does not explain, by type;\n"
+	"  gc.garbage: by type, with why each is there.\n"
+	"Memory is all of it: untracked objects (str, bytes, int, ...) are found by following\n"
+	"references, and sizes are what sys.getsizeof says.\n"
+	"\n"
+	"Options:\n"
+	"  --exe PATH, --sysroot DIR, --debug-dir DIR, --pid PID   as for pyleaks leaks\n"
+	"  --max N           show at most N suspects (default 5; 0 = all)\n"
+	"  --json FILE|-     write the report as JSON (schema 1) to FILE, or to stdout for -\n"
+	"  --progress        report progress on stderr (default when stderr is a terminal)\n"
+	"  --stats           print time taken and memory used to stderr\n"
+	"  -h, --help        show this help\n";
+
+static const char usage_retained[] =
+	"Usage: pyleaks retained CORE [OPTIONS]\n"
+	"       pyleaks retained --pid PID [OPTIONS]\n"
+	"The objects that retain most memory: what would be freed with each (every object whose\n"
+	"every way from a root passes through it), biggest first, each with the objects it retains\n"
+	"and its chain from a root (the dominator tree, as Eclipse MAT has it).\n"
+	"\n"
+	"Options:\n"
+	"  --exe PATH, --sysroot DIR, --debug-dir DIR, --pid PID   as for pyleaks leaks\n"
+	"  --top N           show the N biggest (default 20; 0 = all)\n"
+	"  --json FILE|-     write the report as JSON (schema 1) to FILE, or to stdout for -\n"
+	"  --progress        report progress on stderr (default when stderr is a terminal)\n"
+	"  --stats           print time taken and memory used to stderr\n"
+	"  -h, --help        show this help\n";
 
 static const char usage_refs[] =
 	"Usage: pyleaks refs CORE ADDRESS [OPTIONS]\n"
@@ -250,6 +291,109 @@ static int emit(const struct target_args *a, const char *text, const char *js)
 	return 0;
 }
 
+/* One report of the whole heap, as the command asked for it. */
+struct report_args {
+	enum { REPORT_LEAKS, REPORT_SUSPECTS, REPORT_RETAINED } what;
+	long top;             /* leaks, retained: --top; suspects: --max */
+	int sort;             /* leaks */
+	const char *type_name; /* leaks */
+};
+
+static int report(struct pyleaks *pl, const struct report_args *r, enum pyleaks_format f, char **out)
+{
+	switch (r->what) {
+	case REPORT_LEAKS:
+		return pyleaks_leaks_report(pl, f, (int)r->top, r->sort, r->type_name, out);
+	case REPORT_SUSPECTS:
+		return pyleaks_suspects_report(pl, f, (int)r->top, out);
+	default:
+		return pyleaks_retained_report(pl, f, (int)r->top, out);
+	}
+}
+
+/* Open the target A, make report R as text (unless JSON goes to stdout) and JSON (with
+ * --json), print and write them; the exit status. */
+static int run_report(const struct target_args *a, const struct report_args *r, int want_progress,
+		      int want_stats)
+{
+	double t0 = now();
+	struct pyleaks *pl = pyleaks_create();
+	if (!pl) {
+		fprintf(stderr, "pyleaks: error: out of memory\n");
+		return 1;
+	}
+	if (want_progress)
+		pyleaks_set_progress(pl, progress, NULL);
+	int rc = open_target(pl, a);
+	double t1 = now();
+	char *text = NULL, *js = NULL;
+	if (rc == PYLEAKS_OK && (!a->json || strcmp(a->json, "-") != 0))
+		rc = report(pl, r, PYLEAKS_TEXT, &text);
+	if (rc == PYLEAKS_OK && a->json)
+		rc = report(pl, r, PYLEAKS_JSON, &js);
+	if (want_progress)
+		fprintf(stderr, "\r\033[K");
+	int status = 1;
+	if (rc != PYLEAKS_OK)
+		fprintf(stderr, "pyleaks: error: %s\n", pyleaks_errmsg(pl));
+	else
+		status = emit(a, text, js);
+	if (want_stats)
+		print_stats(t0, t1, now());
+	pyleaks_free(text);
+	pyleaks_free(js);
+	pyleaks_destroy(pl);
+	return status;
+}
+
+/* pyleaks suspects (RETAINED false) and pyleaks retained: a ranked report of the whole heap. */
+static int cmd_ranked(int argc, char **argv, bool retained)
+{
+	const char *usage = retained ? usage_retained : usage_suspects;
+	static const struct option opts[] = {
+		TARGET_OPTIONS,
+		{ "max", required_argument, NULL, O_MAX },
+		{ "top", required_argument, NULL, O_TOP },
+		{ "progress", no_argument, NULL, O_PROGRESS },
+		{ "stats", no_argument, NULL, O_STATS },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct target_args a = { 0 };
+	long max = retained ? 20 : 5;
+	int c, t, want_progress = isatty(STDERR_FILENO), want_stats = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		if ((t = target_option(c, usage, &a)) != 0) {
+			if (t < 0)
+				return 2;
+			continue;
+		}
+		switch (c) {
+		case O_PROGRESS: want_progress = 1; break;
+		case O_STATS: want_stats = 1; break;
+		case O_MAX:
+		case O_TOP:
+			if ((c == O_MAX) == retained)
+				return usage_error(usage, "unknown option %s", c == O_MAX ? "--max" : "--top");
+			if (parse_int(optarg, 0, 1 << 30, &max))
+				return usage_error(usage, retained ? "--top needs a number >= 0, not '%s'"
+								   : "--max needs a number >= 0, not '%s'", optarg);
+			break;
+		case 'h': fputs(usage, stdout); return 0;
+		case ':': return usage_error(usage, "option %s needs a value", argv[optind - 1]);
+		default: return usage_error(usage, "unknown option %s", argv[optind - 1]);
+		}
+	}
+	if (!a.pid && optind < argc)
+		a.core = argv[optind++];
+	if (optind < argc)
+		return usage_error(usage, "unexpected argument '%s'", argv[optind]);
+	if ((t = check_target(usage, &a)))
+		return t;
+	struct report_args r = { retained ? REPORT_RETAINED : REPORT_SUSPECTS, max, 0, NULL };
+	return run_report(&a, &r, want_progress, want_stats);
+}
+
 static int cmd_leaks(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -300,34 +444,8 @@ static int cmd_leaks(int argc, char **argv)
 	if ((t = check_target(usage_leaks, &a)))
 		return t;
 
-	double t0 = now();
-	struct pyleaks *pl = pyleaks_create();
-	if (!pl) {
-		fprintf(stderr, "pyleaks: error: out of memory\n");
-		return 1;
-	}
-	if (want_progress)
-		pyleaks_set_progress(pl, progress, NULL);
-	int rc = open_target(pl, &a);
-	double t1 = now();
-	char *text = NULL, *js = NULL;
-	if (rc == PYLEAKS_OK && (!a.json || strcmp(a.json, "-") != 0))
-		rc = pyleaks_leaks_report(pl, PYLEAKS_TEXT, (int)top, sort, type_name, &text);
-	if (rc == PYLEAKS_OK && a.json)
-		rc = pyleaks_leaks_report(pl, PYLEAKS_JSON, (int)top, sort, type_name, &js);
-	if (want_progress)
-		fprintf(stderr, "\r\033[K");
-	int status = 1;
-	if (rc != PYLEAKS_OK)
-		fprintf(stderr, "pyleaks: error: %s\n", pyleaks_errmsg(pl));
-	else
-		status = emit(&a, text, js);
-	if (want_stats)
-		print_stats(t0, t1, now());
-	pyleaks_free(text);
-	pyleaks_free(js);
-	pyleaks_destroy(pl);
-	return status;
+	struct report_args r = { REPORT_LEAKS, top, sort, type_name };
+	return run_report(&a, &r, want_progress, want_stats);
 }
 
 enum { PL_CLI_MAX_ADDRS = 64 };
@@ -526,6 +644,10 @@ int main(int argc, char **argv)
 		printf("pyleaks %s\n", PACKAGE_VERSION);
 		return 0;
 	}
+	if (strcmp(cmd, "suspects") == 0)
+		return cmd_ranked(argc - 1, argv + 1, false);
+	if (strcmp(cmd, "retained") == 0)
+		return cmd_ranked(argc - 1, argv + 1, true);
 	if (strcmp(cmd, "leaks") == 0)
 		return cmd_leaks(argc - 1, argv + 1);
 	if (strcmp(cmd, "refs") == 0)

@@ -83,6 +83,32 @@ int pyleaks_leaks_report(struct pyleaks *pl, enum pyleaks_format format, int top
 			 enum pyleaks_sort sort, const char *type_name, char **out);
 
 /**
+ * What leaks: the leak suspects, most retained memory first, at most MAX (0: all). Kinds:
+ * accumulation points (a container whose many items of one kind retain most of what it
+ * holds, or a linked chain of one type), unreachable cycles (grouped by their types, with
+ * finalizers and the collector's state), objects held from C (by type, with the references
+ * the heap does not explain) and gc.garbage (by type, with why each is there). Each with its
+ * count, retained bytes, share of the heap, holder and chain from a root. TEXT or JSON.
+ * Builds the graph (untracked objects included) and its dominator tree on first use.
+ * [out] OUT: the report, freed with pyleaks_free().
+ */
+int pyleaks_suspects_report(struct pyleaks *pl, enum pyleaks_format format, int max, char **out);
+
+/**
+ * The objects that retain most memory (what would be freed with each: the dominator tree),
+ * biggest first, at most TOP (0: all), each with its retained bytes and objects, its share of
+ * the heap and its chain from a root. TEXT or JSON. [out] OUT: freed with pyleaks_free().
+ */
+int pyleaks_retained_report(struct pyleaks *pl, enum pyleaks_format format, int top, char **out);
+
+/**
+ * The names of the types with instances that complete PREFIX ("" for all), one per line,
+ * sorted: full names ("__main__.Session") and the ends of them ("Session"), as --type takes
+ * them. Walks the heap on first use. [out] OUT: freed with pyleaks_free().
+ */
+int pyleaks_type_names(struct pyleaks *pl, const char *prefix, char **out);
+
+/**
  * The outgoing references of the object at ADDRESS, each labelled with where it is held
  * ("[3]", "['key']", ".attr", "__class__", "local name"), with the type of what it refers to
  * and its kind: strong, weak (does not keep it alive) or conservative (a word of a C type

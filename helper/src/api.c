@@ -5,18 +5,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/internal.h"
+#include "base/strbuf.h"
 #include "graph/dominators.h"
 #include "graph/graph.h"
-#include "heap/heap.h"
-#include "base/internal.h"
 #include "graph/paths.h"
+#include "graph/suspects.h"
+#include "heap/heap.h"
+#include "heap/type_names.h"
 #include "pyleaks.h"
 #include "refs/refs.h"
-#include "report/report.h"
 #include "refs/roots.h"
+#include "report/report.h"
 #include "report/steps.h"
 #include "runtime/runtime.h"
-#include "base/strbuf.h"
 #include "target/target.h"
 
 struct pyleaks {
@@ -30,6 +32,7 @@ struct pyleaks {
 	struct pl_reach *reach;
 	struct pl_labels *labels;
 	struct pl_dominators *dominators; /* built on the first report that needs them */
+	struct pl_suspects *suspects;
 	char *errmsg;
 	char *warnings;       /* target warnings + heap warnings */
 	pyleaks_progress_fn *progress;
@@ -58,6 +61,7 @@ PYLEAKS_API void pyleaks_destroy(struct pyleaks *pl)
 {
 	if (!pl)
 		return;
+	pl_suspects_destroy(pl->suspects);
 	pl_dominators_destroy(pl->dominators);
 	pl_labels_destroy(pl->labels);
 	pl_reach_destroy(pl->reach);
@@ -300,4 +304,53 @@ PYLEAKS_API int pyleaks_leaks_report(struct pyleaks *pl, enum pyleaks_format for
 	};
 	return api_fail(pl, pl_report_leaks(pl->runtime, pl->heap, pl->target->description,
 					    pl->warnings, &o, out));
+}
+
+PYLEAKS_API int pyleaks_suspects_report(struct pyleaks *pl, enum pyleaks_format format, int max,
+					char **out)
+{
+	if (!pl || !out)
+		return PYLEAKS_EUSAGE;
+	*out = NULL;
+	if (!api_format_ok(format, false))
+		return api_fail(pl, pl_error_create(PL_ERR_USAGE, "unknown report format %d", format));
+	if (max < 0)
+		return api_fail(pl, pl_error_create(PL_ERR_USAGE, "the number of suspects must be >= 0"));
+	struct pl_error *err = api_dominators(pl);
+	if (!err && !pl->suspects)
+		err = pl_suspects_find(pl->labels, pl->reach, pl->dominators, &pl->suspects);
+	if (err)
+		return api_fail(pl, err);
+	struct pl_suspects_options o = { (enum pl_format)format, (unsigned)max };
+	return api_fail(pl, pl_report_suspects(pl->labels, pl->reach, pl->suspects,
+					       pl->target->description, pl->warnings, &o, out));
+}
+
+PYLEAKS_API int pyleaks_retained_report(struct pyleaks *pl, enum pyleaks_format format, int top,
+					char **out)
+{
+	if (!pl || !out)
+		return PYLEAKS_EUSAGE;
+	*out = NULL;
+	if (!api_format_ok(format, false))
+		return api_fail(pl, pl_error_create(PL_ERR_USAGE, "unknown report format %d", format));
+	if (top < 0)
+		return api_fail(pl, pl_error_create(PL_ERR_USAGE, "the number of objects must be >= 0"));
+	struct pl_error *err = api_dominators(pl);
+	if (err)
+		return api_fail(pl, err);
+	struct pl_retained_options o = { (enum pl_format)format, (unsigned)top };
+	return api_fail(pl, pl_report_retained(pl->labels, pl->reach, pl->dominators,
+					       pl->target->description, &o, out));
+}
+
+PYLEAKS_API int pyleaks_type_names(struct pyleaks *pl, const char *prefix, char **out)
+{
+	if (!pl || !out)
+		return PYLEAKS_EUSAGE;
+	*out = NULL;
+	struct pl_error *err = api_heap(pl);
+	if (!err)
+		err = pl_type_names_completing(pl->heap, prefix ? prefix : "", out);
+	return api_fail(pl, err);
 }

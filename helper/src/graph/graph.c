@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "graph/graph.h"
 #include "base/internal.h"
+#include "graph/graph.h"
 
 enum { PROGRESS_EVERY = 1 << 20 };
 

@@ -57,6 +57,18 @@ uint32_t pl_reach_root(const struct pl_reach *reach, uint32_t v)
 	return v;
 }
 
+uint32_t *pl_reach_path(const struct pl_reach *reach, uint32_t v, size_t *len_ret)
+{
+	size_t len = (size_t)reach->dist[v] + 1;
+	uint32_t *path = malloc(len * sizeof(*path));
+	if (!path)
+		return NULL;
+	for (size_t k = len; k > 0; k--, v = reach->parent[v])
+		path[k - 1] = v;
+	*len_ret = len;
+	return path;
+}
+
 static void reach_push(struct pl_reach *r, struct queue *q, uint32_t from, uint32_t v)
 {
 	r->parent[v] = from;

@@ -35,6 +35,10 @@ void pl_reach_destroy(struct pl_reach *reach);
 /* The root whose path reaches V (V must be reached). */
 uint32_t pl_reach_root(const struct pl_reach *reach, uint32_t v);
 
+/* The shortest path from a root to V (V must be reached), root first: *LEN_RET nodes, caller
+ * frees; NULL if out of memory. */
+uint32_t *pl_reach_path(const struct pl_reach *reach, uint32_t v, size_t *len_ret);
+
 /* Is node V a root that a chain ends at (a virtual root, a module, or held from C)? */
 bool pl_paths_is_root(const struct pl_runtime *rt, const struct pl_graph *g,
 		      const struct pl_reach *reach, uint32_t v);

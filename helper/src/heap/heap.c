@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "heap/heap.h"
 #include "base/internal.h"
-#include "runtime/pyread.h"
 #include "base/strbuf.h"
+#include "heap/heap.h"
+#include "runtime/pyread.h"
 
 enum { PROGRESS_EVERY = 1 << 20 };
 
@@ -134,6 +134,15 @@ static struct pl_error *objects_reserve(struct pl_heap *h)
 	return NULL;
 }
 
+/* sys.getsizeof of OBJ, of type TY; never more than the target's memory (a broken object
+ * would claim anything). */
+static uint64_t size_of(const struct pl_heap *h, struct pl_runtime *rt, const struct pl_type *ty,
+			uint64_t obj)
+{
+	uint64_t size = pl_size_of(rt, &ty->sizing, obj);
+	return size < h->memory_size ? size : h->memory_size;
+}
+
 static struct pl_error *add_object(struct walk *w, uint64_t obj, uint64_t type_addr, int gen)
 {
 	struct pl_heap *h = w->h;
@@ -141,7 +150,7 @@ static struct pl_error *add_object(struct walk *w, uint64_t obj, uint64_t type_a
 	if (ti < 0 || objects_reserve(h))
 		return &pl_enomem;
 	struct pl_type *ty = &h->types[ti];
-	uint64_t size = pl_size_of(w->rt, &ty->sizing, obj);
+	uint64_t size = size_of(h, w->rt, ty, obj);
 	h->objects[h->nobjects++] = (struct pl_object){ obj, size, (uint32_t)ti, (uint8_t)gen };
 	ty->count++;
 	ty->size += size;
@@ -280,6 +289,8 @@ static struct pl_error *read_garbage(struct walk *w, uint64_t where, size_t inte
 		return NULL;
 	}
 	struct pl_heap *h = w->h;
+	if (!h->garbage_list)
+		h->garbage_list = list;
 	struct pl_garbage *g = realloc(h->garbage, (h->ngarbage + n + 1) * sizeof(*g));
 	if (!g) {
 		free(items);
@@ -300,6 +311,27 @@ static struct pl_error *read_garbage(struct walk *w, uint64_t where, size_t inte
 	return NULL;
 }
 
+/* Read the collector's state (G: where it is) into h->gc. */
+static void read_gc_state(struct walk *w, const struct pl_gc_where *g, int collecting)
+{
+	const struct pl_layout *l = w->l;
+	struct pl_gc_state *s = &w->h->gc;
+	int32_t v;
+	s->collecting = collecting;
+	s->enabled = g->enabled && pl_target_read_ok(w->t, g->enabled, &v, 4) ? v != 0 : -1;
+	s->debug = g->debug && pl_target_read_ok(w->t, g->debug, &v, 4) ? v : -1;
+	for (int i = 0; i < 3; i++) {
+		uint64_t gen = g->gen0 + (uint64_t)i * (uint64_t)l->size_gc_generation;
+		s->threshold[i] = s->count[i] = -1;
+		if (l->generation_threshold >= 0 &&
+		    pl_target_read_ok(w->t, gen + (uint64_t)l->generation_threshold, &v, 4))
+			s->threshold[i] = v;
+		if (l->generation_count >= 0 &&
+		    pl_target_read_ok(w->t, gen + (uint64_t)l->generation_count, &v, 4))
+			s->count[i] = v;
+	}
+}
+
 /* Walk the lists of one GC state, then its gc.garbage. */
 static struct pl_error *walk_gc(struct walk *w, uint64_t interp, size_t n)
 {
@@ -309,6 +341,9 @@ static struct pl_error *walk_gc(struct walk *w, uint64_t interp, size_t n)
 	if (err)
 		return err;
 	int32_t collecting = 0;
+	if (n == 0)
+		read_gc_state(w, &g, g.collecting && pl_target_read_ok(w->t, g.collecting, &collecting, 4)
+					     ? collecting != 0 : -1);
 	if (g.collecting && pl_target_read_ok(w->t, g.collecting, &collecting, 4) && collecting) {
 		w->h->collecting = 1;
 		pl_strbuf_printf(&w->warnings, "interpreter %zu: a garbage collection was running "
@@ -383,7 +418,8 @@ struct pl_error *pl_heap_create(struct pl_runtime *rt, pl_progress_fn *progress,
 	struct walk w = { .rt = rt, .t = rt->target, .l = &rt->layout, .h = h,
 			  .progress = progress, .progress_arg = progress_arg };
 	/* No list can hold more objects than the target has 16-byte GC heads. */
-	w.max_steps = pl_target_memory_size(rt->target) / 16 + 1;
+	h->memory_size = pl_target_memory_size(rt->target);
+	w.max_steps = h->memory_size / 16 + 1;
 	pl_strbuf_init(&w.warnings);
 	struct pl_error *err = walk_interpreters(&w);
 	if (err) {
@@ -452,7 +488,7 @@ long pl_heap_add_untracked(struct pl_heap *h, struct pl_runtime *rt, uint64_t ad
 		return -1;
 	if ((*err = objects_reserve(h)))
 		return -1;
-	uint64_t size = pl_size_of(rt, &ty->sizing, addr);
+	uint64_t size = size_of(h, rt, ty, addr);
 	size_t i = h->nobjects++;
 	h->objects[i] = (struct pl_object){ addr, size, (uint32_t)ti, PL_GEN_UNTRACKED };
 	size_t s = pl_addr_hash(addr, h->object_index_cap);

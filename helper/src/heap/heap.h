@@ -41,6 +41,19 @@ struct pl_garbage {
 	uint32_t type;
 };
 
+/* The collector's state (of the first interpreter walked). A field it cannot read is -1. */
+struct pl_gc_state {
+	int enabled;              /* gc.isenabled() */
+	int64_t debug;            /* gc.get_debug() flags */
+	int64_t threshold[3];     /* gc.get_threshold() */
+	int64_t count[3];         /* gc.get_count() */
+	int collecting;           /* a collection was running */
+};
+
+/* gc.DEBUG_* flags. */
+enum { PL_GC_DEBUG_STATS = 1, PL_GC_DEBUG_COLLECTABLE = 2, PL_GC_DEBUG_UNCOLLECTABLE = 4,
+       PL_GC_DEBUG_SAVEALL = 32 };
+
 /* Called now and then during the walk: objects seen so far, and the generation being walked. */
 typedef void pl_progress_fn(void *arg, uint64_t objects, int gen);
 
@@ -58,11 +71,14 @@ struct pl_heap {
 	uint64_t gen_size[PL_GENERATIONS];
 	uint64_t total_size;      /* of the tracked objects */
 	uint64_t untracked_size;  /* of the untracked objects */
+	uint64_t memory_size;     /* of the target: no object is bigger */
 	struct pl_garbage *garbage;
 	size_t ngarbage;
+	uint64_t garbage_list;    /* the first interpreter's gc.garbage list, or 0 */
 	uint64_t *interps;        /* the interpreters walked (PyInterpreterState addresses) */
 	size_t ninterpreters;
 	int collecting;           /* a collection was running when the target stopped */
+	struct pl_gc_state gc;
 	char *warnings;           /* what went wrong where the walk had to stop early */
 };
 

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "refs/frames.h"
 #include "base/internal.h"
+#include "refs/frames.h"
 #include "runtime/pyread.h"
 
 enum { MAX_LOCALS = 1 << 16, MAX_STACK = 1 << 16, MAX_LINETABLE = 1 << 20 };

@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "refs/frames.h"
 #include "base/internal.h"
-#include "runtime/pyread.h"
+#include "refs/frames.h"
 #include "refs/refs.h"
+#include "runtime/pyread.h"
 
 enum { LABEL_MAX = 160, KEY_SHOWN = 60, MAX_DEQUE_BLOCKS = 1 << 22, MAX_ODICT_NODES = 1 << 24 };
 
@@ -358,6 +358,19 @@ static bool static_type_state(struct pl_runtime *rt, uint64_t type, uint64_t int
 			return true;
 	}
 	return false;
+}
+
+uint64_t pl_refs_subclasses(struct pl_refs *r, uint64_t type)
+{
+	struct pl_runtime *rt = r->rt;
+	const struct pl_layout *l = &rt->layout;
+	uint64_t flags = pl_runtime_field(rt, type, l->type_flags), dict, subclasses;
+	if ((flags & PL_TPFLAGS_HEAPTYPE) || l->version_hex < 0x030c0000)
+		return pl_runtime_field(rt, type, l->type_subclasses);
+	for (size_t i = 0; r->heap && i < r->heap->ninterpreters; i++)
+		if (static_type_state(rt, type, r->heap->interps[i], &dict, &subclasses))
+			return subclasses;
+	return 0;
 }
 
 /* A type object. Static types of 3.12+ keep their dict in each interpreter, not in tp_dict. */

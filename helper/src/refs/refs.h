@@ -14,8 +14,8 @@
 
 #include "base/error.h"
 #include "heap/heap.h"
-#include "runtime/runtime.h"
 #include "refs/typeinfo.h"
+#include "runtime/runtime.h"
 
 enum pl_ref_kind {
 	PL_REF_STRONG,       /* decoded exactly */
@@ -61,6 +61,10 @@ struct pl_error *pl_refs_frame_each(struct pl_refs *r, uint64_t frame, bool labe
 /* The value of the attribute NAME of the object at OBJ (instance dict, inline values or slots),
  * or 0 if it has none that can be read. */
 uint64_t pl_refs_attribute(struct pl_refs *r, uint64_t obj, const char *name);
+
+/* The dict of the subclasses of the type at TYPE ({id: weakref}), wherever this version keeps
+ * it (3.12+ static types: in each interpreter); 0 if it has none. */
+uint64_t pl_refs_subclasses(struct pl_refs *r, uint64_t type);
 
 /* The object's reference count, or -1 if it cannot be read or the object is immortal (3.12+). */
 int64_t pl_refs_refcount(struct pl_runtime *rt, uint64_t obj);

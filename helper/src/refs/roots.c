@@ -9,11 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "refs/frames.h"
+#include "base/addr_set.h"
 #include "base/internal.h"
-#include "runtime/pyread.h"
-#include "refs/roots.h"
 #include "base/strbuf.h"
+#include "refs/frames.h"
+#include "refs/roots.h"
+#include "runtime/pyread.h"
 
 enum { MAX_THREADS = 1 << 16, MAX_FRAMES = 1 << 17, MAX_STATIC_TYPES = 1 << 16, MAX_BASES = 64 };
 
@@ -45,8 +46,7 @@ struct collect {
 	const struct pl_heap *h;
 	struct pl_roots *roots;
 	size_t cap;
-	uint64_t *types;          /* static types seen: open addressing */
-	size_t types_cap, ntypes;
+	struct pl_addr_set types;  /* static types seen */
 	bool failed;
 };
 
@@ -126,37 +126,17 @@ static void note_static_type(struct collect *c, uint64_t type)
 {
 	struct pl_runtime *rt = c->r->rt;
 	uint64_t flags, meta;
-	if (!type || c->ntypes >= MAX_STATIC_TYPES ||
+	if (!type || c->types.n >= MAX_STATIC_TYPES ||
 	    !pl_target_u64(rt->target, type + (uint64_t)rt->layout.type_flags, &flags) ||
 	    (flags & PL_TPFLAGS_HEAPTYPE) ||
 	    !pl_target_u64(rt->target, type + (uint64_t)rt->layout.object_type, &meta) ||
 	    !meta)
 		return;
-	if ((c->ntypes + 1) * 2 > c->types_cap) {
-		size_t cap = c->types_cap ? c->types_cap * 2 : 1024;
-		uint64_t *t = calloc(cap, sizeof(*t));
-		if (!t) {
-			c->failed = true;
-			return;
-		}
-		for (size_t i = 0; i < c->types_cap; i++) {
-			if (!c->types[i])
-				continue;
-			size_t s = pl_addr_hash(c->types[i], cap);
-			while (t[s])
-				s = (s + 1) & (cap - 1);
-			t[s] = c->types[i];
-		}
-		free(c->types);
-		c->types = t;
-		c->types_cap = cap;
+	int added = pl_addr_set_add(&c->types, type);
+	if (added <= 0) {
+		c->failed |= added < 0;
+		return;
 	}
-	size_t s = pl_addr_hash(type, c->types_cap);
-	for (; c->types[s]; s = (s + 1) & (c->types_cap - 1))
-		if (c->types[s] == type)
-			return;
-	c->types[s] = type;
-	c->ntypes++;
 	add_root(c, &(struct pl_root){ .kind = PL_ROOT_TYPE, .type = type });
 	/* its bases are static too */
 	uint64_t base = type;
@@ -178,6 +158,63 @@ static bool module_value(void *arg, uint64_t key, uint64_t value)
 	return !c->failed;
 }
 
+/* Every type readied in the process, static or not, is a subclass of object: walk the
+ * subclasses of every type found (breadth-first, each once), noting the static ones. A
+ * static type without instances and out of every module is still a root: it holds its
+ * dict. */
+struct subclass_walk {
+	struct collect *c;
+	uint64_t *queue;
+	size_t n, cap, head;
+	struct pl_addr_set seen;  /* the types queued */
+};
+
+static void walk_queue(struct subclass_walk *w, uint64_t type)
+{
+	if (!type || w->c->failed || w->n >= MAX_STATIC_TYPES * 4)
+		return;
+	int added = pl_addr_set_add(&w->seen, type);
+	if (added <= 0) {
+		w->c->failed |= added < 0;
+		return;
+	}
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 1024;
+		uint64_t *queue = realloc(w->queue, cap * sizeof(*queue));
+		if (!queue) {
+			w->c->failed = true;
+			return;
+		}
+		w->queue = queue;
+		w->cap = cap;
+	}
+	w->queue[w->n++] = type;
+}
+
+static bool subclass_value(void *arg, uint64_t key, uint64_t value)
+{
+	(void)key;
+	struct subclass_walk *w = arg;
+	struct pl_runtime *rt = w->c->r->rt;
+	walk_queue(w, pl_runtime_field(rt, value, rt->layout.weakref_object));
+	return !w->c->failed;
+}
+
+static void collect_subclasses(struct collect *c)
+{
+	struct pl_runtime *rt = c->r->rt;
+	struct subclass_walk w = { .c = c };
+	walk_queue(&w, rt->types[PL_T_OBJECT]);
+	while (w.head < w.n && !c->failed) {
+		uint64_t type = w.queue[w.head++], dict = pl_refs_subclasses(c->r, type);
+		note_static_type(c, type);
+		if (dict)
+			pl_error_destroy(pl_py_dict_each(rt, dict, subclass_value, &w));
+	}
+	free(w.queue);
+	pl_addr_set_free(&w.seen);
+}
+
 static void collect_static_types(struct collect *c)
 {
 	struct pl_runtime *rt = c->r->rt;
@@ -190,6 +227,7 @@ static void collect_static_types(struct collect *c)
 			for (uint64_t k = 0; k < n && k < 256; k++)
 				note_static_type(c, pl_runtime_field(rt, mro, rt->layout.tuple_items + 8 * (int64_t)k));
 	}
+	collect_subclasses(c);
 	for (size_t i = 0; i < h->nobjects && !c->failed; i++) {
 		if (h->types[h->objects[i].type].addr != rt->types[PL_T_MODULE])
 			continue;
@@ -266,7 +304,7 @@ struct pl_error *pl_roots_create(struct pl_refs *r, const struct pl_heap *h,
 		collect_threads(&c, &warn, h->interps[i]);
 	}
 	collect_static_types(&c);
-	free(c.types);
+	pl_addr_set_free(&c.types);
 	collect_thread_names(r, h, roots);
 	roots->warnings = warn.len ? pl_strbuf_finish(&warn, NULL) : NULL;
 	pl_strbuf_deinit(&warn);

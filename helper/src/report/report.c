@@ -7,10 +7,10 @@
 #include <string.h>
 
 #include "base/internal.h"
-#include "runtime/pyread.h"
+#include "base/strbuf.h"
 #include "heap/type_names.h"
 #include "report/report.h"
-#include "base/strbuf.h"
+#include "runtime/pyread.h"
 
 static const char *const gen_labels[PL_GENERATIONS] = { "0", "1", "2", "permanent" };
 
@@ -68,8 +68,25 @@ static struct pl_error *sorted_rows(const struct pl_heap *h, bool by_size, struc
 	return NULL;
 }
 
+void pl_report_text_head(struct pl_strbuf *sb, const struct pl_runtime *rt, const char *desc)
+{
+	pl_strbuf_printf(sb, "Python %s, %s\n", rt->version, desc);
+	pl_strbuf_printf(sb, "runtime: %s (layout from %s)\n", rt->image_path, rt->layout_source);
+}
+
+void pl_report_json_head(struct pl_strbuf *sb, const struct pl_runtime *rt)
+{
+	pl_strbuf_printf(sb, "{\"schema\": 1, \"python\": {\"version\": ");
+	pl_strbuf_json_string(sb, rt->version);
+	pl_strbuf_printf(sb, ", \"runtime\": ");
+	pl_strbuf_json_string(sb, rt->image_path);
+	pl_strbuf_printf(sb, ", \"layout\": ");
+	pl_strbuf_json_string(sb, rt->layout_source);
+	pl_strbuf_printf(sb, "}");
+}
+
 /* 1234567 -> "1,234,567" */
-static const char *fmt_count(char *buf, size_t size, uint64_t v)
+const char *pl_fmt_count(char *buf, size_t size, uint64_t v)
 {
 	char tmp[32];
 	int n = snprintf(tmp, sizeof(tmp), "%" PRIu64, v);
@@ -83,7 +100,7 @@ static const char *fmt_count(char *buf, size_t size, uint64_t v)
 	return buf;
 }
 
-static const char *fmt_size(char *buf, size_t size, uint64_t v)
+const char *pl_fmt_size(char *buf, size_t size, uint64_t v)
 {
 	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
 	double d = (double)v;
@@ -107,10 +124,10 @@ static void instances_text(struct pl_strbuf *sb, const struct pl_heap *h,
 	uint64_t untracked = 0;
 	for (size_t t = 0; t < h->ntypes; t++)
 		untracked += want->member[t] ? h->types[t].ucount : 0;
-	pl_strbuf_printf(sb, "\n%s instance%s of %s", fmt_count(a, sizeof(a), want->count),
+	pl_strbuf_printf(sb, "\n%s instance%s of %s", pl_fmt_count(a, sizeof(a), want->count),
 			 want->count == 1 ? "" : "s", pl_type_set_name(h, want, name, sizeof(name)));
 	if (untracked)
-		pl_strbuf_printf(sb, " (%s untracked)", fmt_count(a, sizeof(a), untracked));
+		pl_strbuf_printf(sb, " (%s untracked)", pl_fmt_count(a, sizeof(a), untracked));
 	pl_strbuf_printf(sb, ":\n");
 	for (size_t i = 0; i < h->nobjects; i++)
 		if (want->member[h->objects[i].type])
@@ -123,27 +140,26 @@ static void text_report(struct pl_strbuf *sb, const struct pl_runtime *rt, const
 {
 	char a[32], b[32];
 	uint64_t untracked = h->nobjects - h->ntracked;
-	pl_strbuf_printf(sb, "Python %s, %s\n", rt->version, desc);
-	pl_strbuf_printf(sb, "runtime: %s (layout from %s)\n", rt->image_path, rt->layout_source);
+	pl_report_text_head(sb, rt, desc);
 	pl_strbuf_printf(sb, "interpreters: %zu\n", h->ninterpreters);
 	pl_strbuf_printf(sb, "objects: %s, %s (as sys.getsizeof counts them)\n",
-			 fmt_count(a, sizeof(a), h->nobjects),
-			 fmt_size(b, sizeof(b), h->total_size + h->untracked_size));
+			 pl_fmt_count(a, sizeof(a), h->nobjects),
+			 pl_fmt_size(b, sizeof(b), h->total_size + h->untracked_size));
 	pl_strbuf_printf(sb, "  tracked by the collector: %s, %s; by generation:",
-			 fmt_count(a, sizeof(a), h->ntracked), fmt_size(b, sizeof(b), h->total_size));
+			 pl_fmt_count(a, sizeof(a), h->ntracked), pl_fmt_size(b, sizeof(b), h->total_size));
 	for (int g = 0; g < PL_GENERATIONS; g++)
 		pl_strbuf_printf(sb, "%s %s %s", g ? "," : "", gen_labels[g],
-				 fmt_count(a, sizeof(a), h->gen_count[g]));
+				 pl_fmt_count(a, sizeof(a), h->gen_count[g]));
 	pl_strbuf_printf(sb, "\n  untracked (str, bytes, int, ... that the tracked ones and the roots "
-			     "reach): %s, %s\n\n", fmt_count(a, sizeof(a), untracked),
-			 fmt_size(b, sizeof(b), h->untracked_size));
+			     "reach): %s, %s\n\n", pl_fmt_count(a, sizeof(a), untracked),
+			 pl_fmt_size(b, sizeof(b), h->untracked_size));
 	size_t shown = o->top > 0 && (size_t)o->top < n ? (size_t)o->top : n;
 	pl_strbuf_printf(sb, "%s %zu of %zu types by %s:\n", shown < n ? "Top" : "All", shown, n,
 			 o->by_size ? "size" : "count");
 	pl_strbuf_printf(sb, "%14s %12s  %s\n", "count", "size", "type");
 	for (size_t i = 0; i < shown; i++)
-		pl_strbuf_printf(sb, "%14s %12s  %s%s\n", fmt_count(a, sizeof(a), row_count(h, &rows[i])),
-				 fmt_size(b, sizeof(b), row_size(h, &rows[i])), rows[i].name,
+		pl_strbuf_printf(sb, "%14s %12s  %s%s\n", pl_fmt_count(a, sizeof(a), row_count(h, &rows[i])),
+				 pl_fmt_size(b, sizeof(b), row_size(h, &rows[i])), rows[i].name,
 				 rows[i].untracked ? " (untracked)" : "");
 	pl_strbuf_printf(sb, "\ngc.garbage: %zu object%s\n", h->ngarbage, h->ngarbage == 1 ? "" : "s");
 	for (size_t i = 0; i < h->ngarbage; i++)
@@ -161,13 +177,8 @@ static void json_report(struct pl_strbuf *sb, const struct pl_runtime *rt, const
 			const struct row *rows, size_t n, const struct pl_type_set *want)
 {
 	char name[PL_MAX_TYPE_NAME + 64];
-	pl_strbuf_printf(sb, "{\"schema\": 1, \"python\": {\"version\": ");
-	pl_strbuf_json_string(sb, rt->version);
-	pl_strbuf_printf(sb, ", \"runtime\": ");
-	pl_strbuf_json_string(sb, rt->image_path);
-	pl_strbuf_printf(sb, ", \"layout\": ");
-	pl_strbuf_json_string(sb, rt->layout_source);
-	pl_strbuf_printf(sb, "}, \"target\": ");
+	pl_report_json_head(sb, rt);
+	pl_strbuf_printf(sb, ", \"target\": ");
 	pl_strbuf_json_string(sb, desc);
 	pl_strbuf_printf(sb, ", \"interpreters\": %zu, \"objects\": %zu, \"size\": %" PRIu64
 			 ", \"generations\": {", h->ninterpreters, h->ntracked, h->total_size);

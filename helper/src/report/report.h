@@ -6,12 +6,13 @@
 #include <stdbool.h>
 
 #include "base/error.h"
-#include "heap/heap.h"
 #include "graph/dominators.h"
 #include "graph/paths.h"
+#include "graph/suspects.h"
+#include "heap/heap.h"
 #include "refs/refs.h"
-#include "runtime/runtime.h"
 #include "report/steps.h"
+#include "runtime/runtime.h"
 
 struct pl_leaks_options {
 	bool json;
@@ -25,6 +26,20 @@ struct pl_leaks_options {
 struct pl_error *pl_report_leaks(const struct pl_runtime *rt, const struct pl_heap *h,
 				 const char *target_description, const char *warnings,
 				 const struct pl_leaks_options *o, char **out);
+
+struct pl_strbuf;
+
+/* The first lines of a text report: the Python version, the target, the runtime's file and
+ * where its layout came from. */
+void pl_report_text_head(struct pl_strbuf *sb, const struct pl_runtime *rt, const char *desc);
+
+/* The start of a JSON report: {"schema": 1, "python": {"version", "runtime", "layout"} (the
+ * object left open for the report's own keys). */
+void pl_report_json_head(struct pl_strbuf *sb, const struct pl_runtime *rt);
+
+/* 1234567 as "1,234,567"; 5300000 bytes as "5.1 MiB". Return BUF. */
+const char *pl_fmt_count(char *buf, size_t size, uint64_t v);
+const char *pl_fmt_size(char *buf, size_t size, uint64_t v);
 
 /* Formats of the reports (the public enum pyleaks_format has the same values). */
 enum pl_format { PL_FORMAT_TEXT = 0, PL_FORMAT_JSON = 1, PL_FORMAT_DOT = 2 };
@@ -60,5 +75,28 @@ struct pl_error *pl_report_type_referrers(struct pl_labels *L, const struct pl_r
  * size. */
 struct pl_error *pl_graph_export(struct pl_labels *L, const struct pl_reach *reach, bool labels,
 				 const struct pl_dominators *dom, const char *path);
+
+struct pl_suspects_options {
+	enum pl_format format;
+	unsigned max;         /* suspects shown; 0 = all */
+};
+
+/* The leak suspects S (found on the graph L labels, with REACH), ranked, each with its chain
+ * from a root, to *OUT (caller frees). TEXT or JSON. */
+struct pl_error *pl_report_suspects(struct pl_labels *L, const struct pl_reach *reach,
+				    const struct pl_suspects *s, const char *target_description,
+				    const char *warnings, const struct pl_suspects_options *o,
+				    char **out);
+
+struct pl_retained_options {
+	enum pl_format format;
+	unsigned top;         /* objects shown; 0 = all */
+};
+
+/* The objects of the graph L labels that retain most (DOM), biggest first, each with its
+ * chain from a root, to *OUT (caller frees). TEXT or JSON. */
+struct pl_error *pl_report_retained(struct pl_labels *L, const struct pl_reach *reach,
+				    const struct pl_dominators *dom, const char *target_description,
+				    const struct pl_retained_options *o, char **out);
 
 #endif

@@ -8,9 +8,9 @@
 #include <string.h>
 
 #include "base/internal.h"
+#include "base/strbuf.h"
 #include "report/report.h"
 #include "report/steps.h"
-#include "base/strbuf.h"
 
 /* The labelled edges of one node, decoded again: the same references the graph holds. */
 struct labelled {

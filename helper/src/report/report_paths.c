@@ -9,9 +9,9 @@
 #include <string.h>
 
 #include "base/internal.h"
+#include "base/strbuf.h"
 #include "report/report.h"
 #include "report/steps.h"
-#include "base/strbuf.h"
 
 /* The displayed steps of each chain. */
 struct shown {
@@ -301,9 +301,8 @@ struct pl_error *pl_report_referrers(struct pl_labels *L, const struct pl_reach 
 	struct pl_strbuf sb;
 	pl_strbuf_init(&sb);
 	if (!err && o->format == PL_FORMAT_JSON) {
-		pl_strbuf_printf(&sb, "{\"schema\": 1, \"python\": {\"version\": ");
-		pl_strbuf_json_string(&sb, rt->version);
-		pl_strbuf_printf(&sb, "}, \"target\": {\"address\": \"0x%" PRIx64 "\", \"type\": ", addr);
+		pl_report_json_head(&sb, rt);
+		pl_strbuf_printf(&sb, ", \"target\": {\"address\": \"0x%" PRIx64 "\", \"type\": ", addr);
 		pl_strbuf_json_string(&sb, tname);
 		uint32_t rc = g->refcount[node];
 		pl_strbuf_printf(&sb, ", \"refcount\": %lld, \"explained\": %llu},\n \"chains\": [",

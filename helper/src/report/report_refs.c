@@ -8,9 +8,9 @@
 #include <string.h>
 
 #include "base/internal.h"
-#include "runtime/pyread.h"
-#include "report/report.h"
 #include "base/strbuf.h"
+#include "report/report.h"
+#include "runtime/pyread.h"
 
 struct ref {
 	uint64_t target;
@@ -138,9 +138,8 @@ struct pl_error *pl_report_refs(struct pl_refs *r, const char *desc, uint64_t ad
 	struct pl_strbuf sb;
 	pl_strbuf_init(&sb);
 	if (!err && format == PL_FORMAT_JSON) {
-		pl_strbuf_printf(&sb, "{\"schema\": 1, \"python\": {\"version\": ");
-		pl_strbuf_json_string(&sb, rt->version);
-		pl_strbuf_printf(&sb, "}, \"target\": ");
+		pl_report_json_head(&sb, rt);
+		pl_strbuf_printf(&sb, ", \"target\": ");
 		pl_strbuf_json_string(&sb, desc);
 		pl_strbuf_printf(&sb, ", \"object\": {\"address\": \"0x%" PRIx64 "\", \"type\": ", addr);
 		pl_strbuf_json_string(&sb, name);

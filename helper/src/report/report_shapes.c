@@ -2,19 +2,20 @@
 /* report_shapes.c - `referrers --type`: the shortest chain of every instance of a type, merged
  * by shape (Eclipse MAT's "merged paths to GC roots"). A shape is the root, then each step's
  * label and type; indexes and int keys collapse to [*], as do the labels under a container
- * that holds different instances, and a step repeated (a linked list's .next) is one step
- * marked "one or more". Shapes are interned per node along the forward search's tree, parents first, so
- * the whole type costs one pass over the nodes its chains go through. */
+ * that holds different instances (but not the names of globals, class attributes and instance
+ * attributes: USERS and ADMINS stay two shapes), and a step repeated (a linked list's .next)
+ * is one step marked "one or more". Shapes are interned per node along the forward search's
+ * tree, parents first, so the whole type costs one pass over the nodes its chains go through. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/internal.h"
+#include "base/strbuf.h"
 #include "heap/type_names.h"
 #include "report/report.h"
 #include "report/steps.h"
-#include "base/strbuf.h"
 
 #define NONE UINT32_MAX            /* no shape: above a root */
 #define ROOT_TYPE 0x80000000u      /* a shape's type is a root kind */
@@ -212,7 +213,10 @@ static uint32_t step_shape(struct merge *m, uint32_t u)
 	char label[PL_LABEL_MAX];
 	bool folds;
 	pl_step_label(m->L, pp, p, u, label, sizeof(label), &folds);
-	if (!folds && ((m->fans_out[p] & FANS_OUT) || index_like(label)))
+	/* collapse indexes and the keys of containers that fan out, never the names of globals,
+	 * class attributes (a namespace's keys) or instance attributes (folded) */
+	if (!folds && ((m->fans_out[p] & FANS_OUT) || index_like(label)) &&
+	    !pl_step_namespace(m->L, pp, p))
 		snprintf(label, sizeof(label), "[*]");
 	uint32_t base = folds ? m->shape_of[pp] : m->shape_of[p];
 	struct shape s = { .parent = base, .label = intern_string(&m->t, label),
@@ -443,9 +447,8 @@ struct pl_error *pl_report_type_referrers(struct pl_labels *L, const struct pl_r
 	pl_strbuf_init(&sb);
 	size_t shown = ngroups < o->max_chains ? ngroups : o->max_chains;
 	if (!err && o->format == PL_FORMAT_JSON) {
-		pl_strbuf_printf(&sb, "{\"schema\": 1, \"python\": {\"version\": ");
-		pl_strbuf_json_string(&sb, rt->version);
-		pl_strbuf_printf(&sb, "}, \"target\": {\"type\": ");
+		pl_report_json_head(&sb, rt);
+		pl_strbuf_printf(&sb, ", \"target\": {\"type\": ");
 		pl_strbuf_json_string(&sb, name);
 		pl_strbuf_printf(&sb, ", \"instances\": %llu}, \"unreached\": %llu, \"shapes\": %zu,\n "
 				      "\"chains\": [", (unsigned long long)instances,

@@ -1,185 +1,22 @@
 /* SPDX-License-Identifier: MIT */
-/* steps.c - labels, folded steps and root descriptions of paths (see steps.h). */
+/* steps.c - folded steps and root descriptions of paths (see steps.h). */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "refs/frames.h"
 #include "base/internal.h"
-#include "report/steps.h"
 #include "base/strbuf.h"
-
-enum { LABEL_CACHES = 64 }; /* referrers whose labels are kept at once */
-
-/* The labelled references of one referrer, hashed by target. */
-struct label_cache {
-	uint32_t from;
-	uint64_t *targets;
-	char **labels;
-	size_t n, cap;      /* entries, and the hash table's size (a power of two) */
-	bool failed;
-};
-
-struct pl_labels {
-	struct pl_refs *r;
-	const struct pl_graph *g;
-	struct label_cache cache[LABEL_CACHES];
-};
-
-static void label_cache_clear(struct label_cache *c)
-{
-	for (size_t i = 0; i < c->cap; i++)
-		free(c->labels ? c->labels[i] : NULL);
-	free(c->targets);
-	free(c->labels);
-	memset(c, 0, sizeof(*c));
-}
-
-struct pl_error *pl_labels_create(struct pl_refs *r, const struct pl_graph *g,
-				  struct pl_labels **ret)
-{
-	struct pl_labels *L = calloc(1, sizeof(*L));
-	if (!L)
-		return &pl_enomem;
-	L->r = r;
-	L->g = g;
-	*ret = L;
-	return NULL;
-}
-
-const struct pl_graph *pl_labels_graph(const struct pl_labels *L)
-{
-	return L->g;
-}
-
-struct pl_refs *pl_labels_refs(const struct pl_labels *L)
-{
-	return L->r;
-}
-
-void pl_labels_destroy(struct pl_labels *L)
-{
-	if (!L)
-		return;
-	for (size_t i = 0; i < LABEL_CACHES; i++)
-		label_cache_clear(&L->cache[i]);
-	free(L);
-}
-
-static bool label_cache_put(struct label_cache *c, uint64_t target, const char *label);
-
-static bool label_cache_grow(struct label_cache *c)
-{
-	struct label_cache bigger = { .from = c->from, .cap = c->cap ? c->cap * 2 : 64 };
-	bigger.targets = calloc(bigger.cap, sizeof(*bigger.targets));
-	bigger.labels = calloc(bigger.cap, sizeof(*bigger.labels));
-	if (!bigger.targets || !bigger.labels) {
-		free(bigger.targets);
-		free(bigger.labels);
-		return false;
-	}
-	for (size_t i = 0; i < c->cap; i++)
-		if (c->labels[i] && !label_cache_put(&bigger, c->targets[i], c->labels[i])) {
-			label_cache_clear(&bigger);
-			return false;
-		}
-	label_cache_clear(c);
-	*c = bigger;
-	return true;
-}
-
-/* Keep the first label seen for TARGET. */
-static bool label_cache_put(struct label_cache *c, uint64_t target, const char *label)
-{
-	if ((c->n + 1) * 2 > c->cap && !label_cache_grow(c))
-		return false;
-	size_t s = pl_addr_hash(target, c->cap);
-	while (c->labels[s]) {
-		if (c->targets[s] == target)
-			return true;
-		s = (s + 1) & (c->cap - 1);
-	}
-	c->labels[s] = strdup(label);
-	if (!c->labels[s])
-		return false;
-	c->targets[s] = target;
-	c->n++;
-	return true;
-}
-
-static bool label_cache_visit(void *arg, uint64_t target, const char *label, enum pl_ref_kind kind)
-{
-	struct label_cache *c = arg;
-	if (kind == PL_REF_WEAK)
-		return true;
-	char marked[PL_LABEL_MAX];
-	if (kind == PL_REF_CONSERVATIVE) {
-		snprintf(marked, sizeof(marked), "%s (conservative)", label);
-		label = marked;
-	}
-	if (!label_cache_put(c, target, label))
-		return !(c->failed = true);
-	return true;
-}
-
-uint64_t pl_node_address(const struct pl_graph *g, uint32_t v)
-{
-	if (v < g->n)
-		return g->heap->objects[v].addr;
-	const struct pl_root *root = &g->roots->v[v - g->n];
-	return root->kind == PL_ROOT_TYPE ? root->type
-	     : root->kind == PL_ROOT_THREAD ? (root->frame ? root->frame : root->tstate)
-					    : root->interp;
-}
-
-const char *pl_node_name(const struct pl_graph *g, uint32_t v, char *buf, size_t max)
-{
-	uint64_t addr = pl_node_address(g, v);
-	long t = v < g->n ? pl_heap_type_at(g->heap, addr) : -1;
-	if (t >= 0)
-		snprintf(buf, max, "class %s at 0x%" PRIx64, g->heap->types[t].name, addr);
-	else
-		snprintf(buf, max, "%s at 0x%" PRIx64, pl_node_type_name(g, v), addr);
-	return buf;
-}
-
-const char *pl_node_type_name(const struct pl_graph *g, uint32_t v)
-{
-	if (v < g->n)
-		return g->heap->types[g->heap->objects[v].type].name;
-	return pl_root_kind_name(g->roots->v[v - g->n].kind);
-}
-
-void pl_labels_get(struct pl_labels *L, uint32_t from, uint32_t to, char *buf, size_t max)
-{
-	const struct pl_graph *g = L->g;
-	struct label_cache *c = &L->cache[from % LABEL_CACHES];
-	if (c->from != from || !c->cap) {
-		label_cache_clear(c);
-		c->from = from;
-		struct pl_error *err = from < g->n
-			? pl_refs_each(L->r, g->heap->objects[from].addr, true, label_cache_visit, c)
-			: pl_roots_each_ref(L->r, &g->roots->v[from - g->n], true, label_cache_visit, c);
-		pl_error_destroy(err);
-	}
-	const char *label = "?";
-	uint64_t target = pl_node_address(g, to);
-	if (c->cap)
-		for (size_t s = pl_addr_hash(target, c->cap); c->labels[s]; s = (s + 1) & (c->cap - 1))
-			if (c->targets[s] == target) {
-				label = c->labels[s];
-				break;
-			}
-	snprintf(buf, max, "%s", label);
-}
+#include "refs/frames.h"
+#include "report/steps.h"
 
 static bool is_kind(struct pl_labels *L, uint32_t v, enum pl_kind kind)
 {
 	const struct pl_typeinfo *ti;
-	if (v >= L->g->n)
+	const struct pl_graph *g = pl_labels_graph(L);
+	if (v >= g->n)
 		return false;
-	struct pl_error *err = pl_refs_typeinfo(L->r, L->g->heap->objects[v].addr, &ti, NULL);
+	struct pl_error *err = pl_refs_typeinfo(pl_labels_refs(L), g->heap->objects[v].addr, &ti, NULL);
 	pl_error_destroy(err);
 	return !err && ti->kind == kind;
 }
@@ -188,14 +25,28 @@ static bool is_kind(struct pl_labels *L, uint32_t v, enum pl_kind kind)
  * and class namespaces stay as they are. */
 static bool instance_dict(struct pl_labels *L, uint32_t from, uint32_t dict)
 {
-	return from < L->g->n && !is_kind(L, from, PL_KIND_MODULE) && !is_kind(L, from, PL_KIND_TYPE) &&
+	return from < pl_labels_graph(L)->n && !is_kind(L, from, PL_KIND_MODULE) && !is_kind(L, from, PL_KIND_TYPE) &&
 	       (is_kind(L, dict, PL_KIND_DICT));
+}
+
+bool pl_step_namespace(struct pl_labels *L, uint32_t from, uint32_t dict)
+{
+	const struct pl_graph *g = pl_labels_graph(L);
+	char held[PL_LABEL_MAX];
+	if (from == PL_UNREACHED || !is_kind(L, dict, PL_KIND_DICT))
+		return false;
+	if (from >= g->n) /* 3.12+: a static type's dict, held by its root */
+		return pl_graph_root_of(g, from)->kind == PL_ROOT_TYPE;
+	if (!is_kind(L, from, PL_KIND_MODULE) && !is_kind(L, from, PL_KIND_TYPE))
+		return false;
+	pl_labels_get(L, from, dict, held, sizeof(held));
+	return strcmp(held, "__dict__") == 0;
 }
 
 void pl_step_label(struct pl_labels *L, uint32_t pp, uint32_t p, uint32_t v, char *buf,
 		   size_t max, bool *folds_parent)
 {
-	const struct pl_graph *g = L->g;
+	const struct pl_graph *g = pl_labels_graph(L);
 	char held[PL_LABEL_MAX];
 	*folds_parent = false;
 	pl_labels_get(L, p, v, buf, max);
@@ -212,7 +63,7 @@ void pl_step_label(struct pl_labels *L, uint32_t pp, uint32_t p, uint32_t v, cha
 			*folds_parent = true;
 		}
 	} else if (sscanf(buf, "[%llu]", &i) == 1 && is_kind(L, pp, PL_KIND_FUNCTION)) {
-		struct pl_runtime *rt = L->r->rt;
+		struct pl_runtime *rt = pl_labels_refs(L)->rt;
 		uint64_t code = 0;
 		pl_labels_get(L, pp, p, held, sizeof(held));
 		if (strcmp(held, "__closure__") == 0 &&
@@ -230,7 +81,7 @@ size_t pl_steps_of(struct pl_labels *L, const uint32_t *path, size_t len, struct
 	size_t n = 0;
 	if (len == 0)
 		return 0;
-	if (!pl_graph_root_of(L->g, path[0])) /* the root is an object: the first step */
+	if (!pl_graph_root_of(pl_labels_graph(L), path[0])) /* the root is an object: the first step */
 		out[n++] = (struct pl_step){ .node = path[0], .label = "" };
 	for (size_t k = 1; k < len; k++) {
 		struct pl_step s = { .node = path[k] };
@@ -246,8 +97,8 @@ size_t pl_steps_of(struct pl_labels *L, const uint32_t *path, size_t len, struct
 
 void pl_root_desc_of(struct pl_labels *L, uint32_t root, struct pl_root_desc *d)
 {
-	const struct pl_graph *g = L->g;
-	struct pl_runtime *rt = L->r->rt;
+	const struct pl_graph *g = pl_labels_graph(L);
+	struct pl_runtime *rt = pl_labels_refs(L)->rt;
 	memset(d, 0, sizeof(*d));
 	d->kind = pl_paths_root_kind(rt, g, root);
 	d->address = pl_node_address(g, root);
@@ -266,10 +117,10 @@ void pl_root_desc_of(struct pl_labels *L, uint32_t root, struct pl_root_desc *d)
 		break;
 	default: {
 		const struct pl_root *r = pl_graph_root_of(g, root);
-		pl_root_describe(L->r, g->roots, r, d->name, sizeof(d->name), d->where,
+		pl_root_describe(pl_labels_refs(L), g->roots, r, d->name, sizeof(d->name), d->where,
 				 sizeof(d->where));
 		if (r->kind == PL_ROOT_THREAD)
-			pl_root_thread_info(L->r, g->roots, r, &d->thread);
+			pl_root_thread_info(pl_labels_refs(L), g->roots, r, &d->thread);
 		break;
 	}
 	}

@@ -10,26 +10,10 @@
 #include <stdint.h>
 
 #include "graph/graph.h"
+#include "graph/labels.h"
 #include "graph/paths.h"
 #include "refs/refs.h"
 #include "refs/roots.h"
-
-enum { PL_LABEL_MAX = 192 };
-
-/* Labels of references, decoded once per referrer and kept for a while (a container holding
- * many objects on many paths is decoded once). */
-struct pl_labels;
-
-struct pl_error *pl_labels_create(struct pl_refs *r, const struct pl_graph *g,
-				  struct pl_labels **ret);
-void pl_labels_destroy(struct pl_labels *L);
-
-/* The graph and the decoder labels are read with. */
-const struct pl_graph *pl_labels_graph(const struct pl_labels *L);
-struct pl_refs *pl_labels_refs(const struct pl_labels *L);
-
-/* How node FROM holds node TO, into BUF ("?" if the reference is not found again). */
-void pl_labels_get(struct pl_labels *L, uint32_t from, uint32_t to, char *buf, size_t max);
 
 struct pl_step {
 	uint32_t node;
@@ -42,6 +26,10 @@ struct pl_step {
  * and a closure cell is "free var NAME". */
 void pl_step_label(struct pl_labels *L, uint32_t pp, uint32_t p, uint32_t v, char *buf,
 		   size_t max, bool *folds_parent);
+
+/* Is DICT, held by FROM, a namespace: a module's or a class's own __dict__ (its keys are the
+ * names of globals or class attributes)? */
+bool pl_step_namespace(struct pl_labels *L, uint32_t from, uint32_t dict);
 
 /* The steps of the path PATH[0..LEN) (the root first). A root that is an object is step 0
  * with the label ""; a virtual root is not a step: the first step is labelled with how it
@@ -69,14 +57,5 @@ struct pl_strbuf;
  * "detail": {"address", and per kind: thread name, ident, function, file, line; held from C:
  * refcount, explained, excess}}. */
 void pl_root_desc_json(struct pl_strbuf *sb, const struct pl_root_desc *d);
-
-/* The type name of node V (an object), or the kind of root it is. */
-const char *pl_node_type_name(const struct pl_graph *g, uint32_t v);
-
-/* Node V for people: "class __main__.Node at 0x...", "dict at 0x...", a root's kind. Returns BUF. */
-const char *pl_node_name(const struct pl_graph *g, uint32_t v, char *buf, size_t max);
-
-/* The address of node V: the object, or what a virtual root stands for. */
-uint64_t pl_node_address(const struct pl_graph *g, uint32_t v);
 
 #endif

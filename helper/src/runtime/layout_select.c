@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/strbuf.h"
 #include "runtime/layout_select.h"
 #include "runtime/layout_tables.h"
 #include "runtime/pyread.h"
-#include "base/strbuf.h"
 
 /* The GC state fields that the way this version keeps its GC state needs. */
 static struct pl_error *check_gc_fields(const struct pl_runtime *rt)

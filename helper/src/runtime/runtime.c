@@ -5,11 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "target/elf_image.h"
 #include "base/internal.h"
 #include "runtime/layout_select.h"
 #include "runtime/pyread.h"
 #include "runtime/runtime.h"
+#include "target/elf_image.h"
 
 void pl_runtime_destroy(struct pl_runtime *rt)
 {

@@ -9,8 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "target/elf_image.h"
 #include "base/internal.h"
+#include "target/elf_image.h"
 
 struct pl_elf_image {
 	char *path;
