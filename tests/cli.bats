@@ -192,3 +192,27 @@ assert all(x["retained"] <= r["heap"]["size"] for x in t)
 	assert_failure 2
 }
 
+@test "--type: distinct classes of one name are all meant, an ambiguous name lists the candidates" {
+	local dir
+	dir=$(cached_core "$PY_VERSION" "$PY_EXE" zoo)
+	run "$PYLEAKS_CLI" leaks "$dir/core" --type Made
+	assert_success
+	assert_output --partial "3 instances of __main__.make_class.<locals>.Made (3 distinct classes of that name):"
+	run "$PYLEAKS_CLI" referrers "$dir/core" --type __main__.make_class.\<locals\>.Made --json -
+	assert_success
+	printf '%s' "$output" | "$CHECK_PYTHON" -c '
+import json, sys
+r = json.load(sys.stdin)
+assert r["target"] == {"type": "__main__.make_class.<locals>.Made", "classes": 3, "instances": 3}, r["target"]
+assert r["chains"][0]["count"] == 3
+'
+	run "$PYLEAKS_CLI" leaks "$dir/core" --type Item
+	assert_failure 1
+	assert_output --partial "Item is ambiguous: "
+	assert_output --partial "__main__.Item"
+	assert_output --partial "__main__.Shop.Item"
+	run "$PYLEAKS_CLI" leaks "$dir/core" --type Shop.Item
+	assert_success
+	assert_output --partial "2 instances of __main__.Shop.Item:"
+}
+

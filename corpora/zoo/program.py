@@ -118,6 +118,22 @@ def gen(items):
         yield item, state
 
 
+def make_class():
+    class Made(object):  # a new class each call, all of one qualified name
+        def __init__(self, n):
+            self.n = n
+    return Made
+
+
+class Item(object):  # and two classes whose names end alike: "Item" alone is ambiguous
+    pass
+
+
+class Shop(object):
+    class Item(object):
+        pass
+
+
 async def coro(token):
     box = [token]
     return box
@@ -152,6 +168,8 @@ ZOO = {
     "namespace": types.SimpleNamespace(a=[1], b={"c": [2]}),
     "chain": itertools.chain([1], [2]),
     "module": collections,
+    "made": [make_class()(i) for i in range(3)],  # three instances of three distinct classes
+    "items": [Item(), Shop.Item(), Shop.Item()],
 }
 if sys.version_info >= (3, 11):
     ZOO["exception"].add_note("a note")
@@ -167,4 +185,5 @@ ZOO["asyncgen"] = a
 del g, c, a
 Widget.registry["self"] = ZOO
 
-report_and_wait(["__main__.Plain", "__main__.Slotted"], referents=True, leak=LEAK)
+report_and_wait(["__main__.Plain", "__main__.Slotted", "__main__.make_class.<locals>.Made",
+                 "__main__.Item", "__main__.Shop.Item"], referents=True, leak=LEAK)

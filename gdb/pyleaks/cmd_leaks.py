@@ -29,7 +29,8 @@ on the dominator tree of the reference graph, ranks the suspects by the memory t
   gc.garbage: by type, with why each is there (DEBUG_SAVEALL, a legacy finalizer).
 
 Options:
-  --max N            show at most N suspects (default 5; 0 shows all)
+  --max N            show at most N suspects that retain 1% of the heap or more (the first
+                     always; default 5); 0 shows every suspect
   --census           the census instead: every type's count and size, tracked and untracked
                      (marked), and gc.garbage
   --retained         the objects that retain most memory instead, each with its chain

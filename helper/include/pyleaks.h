@@ -83,7 +83,8 @@ int pyleaks_leaks_report(struct pyleaks *pl, enum pyleaks_format format, int top
 			 enum pyleaks_sort sort, const char *type_name, char **out);
 
 /**
- * What leaks: the leak suspects, most retained memory first, at most MAX (0: all). Kinds:
+ * What leaks: the leak suspects, most retained memory first: at most MAX of those that retain
+ * 1% of the heap or more (the first always), or with MAX 0 all of them. Kinds:
  * accumulation points (a container whose many items of one kind retain most of what it
  * holds, or a linked chain of one type), unreachable cycles (grouped by their types, with
  * finalizers and the collector's state), objects held from C (by type, with the references

@@ -193,6 +193,8 @@ static struct pl_error *garbage(struct pl_find *f)
 	const struct pl_heap *h = f->h;
 	const struct pl_graph *g = f->g;
 	long list = pl_graph_node(g, h->garbage_list);
+	if (!h->ngarbage)
+		return NULL;
 	uint8_t *in_set = calloc(g->n + 1, 1);
 	uint64_t *bytes = malloc((g->n + 1) * sizeof(*bytes));
 	if (!in_set || !bytes) {

@@ -176,7 +176,6 @@ static void json_report(struct pl_strbuf *sb, const struct pl_runtime *rt, const
 			const char *desc, const char *warnings, const struct pl_leaks_options *o,
 			const struct row *rows, size_t n, const struct pl_type_set *want)
 {
-	char name[PL_MAX_TYPE_NAME + 64];
 	pl_report_json_head(sb, rt);
 	pl_strbuf_printf(sb, ", \"target\": ");
 	pl_strbuf_json_string(sb, desc);
@@ -208,7 +207,7 @@ static void json_report(struct pl_strbuf *sb, const struct pl_runtime *rt, const
 	pl_strbuf_printf(sb, "]");
 	if (want) {
 		pl_strbuf_printf(sb, ",\n \"instances\": {\"type\": ");
-		pl_strbuf_json_string(sb, pl_type_set_name(h, want, name, sizeof(name)));
+		pl_strbuf_json_string(sb, h->types[want->first].name);
 		pl_strbuf_printf(sb, ", \"classes\": %zu, \"addresses\": [", want->n);
 		size_t k = 0;
 		for (size_t i = 0; i < h->nobjects; i++)

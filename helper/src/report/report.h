@@ -78,7 +78,8 @@ struct pl_error *pl_graph_export(struct pl_labels *L, const struct pl_reach *rea
 
 struct pl_suspects_options {
 	enum pl_format format;
-	unsigned max;         /* suspects shown; 0 = all */
+	unsigned max;         /* suspects shown, of those that retain 1% of the heap or more (the
+			       * first always); 0 = all */
 };
 
 /* The leak suspects S (found on the graph L labels, with REACH), ranked, each with its chain

@@ -449,9 +449,9 @@ struct pl_error *pl_report_type_referrers(struct pl_labels *L, const struct pl_r
 	if (!err && o->format == PL_FORMAT_JSON) {
 		pl_report_json_head(&sb, rt);
 		pl_strbuf_printf(&sb, ", \"target\": {\"type\": ");
-		pl_strbuf_json_string(&sb, name);
-		pl_strbuf_printf(&sb, ", \"instances\": %llu}, \"unreached\": %llu, \"shapes\": %zu,\n "
-				      "\"chains\": [", (unsigned long long)instances,
+		pl_strbuf_json_string(&sb, h->types[types.first].name);
+		pl_strbuf_printf(&sb, ", \"classes\": %zu, \"instances\": %llu}, \"unreached\": %llu, "
+				      "\"shapes\": %zu,\n \"chains\": [", types.n, (unsigned long long)instances,
 				 (unsigned long long)unreached, ngroups);
 	} else if (!err && o->format == PL_FORMAT_TEXT) {
 		pl_strbuf_printf(&sb, "Python %s, %s\n%s: %llu instance%s; their shortest chains from "

@@ -17,6 +17,10 @@
 
 enum { MAX_STEPS_SHOWN = 64 };
 
+/* With a limit on the suspects shown, those that retain less than this share of the heap are
+ * left out too (but the first). */
+#define MIN_SHARE 0.01
+
 static const char *const kind_names[] = {
 	[PL_SUSPECT_ACCUMULATION] = "accumulation",
 	[PL_SUSPECT_CYCLES] = "unreachable-cycles",
@@ -85,9 +89,8 @@ static struct pl_error *chain_of(struct pl_labels *L, const struct pl_reach *rea
 		if (path[k] == holder)
 			at = k;
 	c->holder = c->n;
-	for (size_t k = 0; k < c->n; k++) {
-		size_t pk = 0;
-		while (pk < len && path[pk] != c->steps[k].node)
+	for (size_t k = 0, pk = 0; k < c->n; k++) {
+		while (pk < len && path[pk] != c->steps[k].node) /* the steps follow the path */
 			pk++;
 		if (c->steps[k].node == holder)
 			c->holder = k;
@@ -130,9 +133,8 @@ static void chain_text(struct pl_strbuf *sb, struct pl_labels *L, const struct p
 	char a[32], b[32], root[1400], label[sizeof(d.name) + PL_LABEL_MAX + 32];
 	pl_root_desc_of(L, c->root, &d);
 	pl_root_desc_text(&d, root, sizeof(root));
-	if (!pl_graph_root_of(g, c->root) && c->n && !c->steps[0].label[0])
-		; /* an object root: it is the first step */
-	else
+	bool object_root = !pl_graph_root_of(g, c->root) && c->n && !c->steps[0].label[0];
+	if (!object_root) /* an object root is the first step itself */
 		pl_strbuf_printf(sb, "  %s\n", root);
 	size_t from = c->n > MAX_STEPS_SHOWN ? c->n - MAX_STEPS_SHOWN : 0;
 	if (from)
@@ -479,7 +481,10 @@ struct pl_error *pl_report_suspects(struct pl_labels *L, const struct pl_reach *
 	char a[32], b[32], c1[32], c2[32];
 	struct pl_strbuf sb;
 	pl_strbuf_init(&sb);
+	/* at most MAX, of those that matter (MIN_SHARE of the heap); the first always */
 	size_t shown = o->max && o->max < s->n ? o->max : s->n;
+	while (o->max && shown > 1 && s->v[shown - 1].retained < MIN_SHARE * s->heap_size)
+		shown--;
 	bool json = o->format == PL_FORMAT_JSON;
 	if (json) {
 		pl_report_json_head(&sb, rt);
@@ -520,7 +525,8 @@ struct pl_error *pl_report_suspects(struct pl_labels *L, const struct pl_reach *
 		pl_strbuf_printf(&sb, "}\n");
 	} else {
 		if (s->n > shown)
-			pl_strbuf_printf(&sb, "\n(%zu more suspects; --max shows more)\n", s->n - shown);
+			pl_strbuf_printf(&sb, "\n(%zu more suspects%s; --max 0 shows them all)\n",
+					 s->n - shown, shown < o->max ? ", each under 1% of the heap" : "");
 		absent_text(&sb, s);
 		if (warnings && warnings[0])
 			pl_strbuf_printf(&sb, "\nwarnings:\n%s%s", warnings,
