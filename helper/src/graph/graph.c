@@ -70,6 +70,13 @@ long pl_graph_node(const struct pl_graph *g, uint64_t addr)
 }
 
 /* A growing array of edges, and where each node's start. */
+/* A reference read but not looked up yet: its target, and whether it is a guess. */
+struct pending {
+	uint64_t target;
+	bool conservative;
+};
+
+/* A growing array of edges, and where each node's start. */
 struct edge_sink {
 	struct pl_graph *g;
 	struct pl_heap *heap;
@@ -78,6 +85,8 @@ struct edge_sink {
 	uint64_t n, cap;
 	uint64_t *off;       /* per node: index of its first edge */
 	size_t noff, off_cap;
+	struct pending *pending; /* the references of the node being read */
+	uint64_t npending, pending_cap;
 	struct pl_error *err;
 };
 
@@ -102,19 +111,43 @@ static bool add_edge(void *arg, uint64_t target, const char *label, enum pl_ref_
 	struct edge_sink *e = arg;
 	if (kind == PL_REF_WEAK)
 		return true;
-	long node = pl_heap_find_object(e->heap, target);
-	if (node < 0 && kind == PL_REF_STRONG) /* a conservative word only ever names a tracked one */
-		node = pl_heap_add_untracked(e->heap, e->rt, target, &e->err);
-	if (e->err)
-		return false;
-	if (node < 0)
-		return true;
-	if (!sink_grow((void **)&e->edges, sizeof(*e->edges), &e->cap, e->n + 1)) {
+	if (!sink_grow((void **)&e->pending, sizeof(*e->pending), &e->pending_cap, e->npending + 1)) {
 		e->err = &pl_enomem;
 		return false;
 	}
-	e->edges[e->n++] = (uint32_t)node;
+	e->pending[e->npending++] = (struct pending){ target, kind == PL_REF_CONSERVATIVE };
 	return true;
+}
+
+/* Look up the references of the node just read: their index slots are fetched ahead, all of
+ * them at once, then the objects they name, then each is found (or, untracked, added). The
+ * lookups are the graph build's cache misses: this way they overlap. */
+static bool sink_flush(struct edge_sink *e)
+{
+	const struct pl_heap *h = e->heap;
+	if (!e->npending || e->err)
+		return !e->err;
+	if (!sink_grow((void **)&e->edges, sizeof(*e->edges), &e->cap, e->n + e->npending)) {
+		e->err = &pl_enomem;
+		return false;
+	}
+	for (uint64_t i = 0; i < e->npending; i++)
+		__builtin_prefetch(&h->object_index[pl_addr_hash(e->pending[i].target, h->object_index_cap)]);
+	for (uint64_t i = 0; i < e->npending; i++) {
+		uint32_t v = h->object_index[pl_addr_hash(e->pending[i].target, h->object_index_cap)];
+		if (v)
+			__builtin_prefetch(&h->objects[v - 1]);
+	}
+	for (uint64_t i = 0; i < e->npending && !e->err; i++) {
+		const struct pending *p = &e->pending[i];
+		long node = pl_heap_find_object(e->heap, p->target);
+		if (node < 0 && !p->conservative) /* a conservative word only ever names a tracked one */
+			node = pl_heap_add_untracked(e->heap, e->rt, p->target, &e->err);
+		if (node >= 0)
+			e->edges[e->n++] = (uint32_t)node;
+	}
+	e->npending = 0;
+	return !e->err;
 }
 
 /* Start the edges of the next node. */
@@ -146,11 +179,13 @@ static struct pl_error *forward(struct pl_refs *r, struct pl_graph *g, struct ed
 			if (!sink_node(e))
 				break;
 			one = pl_refs_each(r, h->objects[i++].addr, false, add_edge, e);
+			sink_flush(e);
 		} else {
 			if (!sink_node(roots))
 				break;
 			one = object_frame[k] ? NULL /* its frame object holds what it holds */
 					      : pl_roots_each_ref(r, &g->roots->v[k], false, add_edge, roots);
+			sink_flush(roots);
 			k++;
 			if (roots->err && !e->err)
 				e->err = roots->err, roots->err = NULL;
@@ -260,8 +295,10 @@ struct pl_error *pl_graph_create(struct pl_refs *r, struct pl_heap *h,
 		err = join(g, &e, &rs);
 	free(e.edges);
 	free(e.off);
+	free(e.pending);
 	free(rs.edges);
 	free(rs.off);
+	free(rs.pending);
 	if (!err)
 		err = refcounts(r, g);
 	if (!err) {

@@ -73,7 +73,7 @@ static long read_from(struct pl_segment *segs, size_t n, size_t *hint, uint64_t 
 	return seg_copy(&segs[i], addr, buf, chunk) ? (long)chunk : 0;
 }
 
-bool pl_target_read_ok(struct pl_target *t, uint64_t addr, void *buf, size_t len)
+bool pl_target_read_slow(struct pl_target *t, uint64_t addr, void *buf, size_t len)
 {
 	uint8_t *out = buf;
 	while (len > 0) {

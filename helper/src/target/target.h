@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "base/error.h"
 
@@ -66,9 +67,23 @@ void pl_target_destroy(struct pl_target *t);
 struct pl_error *pl_target_read(struct pl_target *t, uint64_t addr, void *buf, size_t len,
 				const char *what);
 
+/* pl_target_read_ok where the bytes are not all in the segment of the last read. */
+bool pl_target_read_slow(struct pl_target *t, uint64_t addr, void *buf, size_t len);
+
 /* Like pl_target_read, but only says whether it worked. For hot loops that report their own
- * error. */
-bool pl_target_read_ok(struct pl_target *t, uint64_t addr, void *buf, size_t len);
+ * error. Bytes in the segment of the last read, when it sits in our memory, are copied at
+ * once: most reads of a heap walk are. */
+static inline bool pl_target_read_ok(struct pl_target *t, uint64_t addr, void *buf, size_t len)
+{
+	if (t->last_seg < t->nsegs) {
+		const struct pl_segment *s = &t->segs[t->last_seg];
+		if (s->data && addr >= s->lo && addr < s->hi && len <= s->hi - addr) {
+			memcpy(buf, s->data + (addr - s->lo), len);
+			return true;
+		}
+	}
+	return pl_target_read_slow(t, addr, buf, len);
+}
 
 /* Read one little-endian 64-bit word. */
 static inline bool pl_target_u64(struct pl_target *t, uint64_t addr, uint64_t *ret)
