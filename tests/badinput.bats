@@ -84,10 +84,13 @@ run_cli() {
 		echo "cut to $f: status $status"
 		[ "$status" -le 1 ]
 		assert_output --partial "the core file is truncated: memory past its end is missing"
+		run_cli suspects "$BATS_TEST_TMPDIR/cut"
+		echo "suspects, cut to $f: status $status"
+		[ "$status" -le 1 ]
 	done
 }
 
-@test "a core with bytes flipped in its heap never crashes or hangs" {
+@test "a core with bytes flipped in its heap never crashes or hangs: census, suspects, retainers" {
 	need_python 3.12
 	local dir
 	dir=$(cached_core "$PY_VERSION" "$PY_EXE" registry)
@@ -99,8 +102,11 @@ run_cli() {
 		printf '\xff%.0s' $(seq 1 256) |
 			dd of="$BATS_TEST_TMPDIR/bad" bs=1 seek=$(((i * 2654435761) % (size - 65536) + 65536)) conv=notrunc 2>/dev/null
 	done
-	run_cli leaks "$BATS_TEST_TMPDIR/bad"
-	[ "$status" -le 1 ]
+	for cmd in leaks suspects retained; do
+		run_cli $cmd "$BATS_TEST_TMPDIR/bad"
+		echo "$cmd: status $status"
+		[ "$status" -le 1 ]
+	done
 }
 
 @test "a core whose executable and libraries cannot be found" {

@@ -208,8 +208,13 @@ static struct pl_error *api_graph(struct pyleaks *pl)
 		return err;
 	if (!pl->roots && !(err = pl_roots_create(pl->refs, pl->heap, &pl->roots)))
 		api_add_warnings(pl, pl->roots->warnings);
-	if (!err && !pl->graph)
+	if (!err && !pl->graph) {
 		err = pl_graph_create(pl->refs, pl->heap, pl->roots, graph_progress, pl, &pl->graph);
+		if (!err && pl->graph->unreadable)
+			pl_text_add_line(&pl->warnings, "the references of %llu objects could not be "
+					 "read (a broken heap?): chains through them and what they retain "
+					 "may be missing", (unsigned long long)pl->graph->unreadable);
+	}
 	if (!err && !pl->reach)
 		err = pl_reach_create(pl->runtime, pl->graph, &pl->reach);
 	if (!err)
