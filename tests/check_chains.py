@@ -23,7 +23,7 @@ def main(report_path, truth_path, expected_path, type_name):
     groups = json.load(open(expected_path))["chains"][type_name]
     errors = []
     total = truth["classes"][type_name]
-    if report["target"] != {"type": type_name, "instances": total}:
+    if report["target"] != {"type": type_name, "classes": 1, "instances": total}:
         errors.append("target %r, the program counted %d" % (report["target"], total))
     chains = report["chains"]
     if sum(c["count"] for c in chains) > total:

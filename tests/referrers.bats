@@ -70,7 +70,7 @@ PY
 import json, sys
 r, truth = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
 n = truth["classes"]["__main__.Geometry.Point"]
-assert r["target"] == {"type": "__main__.Geometry.Point", "instances": n}, r["target"]
+assert r["target"] == {"type": "__main__.Geometry.Point", "classes": 1, "instances": n}, r["target"]
 assert len(r["chains"]) == r["shapes"] + (1 if r["unreached"] else 0), r
 assert sum(c["count"] for c in r["chains"]) == n, r
 assert sum(c["count"] for c in r["chains"] if c["root"]["kind"] == "unreached") == r["unreached"], r
