@@ -60,6 +60,19 @@ def _declare(lib):
     lib.pyleaks_set_debug_dir.argtypes = [vp, cp]
     lib.pyleaks_python_version.restype = cp
     lib.pyleaks_python_version.argtypes = [vp]
+    lib.pyleaks_snapshot_take.restype = i
+    lib.pyleaks_snapshot_take.argtypes = [vp, cp, ctypes.POINTER(vp)]
+    lib.pyleaks_snapshot_save.restype = i
+    lib.pyleaks_snapshot_save.argtypes = [vp, vp, cp]
+    lib.pyleaks_snapshot_load.restype = i
+    lib.pyleaks_snapshot_load.argtypes = [vp, cp, ctypes.POINTER(vp)]
+    lib.pyleaks_snapshot_name.restype = cp
+    lib.pyleaks_snapshot_name.argtypes = [vp]
+    lib.pyleaks_snapshot_objects.restype = ctypes.c_uint64
+    lib.pyleaks_snapshot_objects.argtypes = [vp]
+    lib.pyleaks_snapshot_free.argtypes = [vp]
+    lib.pyleaks_growth_report.restype = i
+    lib.pyleaks_growth_report.argtypes = [vp, vp, i, i, cp, ctypes.POINTER(vp)]
 
 
 def library():
@@ -89,6 +102,36 @@ def library():
 
 def _b(s):
     return s.encode() if isinstance(s, str) else s
+
+
+class Snapshot(object):
+    """A census and the identity of every object at one moment; it outlives the session
+    (the stop) it was taken in."""
+
+    _h = None
+
+    def __init__(self, lib, handle):
+        self._lib, self._h = lib, handle
+
+    @property
+    def handle(self):
+        return self._h
+
+    @property
+    def name(self):
+        return self._lib.pyleaks_snapshot_name(self._h).decode("utf-8", "replace")
+
+    @property
+    def objects(self):
+        return self._lib.pyleaks_snapshot_objects(self._h)
+
+    def close(self):
+        if self._h:
+            self._lib.pyleaks_snapshot_free(self._h)
+            self._h = None
+
+    def __del__(self):
+        self.close()
 
 
 class Session(object):
@@ -168,3 +211,23 @@ class Session(object):
         return self._text(self._lib.pyleaks_referrers_report(self._h, fmt, address or 0,
                                                              _b(type_name), depth, max_chains,
                                                              fan_in, ctypes.byref(out)), out)
+
+    def snapshot(self, name):
+        """A Snapshot of the target as it is now, called NAME."""
+        out = ctypes.c_void_p()
+        self._check(self._lib.pyleaks_snapshot_take(self._h, _b(name), ctypes.byref(out)))
+        return Snapshot(self._lib, out.value)
+
+    def save_snapshot(self, snapshot, path):
+        self._check(self._lib.pyleaks_snapshot_save(self._h, snapshot.handle, _b(path)))
+
+    def load_snapshot(self, path):
+        """The Snapshot written to PATH (by --save or pyleaks snapshot)."""
+        out = ctypes.c_void_p()
+        self._check(self._lib.pyleaks_snapshot_load(self._h, _b(path), ctypes.byref(out)))
+        return Snapshot(self._lib, out.value)
+
+    def growth_report(self, fmt, snapshot, top, new_type):
+        out = ctypes.c_void_p()
+        return self._text(self._lib.pyleaks_growth_report(self._h, snapshot.handle, fmt, top,
+                                                          _b(new_type), ctypes.byref(out)), out)

@@ -54,11 +54,12 @@ def show(prog, report, json_file, dot_file=None):
 
 
 def complete_type(text, word, otherwise):
-    """Completion of a command line: after --type, the names of the types of the current heap
+    """Completion of a command line: after --type (or --new), the names of the types of the current heap
     (walked on first use) that start with WORD; elsewhere gdb's completion OTHERWISE."""
     words = text.split()
-    after_type = (len(words) >= 2 and words[-2] == "--type" and not text.endswith(" ")) or \
-        (words and words[-1] == "--type" and text.endswith(" "))
+    takes_type = ("--type", "--new")
+    after_type = (len(words) >= 2 and words[-2] in takes_type and not text.endswith(" ")) or \
+        (words and words[-1] in takes_type and text.endswith(" "))
     if not after_type:
         return otherwise
     from . import source

@@ -46,8 +46,14 @@ def _debug_dir():
     return first or None
 
 
-def current():
-    """A lib.Session for the selected inferior; raises gdb.GdbError if there is none."""
+def describe(key):
+    """What a key of current_key() names, in words."""
+    return "process %d" % key[1] if key[0] == "pid" else "core file %s" % key[1]
+
+
+def current_key():
+    """What the selected inferior is: ("core", path, exe) or ("pid", pid); raises gdb.GdbError
+    if it is neither."""
     inferior = gdb.selected_inferior()
     core = _core_file()
     exe = inferior.progspace.filename
@@ -58,6 +64,13 @@ def current():
     else:
         raise gdb.GdbError("pyleaks: no process or core file: start gdb with "
                            "'gdb PYTHON CORE' or 'gdb -p PID'")
+    return key
+
+
+def current():
+    """A lib.Session for the selected inferior; raises gdb.GdbError if there is none."""
+    key = current_key()
+    exe = gdb.selected_inferior().progspace.filename
     if _cache["key"] == key:
         return _cache["session"]
     _drop()

@@ -26,6 +26,9 @@ static const char usage_main[] =
 	"  referrers who keeps an object (or every instance of a type) alive: chains of\n"
 	"            references from roots to it\n"
 	"  graph     export the whole reference graph as JSON lines\n"
+	"  snapshot  record every object (census and identity) to a file, to compare later\n"
+	"  growth    what grew since a snapshot: per type the change and the new objects\n"
+	"  diff      what grew between two cores of one process\n"
 	"\n"
 	"Run 'pyleaks COMMAND --help' for the options of a command.\n"
 	"  -h, --help      show this help\n"
@@ -93,6 +96,36 @@ static const char usage_retained[] =
 	"  --json FILE|-     write the report as JSON (schema 1) to FILE, or to stdout for -\n"
 	"  --progress        report progress on stderr (default when stderr is a terminal)\n"
 	"  --stats           print time taken and memory used to stderr\n"
+	"  -h, --help        show this help\n";
+
+static const char usage_snapshot[] =
+	"Usage: pyleaks snapshot CORE --save FILE [OPTIONS]\n"
+	"       pyleaks snapshot --pid PID --save FILE [OPTIONS]\n"
+	"Record the census and the identity (address and type) of every object, tracked or not,\n"
+	"to FILE, for pyleaks growth (or py-leaks --since NAME --load FILE) to compare with later.\n"
+	"\n"
+	"Options:\n"
+	"  --exe PATH, --sysroot DIR, --debug-dir DIR, --pid PID   as for pyleaks leaks\n"
+	"  --save FILE       where to write the snapshot (required)\n"
+	"  --name NAME       what to call it (default: snapshot)\n"
+	"  -h, --help        show this help\n";
+
+static const char usage_growth[] =
+	"Usage: pyleaks growth CORE --since FILE [OPTIONS]\n"
+	"       pyleaks growth --pid PID --since FILE [OPTIONS]\n"
+	"       pyleaks diff CORE1 CORE2 [OPTIONS]\n"
+	"What grew since a snapshot (pyleaks snapshot --save FILE), or between two cores of one\n"
+	"process: per type, the count and size now, the change, and how many objects are new (not\n"
+	"in the snapshot: another address, or another type there), most grown first. Nothing is\n"
+	"collected or run in the target: the counts are what they are, not peaks.\n"
+	"\n"
+	"Options:\n"
+	"  --exe PATH, --sysroot DIR, --debug-dir DIR, --pid PID   as for pyleaks leaks (diff:\n"
+	"                    for both cores)\n"
+	"  --since FILE      the snapshot to compare with (growth)\n"
+	"  --top N           show the N types that grew most (default 20; 0 = all)\n"
+	"  --new TYPE        also list the addresses of TYPE's new instances\n"
+	"  --json FILE|-     write the report as JSON (schema 1) to FILE, or to stdout for -\n"
 	"  -h, --help        show this help\n";
 
 static const char usage_refs[] =
@@ -228,7 +261,8 @@ static int write_file(const char *path, const char *text)
 
 /* Options every command that reads a target takes. */
 enum { O_EXE = 256, O_SYSROOT, O_PID, O_DEBUG_DIR, O_JSON, O_TOP, O_SORT, O_TYPE, O_PROGRESS,
-       O_STATS, O_DEPTH, O_MAX, O_FAN_IN, O_DOT, O_LABELS, O_DOMINATORS };
+       O_STATS, O_DEPTH, O_MAX, O_FAN_IN, O_DOT, O_LABELS, O_DOMINATORS, O_SAVE, O_NAME,
+       O_SINCE, O_NEW };
 #define TARGET_OPTIONS                                                \
 	{ "exe", required_argument, NULL, O_EXE },                    \
 	{ "sysroot", required_argument, NULL, O_SYSROOT },            \
@@ -589,6 +623,111 @@ static int cmd_object(int argc, char **argv, bool referrers)
 	return status;
 }
 
+/* The long name of the option VAL in OPTS. */
+static const char *option_name(const struct option *opts, int val)
+{
+	for (; opts->name; opts++)
+		if (opts->val == val)
+			return opts->name;
+	return "?";
+}
+
+/* pyleaks snapshot, growth and diff: recording a target, and what grew since. */
+static int cmd_growth(int argc, char **argv, const char *cmd)
+{
+	static const struct option opts[] = {
+		TARGET_OPTIONS,
+		{ "save", required_argument, NULL, O_SAVE },
+		{ "name", required_argument, NULL, O_NAME },
+		{ "since", required_argument, NULL, O_SINCE },
+		{ "top", required_argument, NULL, O_TOP },
+		{ "new", required_argument, NULL, O_NEW },
+		{ NULL, 0, NULL, 0 },
+	};
+	bool snapshot = strcmp(cmd, "snapshot") == 0, diff = strcmp(cmd, "diff") == 0;
+	const char *usage = snapshot ? usage_snapshot : usage_growth;
+	struct target_args a = { 0 };
+	const char *save = NULL, *name = "snapshot", *since = NULL, *new_type = NULL, *later = NULL;
+	long top = 20;
+	int c, t;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		if ((t = target_option(c, usage, &a)) != 0) {
+			if (t < 0)
+				return 2;
+			continue;
+		}
+		bool mine = snapshot ? c == O_SAVE || c == O_NAME
+				     : c == O_TOP || c == O_NEW || (c == O_SINCE && !diff);
+		if (c >= O_EXE && !mine)
+			return usage_error(usage, "--%s does not go with this command", option_name(opts, c));
+		switch (c) {
+		case O_SAVE: save = optarg; break;
+		case O_NAME: name = optarg; break;
+		case O_SINCE: since = optarg; break;
+		case O_NEW: new_type = optarg; break;
+		case O_TOP:
+			if (parse_int(optarg, 0, 1 << 30, &top))
+				return usage_error(usage, "--top needs a number >= 0, not '%s'", optarg);
+			break;
+		case 'h': fputs(usage, stdout); return 0;
+		case ':': return usage_error(usage, "option %s needs a value", argv[optind - 1]);
+		default: return usage_error(usage, "unknown option %s", argv[optind - 1]);
+		}
+	}
+	if (!a.pid && optind < argc)
+		a.core = argv[optind++];
+	if (diff && optind < argc)
+		later = argv[optind++];
+	if (optind < argc)
+		return usage_error(usage, "unexpected argument '%s'", argv[optind]);
+	if ((t = check_target(usage, &a)))
+		return t;
+	if (snapshot && !save)
+		return usage_error(usage, "%s", "give the file to write the snapshot to (--save FILE)");
+	if (diff && (!later || a.pid))
+		return usage_error(usage, "%s", "give two core files: pyleaks diff CORE1 CORE2");
+	if (!snapshot && !diff && !since)
+		return usage_error(usage, "%s", "give the snapshot to compare with (--since FILE)");
+	struct pyleaks *pl = pyleaks_create(), *now = diff ? pyleaks_create() : NULL;
+	struct pyleaks_snapshot *snap = NULL;
+	char *text = NULL, *js = NULL;
+	int status = 1, rc = pl && (now || !diff) ? PYLEAKS_OK : PYLEAKS_ENOMEM;
+	if (rc == PYLEAKS_OK)
+		rc = open_target(pl, &a);
+	if (rc == PYLEAKS_OK && (snapshot || diff))
+		rc = pyleaks_snapshot_take(pl, diff ? a.core : name, &snap);
+	else if (rc == PYLEAKS_OK)
+		rc = pyleaks_snapshot_load(pl, since, &snap);
+	if (rc == PYLEAKS_OK && snapshot) {
+		rc = pyleaks_snapshot_save(pl, snap, save);
+		if (rc == PYLEAKS_OK)
+			printf("snapshot '%s' of %s: %llu objects, written to %s\n", name, a.core ? a.core : "the process",
+			       (unsigned long long)pyleaks_snapshot_objects(snap), save);
+	}
+	struct pyleaks *target = diff ? now : pl;
+	if (diff && rc == PYLEAKS_OK) {
+		struct target_args b = a;
+		b.core = later;
+		rc = open_target(now, &b);
+	}
+	if (!snapshot && rc == PYLEAKS_OK && (!a.json || strcmp(a.json, "-") != 0))
+		rc = pyleaks_growth_report(target, snap, PYLEAKS_TEXT, (int)top, new_type, &text);
+	if (!snapshot && rc == PYLEAKS_OK && a.json)
+		rc = pyleaks_growth_report(target, snap, PYLEAKS_JSON, (int)top, new_type, &js);
+	if (rc != PYLEAKS_OK)
+		fprintf(stderr, "pyleaks: error: %s\n", !pl ? "out of memory" : pyleaks_errmsg(
+				diff && now && pyleaks_errmsg(now)[0] ? now : pl));
+	else
+		status = snapshot ? 0 : emit(&a, text, js);
+	pyleaks_free(text);
+	pyleaks_free(js);
+	pyleaks_snapshot_free(snap);
+	pyleaks_destroy(pl);
+	pyleaks_destroy(now);
+	return status;
+}
+
 /* pyleaks graph: the whole graph as JSON lines. */
 static int cmd_graph(int argc, char **argv)
 {
@@ -657,5 +796,7 @@ int main(int argc, char **argv)
 		return cmd_object(argc - 1, argv + 1, true);
 	if (strcmp(cmd, "graph") == 0)
 		return cmd_graph(argc - 1, argv + 1);
+	if (strcmp(cmd, "snapshot") == 0 || strcmp(cmd, "growth") == 0 || strcmp(cmd, "diff") == 0)
+		return cmd_growth(argc - 1, argv + 1, cmd);
 	return usage_error(usage_main, "unknown command '%s'", cmd);
 }

@@ -153,6 +153,37 @@ enum { PYLEAKS_GRAPH_LABELS = 1,      /**< "labels": one per reference (every ob
  */
 int pyleaks_graph_export(struct pyleaks *pl, const char *path, int flags);
 
+/** @defgroup growth Growth between stops and between cores */
+/**
+ * A snapshot: the census and the identity (address and type name) of every object of a target
+ * at one moment, tracked or not. It does not depend on the session it was taken from: keep it
+ * across stops of a process, or write it to a file and read it back in another session.
+ */
+struct pyleaks_snapshot;
+
+/** Take the snapshot NAME of PL's target as it is now. [out] RET: freed with
+ * pyleaks_snapshot_free(). */
+int pyleaks_snapshot_take(struct pyleaks *pl, const char *name, struct pyleaks_snapshot **ret);
+/** Write S to PATH (errors are PL's). */
+int pyleaks_snapshot_save(struct pyleaks *pl, const struct pyleaks_snapshot *s, const char *path);
+/** Read a snapshot from PATH (errors are PL's; PL needs no target). */
+int pyleaks_snapshot_load(struct pyleaks *pl, const char *path, struct pyleaks_snapshot **ret);
+/** The name S was taken under. */
+const char *pyleaks_snapshot_name(const struct pyleaks_snapshot *s);
+/** How many objects S holds. */
+uint64_t pyleaks_snapshot_objects(const struct pyleaks_snapshot *s);
+void pyleaks_snapshot_free(struct pyleaks_snapshot *s);
+
+/**
+ * What grew since SINCE: per type, the count and size now, the change, and how many objects
+ * are new (not in the snapshot: another address, or another type there), most grown first;
+ * at most TOP types (0: all). With NEW_TYPE (not NULL), also the addresses of that type's new
+ * instances. Nothing is collected or run in the target. TEXT or JSON. [out] OUT: freed with
+ * pyleaks_free().
+ */
+int pyleaks_growth_report(struct pyleaks *pl, struct pyleaks_snapshot *since,
+			  enum pyleaks_format format, int top, const char *new_type, char **out);
+
 /** Python version of the target ("3.12.1"), once a target is open; NULL before. */
 const char *pyleaks_python_version(const struct pyleaks *pl);
 

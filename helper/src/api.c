@@ -12,6 +12,7 @@
 #include "graph/paths.h"
 #include "graph/suspects.h"
 #include "heap/heap.h"
+#include "heap/snapshot.h"
 #include "heap/type_names.h"
 #include "pyleaks.h"
 #include "refs/refs.h"
@@ -358,4 +359,92 @@ PYLEAKS_API int pyleaks_type_names(struct pyleaks *pl, const char *prefix, char 
 	if (!err)
 		err = pl_type_names_completing(pl->heap, prefix ? prefix : "", out);
 	return api_fail(pl, err);
+}
+
+/* The public snapshot is the internal one. */
+struct pyleaks_snapshot {
+	struct pl_snapshot *s;
+};
+
+PYLEAKS_API int pyleaks_snapshot_take(struct pyleaks *pl, const char *name,
+				      struct pyleaks_snapshot **ret)
+{
+	if (!pl || !ret)
+		return PYLEAKS_EUSAGE;
+	*ret = NULL;
+	struct pyleaks_snapshot *snap = calloc(1, sizeof(*snap));
+	struct pl_error *err = snap ? api_graph(pl) : &pl_enomem; /* the untracked objects too */
+	if (!err)
+		err = pl_snapshot_take(pl->heap, name && name[0] ? name : "snapshot",
+				       pl->target->description, pl->runtime->version, &snap->s);
+	if (err) {
+		free(snap);
+		return api_fail(pl, err);
+	}
+	*ret = snap;
+	return PYLEAKS_OK;
+}
+
+PYLEAKS_API int pyleaks_snapshot_save(struct pyleaks *pl, const struct pyleaks_snapshot *s,
+				      const char *path)
+{
+	if (!pl || !s || !path || !path[0])
+		return pl ? api_fail(pl, pl_error_create(PL_ERR_USAGE, "no snapshot or no file")) : PYLEAKS_EUSAGE;
+	return api_fail(pl, pl_snapshot_save(s->s, path));
+}
+
+PYLEAKS_API int pyleaks_snapshot_load(struct pyleaks *pl, const char *path,
+				      struct pyleaks_snapshot **ret)
+{
+	if (!pl || !ret || !path || !path[0])
+		return pl ? api_fail(pl, pl_error_create(PL_ERR_USAGE, "no file to read")) : PYLEAKS_EUSAGE;
+	*ret = NULL;
+	struct pyleaks_snapshot *snap = calloc(1, sizeof(*snap));
+	struct pl_error *err = snap ? pl_snapshot_load(path, &snap->s) : &pl_enomem;
+	if (err) {
+		free(snap);
+		return api_fail(pl, err);
+	}
+	*ret = snap;
+	return PYLEAKS_OK;
+}
+
+PYLEAKS_API const char *pyleaks_snapshot_name(const struct pyleaks_snapshot *s)
+{
+	return s ? s->s->name : NULL;
+}
+
+PYLEAKS_API uint64_t pyleaks_snapshot_objects(const struct pyleaks_snapshot *s)
+{
+	return s ? s->s->nobjects : 0;
+}
+
+PYLEAKS_API void pyleaks_snapshot_free(struct pyleaks_snapshot *s)
+{
+	if (!s)
+		return;
+	pl_snapshot_destroy(s->s);
+	free(s);
+}
+
+PYLEAKS_API int pyleaks_growth_report(struct pyleaks *pl, struct pyleaks_snapshot *since,
+				      enum pyleaks_format format, int top, const char *new_type,
+				      char **out)
+{
+	if (!pl || !out)
+		return PYLEAKS_EUSAGE;
+	*out = NULL;
+	if (!since)
+		return api_fail(pl, pl_error_create(PL_ERR_USAGE, "no snapshot to compare with"));
+	if (format != PYLEAKS_TEXT && format != PYLEAKS_JSON)
+		return api_fail(pl, pl_error_create(PL_ERR_USAGE, "unknown report format %d", format));
+	if (top < 0)
+		return api_fail(pl, pl_error_create(PL_ERR_USAGE, "the number of types must be >= 0"));
+	struct pl_error *err = api_graph(pl);
+	if (err)
+		return api_fail(pl, err);
+	struct pl_growth_options o = { format == PYLEAKS_JSON, (unsigned)top,
+				       new_type && new_type[0] ? new_type : NULL };
+	return api_fail(pl, pl_report_growth(pl->runtime, pl->heap, since->s, pl->target->description,
+					     &o, out));
 }

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* addr_set.c - a set of target addresses (see addr_set.h), kept at most half full. */
+/* addr_set.c - sets of target addresses, kept at most half full, and indexes keyed by them
+ * (see addr_set.h). */
 #include <stdlib.h>
+#include <string.h>
 
 #include "base/addr_set.h"
 #include "base/internal.h"
@@ -43,4 +45,30 @@ void pl_addr_set_free(struct pl_addr_set *s)
 	free(s->slots);
 	s->slots = NULL;
 	s->n = s->cap = 0;
+}
+
+uint32_t *pl_addr_index(const void *base, size_t stride, size_t n, size_t cap)
+{
+	if (n >= cap || n > UINT32_MAX - 1)
+		return NULL;
+	uint32_t *idx = calloc(cap, sizeof(*idx));
+	if (!idx)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t addr;
+		memcpy(&addr, (const char *)base + i * stride, sizeof(addr));
+		size_t s = pl_addr_hash(addr, cap);
+		while (idx[s])
+			s = (s + 1) & (cap - 1);
+		idx[s] = (uint32_t)i + 1;
+	}
+	return idx;
+}
+
+size_t pl_addr_index_cap(size_t n)
+{
+	size_t cap = 1024;
+	while (cap < 2 * n)
+		cap *= 2;
+	return cap;
 }

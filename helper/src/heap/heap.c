@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/addr_set.h"
 #include "base/internal.h"
 #include "base/strbuf.h"
 #include "heap/heap.h"
@@ -41,29 +42,10 @@ void pl_heap_destroy(struct pl_heap *h)
 	free(h);
 }
 
-/* An open-addressing table of CAP slots (a power of two) over N records of STRIDE bytes at
- * BASE, each starting with its uint64_t address: slot -> record index + 1. NULL if out of
- * memory. */
-static uint32_t *address_index(const void *base, size_t stride, size_t n, size_t cap)
-{
-	uint32_t *idx = calloc(cap, sizeof(*idx));
-	if (!idx)
-		return NULL;
-	for (size_t i = 0; i < n; i++) {
-		uint64_t addr;
-		memcpy(&addr, (const char *)base + i * stride, sizeof(addr));
-		size_t s = pl_addr_hash(addr, cap);
-		while (idx[s])
-			s = (s + 1) & (cap - 1);
-		idx[s] = (uint32_t)i + 1;
-	}
-	return idx;
-}
-
 static struct pl_error *type_index_grow(struct pl_heap *h)
 {
 	size_t cap = h->type_index_cap ? h->type_index_cap * 2 : 1024;
-	uint32_t *idx = address_index(h->types, sizeof(*h->types), h->ntypes, cap);
+	uint32_t *idx = pl_addr_index(h->types, sizeof(*h->types), h->ntypes, cap);
 	if (!idx)
 		return &pl_enomem;
 	free(h->type_index);
@@ -442,7 +424,7 @@ static struct pl_error *object_index_build(struct pl_heap *h, size_t n)
 	size_t cap = 1024;
 	while (cap < n * 2)
 		cap *= 2;
-	uint32_t *idx = address_index(h->objects, sizeof(*h->objects), h->nobjects, cap);
+	uint32_t *idx = pl_addr_index(h->objects, sizeof(*h->objects), h->nobjects, cap);
 	if (!idx)
 		return &pl_enomem;
 	free(h->object_index);

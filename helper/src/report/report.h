@@ -10,6 +10,7 @@
 #include "graph/paths.h"
 #include "graph/suspects.h"
 #include "heap/heap.h"
+#include "heap/snapshot.h"
 #include "refs/refs.h"
 #include "report/steps.h"
 #include "runtime/runtime.h"
@@ -99,5 +100,17 @@ struct pl_retained_options {
 struct pl_error *pl_report_retained(struct pl_labels *L, const struct pl_reach *reach,
 				    const struct pl_dominators *dom, const char *target_description,
 				    const struct pl_retained_options *o, char **out);
+
+struct pl_growth_options {
+	bool json;
+	unsigned top;          /* types shown; 0 = all */
+	const char *new_type;  /* also list the new instances of this type, or NULL */
+};
+
+/* What grew in heap H since snapshot S (its index built on first use), to *OUT (caller
+ * frees). TEXT or JSON. Fails with PL_ERR_LOOKUP if NEW_TYPE names no type. */
+struct pl_error *pl_report_growth(const struct pl_runtime *rt, const struct pl_heap *h,
+				  struct pl_snapshot *s, const char *target_description,
+				  const struct pl_growth_options *o, char **out);
 
 #endif
