@@ -81,7 +81,7 @@ teardown() {
 	assert_output --partial "py-leaks: argument --top: expected a number, got 'x'"
 	assert_output --partial "no object has type Nope"
 	assert_output --partial "py-leaks: --type goes with --census"
-	assert_output --partial "py-leaks: --top goes with --census or --retained"
+	assert_output --partial "py-leaks: --top goes with --census, --retained or --since"
 	assert_output --partial "not allowed with argument"
 	assert_output --partial "py-leaks: --max is for the suspects"
 }

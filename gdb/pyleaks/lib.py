@@ -7,6 +7,8 @@ import gdb
 _lib = None
 
 PROGRESS_FN = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_uint64, ctypes.c_int)
+READ_FN = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_uint64, ctypes.c_void_p,
+                           ctypes.c_size_t)
 
 FORMAT_TEXT, FORMAT_JSON, FORMAT_DOT = 0, 1, 2
 PHASE_PERMANENT, PHASE_GRAPH = 3, 4
@@ -45,6 +47,8 @@ def _declare(lib):
     lib.pyleaks_open_core.argtypes = [vp, cp, cp, cp]
     lib.pyleaks_open_pid.restype = i
     lib.pyleaks_open_pid.argtypes = [vp, i, cp]
+    lib.pyleaks_open_remote.restype = i
+    lib.pyleaks_open_remote.argtypes = [vp, cp, cp, ctypes.c_uint64, READ_FN, vp, cp]
     lib.pyleaks_leaks_report.restype = i
     lib.pyleaks_leaks_report.argtypes = [vp, i, i, i, cp, ctypes.POINTER(vp)]
     lib.pyleaks_referrers_report.restype = i
@@ -176,6 +180,22 @@ class Session(object):
 
     def open_pid(self, pid, sysroot=None):
         self._check(self._lib.pyleaks_open_pid(self._h, int(pid), _b(sysroot)))
+
+    def open_remote(self, description, maps, at_phdr, read, sysroot=None):
+        """A target read through READ(address, length) -> bytes, or None where it cannot be
+        read; MAPS in the format of /proc/PID/maps."""
+        def read_into(_arg, addr, buf, length):
+            try:
+                data = read(addr, length)
+                if data is None or len(data) != length:
+                    return -1
+                ctypes.memmove(buf, data, length)
+                return 0
+            except Exception:  # a callback must not raise into C
+                return -1
+        self._read = READ_FN(read_into)  # kept alive as long as the session
+        self._check(self._lib.pyleaks_open_remote(self._h, _b(description), _b(maps),
+                                                  at_phdr or 0, self._read, None, _b(sysroot)))
 
     def _text(self, rc, out):
         """The report a call left in OUT, freed; raises on a failed RC."""

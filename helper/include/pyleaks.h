@@ -68,6 +68,19 @@ int pyleaks_open_core(struct pyleaks *pl, const char *core, const char *exe, con
 /** Open the stopped live process PID, read through /proc/PID/mem. SYSROOT as above. */
 int pyleaks_open_pid(struct pyleaks *pl, int pid, const char *sysroot);
 
+/** Reads LEN bytes of target memory at ADDR into BUF: 0 on success, -1 if they cannot be had. */
+typedef int (*pyleaks_read_fn)(void *arg, uint64_t addr, void *buf, size_t len);
+/**
+ * Open a stopped process that only the caller can read (a remote target behind gdbserver,
+ * read with gdb's own reads): READ(ARG, ...) reads its memory, MAPS lists its mappings in the
+ * format of /proc/PID/maps ("lo-hi perms offset dev inode path" per line), AT_PHDR is its
+ * AT_PHDR auxv entry (0 if unknown), DESCRIPTION names it in reports ("remote process 123").
+ * Reads are cached in large pages for the life of the session: open a new session after the
+ * process has run. Files it maps are read from this machine, under SYSROOT as above.
+ */
+int pyleaks_open_remote(struct pyleaks *pl, const char *description, const char *maps,
+			uint64_t at_phdr, pyleaks_read_fn read, void *arg, const char *sysroot);
+
 /** @defgroup reports Reports */
 enum pyleaks_format { PYLEAKS_TEXT = 0, PYLEAKS_JSON = 1, PYLEAKS_DOT = 2 /**< referrers only */ };
 enum pyleaks_sort { PYLEAKS_SORT_COUNT = 0, PYLEAKS_SORT_SIZE = 1 };

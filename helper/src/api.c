@@ -170,6 +170,18 @@ PYLEAKS_API int pyleaks_open_pid(struct pyleaks *pl, int pid, const char *sysroo
 	return api_opened(pl, err, t);
 }
 
+PYLEAKS_API int pyleaks_open_remote(struct pyleaks *pl, const char *description, const char *maps,
+				    uint64_t at_phdr, pyleaks_read_fn read, void *arg, const char *sysroot)
+{
+	struct pl_error *err = api_check_fresh(pl);
+	if (err)
+		return pl ? api_fail(pl, err) : PYLEAKS_EUSAGE;
+	struct pl_target *t = NULL;
+	err = pl_target_remote_create(description, maps, at_phdr, read, arg,
+				      sysroot && sysroot[0] ? sysroot : NULL, &t);
+	return api_opened(pl, err, t);
+}
+
 /* Walk the heap once per session. */
 static struct pl_error *api_heap(struct pyleaks *pl)
 {

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* target.c - reading target memory over sorted segments, whatever their source.
  * The sources (target_core.c, target_pid.c) only build the segment lists. */
+#include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +9,22 @@
 
 #include "base/internal.h"
 #include "target/target.h"
+
+struct pl_target *pl_target_new(enum pl_target_kind kind, size_t priv_size,
+				 void (*deinit)(struct pl_target *t))
+{
+	struct pl_target *t = calloc(1, sizeof(*t));
+	void *priv = calloc(1, priv_size);
+	if (!t || !priv) {
+		free(t);
+		free(priv);
+		return NULL;
+	}
+	t->kind = kind;
+	t->priv = priv;
+	t->deinit = deinit;
+	return t;
+}
 
 void pl_target_destroy(struct pl_target *t)
 {
@@ -202,4 +219,55 @@ char *pl_target_local_path(const char *sysroot, const char *name)
 	}
 	memcpy(p + a, name, b + 1);
 	return p;
+}
+
+struct pl_error *pl_target_add_maps_line(struct pl_target *t, const char *line,
+					 pl_segment_read_fn *read, void *arg, size_t *seg_cap,
+					 size_t *map_cap)
+{
+	uint64_t lo, hi, off;
+	char perms[8];
+	int path_at = 0;
+	if (sscanf(line, "%" SCNx64 "-%" SCNx64 " %7s %" SCNx64 " %*s %*s %n", &lo, &hi, perms, &off,
+		   &path_at) < 4 || lo >= hi)
+		return NULL;
+	if (perms[0] == 'r') {
+		struct pl_segment seg = { .lo = lo, .hi = hi, .read = read, .arg = arg };
+		struct pl_error *err = pl_target_add_segment(&t->segs, &t->nsegs, seg_cap, &seg);
+		if (err)
+			return err;
+	}
+	const char *path = path_at > 0 ? line + path_at : "";
+	if (path[0] != '/' || t->nmaps >= PL_MAX_MAPPED_FILES)
+		return NULL;
+	if (t->nmaps == *map_cap) {
+		size_t ncap = *map_cap ? *map_cap * 2 : 64;
+		struct pl_mapping *n = realloc(t->maps, ncap * sizeof(*n));
+		if (!n)
+			return &pl_enomem;
+		t->maps = n;
+		*map_cap = ncap;
+	}
+	struct pl_mapping *m = &t->maps[t->nmaps];
+	memset(m, 0, sizeof(*m));
+	m->lo = lo;
+	m->hi = hi;
+	m->offset = off;
+	m->name = strdup(path);
+	if (!m->name)
+		return &pl_enomem;
+	t->nmaps++;
+	return NULL;
+}
+
+struct pl_error *pl_target_finish_maps(struct pl_target *t, const char *sysroot)
+{
+	for (size_t i = 0; i < t->nmaps; i++) {
+		t->maps[i].local_path = pl_target_local_path(sysroot, t->maps[i].name);
+		if (!t->maps[i].local_path)
+			return &pl_enomem;
+	}
+	pl_target_sort_segments(t->segs, t->nsegs);
+	pl_target_sort_mappings(t->maps, t->nmaps);
+	return NULL;
 }

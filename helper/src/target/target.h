@@ -33,7 +33,7 @@ struct pl_mapping {
 	char *local_path;     /* where we found it on this machine, or NULL if we did not */
 };
 
-enum pl_target_kind { PL_TARGET_CORE = 1, PL_TARGET_PID = 2 };
+enum pl_target_kind { PL_TARGET_CORE = 1, PL_TARGET_PID = 2, PL_TARGET_REMOTE = 3 };
 
 struct pl_target {
 	enum pl_target_kind kind;
@@ -58,6 +58,13 @@ struct pl_error *pl_target_core_create(const char *core_path, const char *exe, c
 
 /* Read a stopped live process through /proc/PID/mem (never written). SYSROOT as above. */
 struct pl_error *pl_target_pid_create(int pid, const char *sysroot, struct pl_target **ret);
+
+/* A target read only through READ(ARG, addr, buf, len) (0 on success; a remote process, read
+ * by gdb), with the mappings MAPS in the format of /proc/PID/maps and AT_PHDR (0 if unknown).
+ * DESCRIPTION names it ("remote process 123"). SYSROOT as above. */
+struct pl_error *pl_target_remote_create(const char *description, const char *maps,
+					 uint64_t at_phdr, pl_segment_read_fn *read, void *arg,
+					 const char *sysroot, struct pl_target **ret);
 
 /* Free a target; NULL is accepted. */
 void pl_target_destroy(struct pl_target *t);
@@ -100,10 +107,22 @@ struct pl_error *pl_target_read_cstr(struct pl_target *t, uint64_t addr, char *b
 uint64_t pl_target_memory_size(const struct pl_target *t);
 
 /* Helpers for target sources. */
+/* A new target of KIND with a zeroed private part of PRIV_SIZE bytes that DEINIT frees; NULL if
+ * out of memory. */
+struct pl_target *pl_target_new(enum pl_target_kind kind, size_t priv_size,
+				 void (*deinit)(struct pl_target *t));
 struct pl_error *pl_target_add_segment(struct pl_segment **segs, size_t *nsegs, size_t *cap,
 				       const struct pl_segment *seg);
 void pl_target_sort_segments(struct pl_segment *segs, size_t n);
 void pl_target_sort_mappings(struct pl_mapping *maps, size_t n);
+/* Add one line in the format of /proc/PID/maps ("lo-hi perms offset dev inode path"): a
+ * segment read by READ(ARG, ...) if it is readable, and a mapping if it names a file. Lines
+ * that do not parse are skipped. SEG_CAP and MAP_CAP are the arrays' capacities. */
+struct pl_error *pl_target_add_maps_line(struct pl_target *t, const char *line,
+					 pl_segment_read_fn *read, void *arg, size_t *seg_cap,
+					 size_t *map_cap);
+/* After the last line: find each mapped file under SYSROOT (may be NULL), sort. */
+struct pl_error *pl_target_finish_maps(struct pl_target *t, const char *sysroot);
 /* Path of a file named by the target, with SYSROOT (may be NULL) in front; caller frees. */
 char *pl_target_local_path(const char *sysroot, const char *name);
 

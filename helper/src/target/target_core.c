@@ -275,16 +275,10 @@ static struct pl_error *core_add_file_segments(struct pl_target *t, struct core_
 struct pl_error *pl_target_core_create(const char *core_path, const char *exe, const char *sysroot,
 				       struct pl_target **ret)
 {
-	struct pl_target *t = calloc(1, sizeof(*t));
-	struct core_priv *p = calloc(1, sizeof(*p));
-	if (!t || !p) {
-		free(t);
-		free(p);
+	struct pl_target *t = pl_target_new(PL_TARGET_CORE, sizeof(struct core_priv), core_deinit);
+	if (!t)
 		return &pl_enomem;
-	}
-	t->kind = PL_TARGET_CORE;
-	t->priv = p;
-	t->deinit = core_deinit;
+	struct core_priv *p = t->priv;
 	struct pl_error *err = NULL;
 	if (asprintf(&t->description, "core file %s", core_path) < 0) {
 		t->description = NULL;
