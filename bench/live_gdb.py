@@ -1,10 +1,15 @@
-# live_gdb.py - times pyleaks commands in gdb on a live process, each on a stop of its own (the
-# heap walk is cached per stop, so a command that follows another on the same stop would be
-# measured without its walk). Between stops the process runs for a moment: a SIGINT sent by a
-# timer stops it again (gdb keeps the signal from the program).
+# live_gdb.py - times pyleaks commands in gdb on a live process, from the command to its
+# printed report. The heap walk is kept per stop, so each timed command either runs on a stop
+# of its own, or after a setting change that drops the walk (set pyleaks inject). Between
+# stops the process runs for a moment: a SIGINT sent by a timer stops it again (gdb keeps the
+# signal from the program).
 # Run: PYLEAKS_BENCH_OUT=FILE gdb -batch -x bench/live_gdb.py -p PID
-# Writes "NAME SECONDS" lines to FILE: census (py-leaks --census, at stops 1 and 3), snapshot
-# (py-leaks --snapshot, at stop 1 after the census), since (py-leaks --since, at stop 2).
+# Writes "NAME SECONDS" lines to FILE:
+#   stop 1: readonly (py-leaks --census, set pyleaks inject off), inprocess_first (the same
+#           stop, inject auto: loads the agent, then walks), snapshot (py-leaks --snapshot,
+#           the walk reused);
+#   stop 2: since (py-leaks --since: its own walk, the graph and the comparison);
+#   stop 3: readonly, inprocess (the agent already loaded).
 import os
 import sys
 import time
@@ -27,16 +32,29 @@ def timed(name, command):
     out.flush()
 
 
+def mode(name):
+    shown = gdb.execute("show pyleaks inject", to_string=True)
+    out.write("# %s: %s" % (name, shown))
+
+
 def next_stop():
     gdb.execute("shell (sleep 0.5; kill -INT %d) &" % pid)
     gdb.execute("continue", to_string=True)
 
 
-timed("census", "py-leaks --census --top 5")
+gdb.execute("set pyleaks inject off")
+timed("readonly", "py-leaks --census --top 5")
+gdb.execute("set pyleaks inject auto")
+timed("inprocess_first", "py-leaks --census --top 5")
+mode("inprocess_first")
 timed("snapshot", "py-leaks --snapshot bench")
 next_stop()
 timed("since", "py-leaks --since bench --top 5")
 next_stop()
-timed("census", "py-leaks --census --top 5")
+gdb.execute("set pyleaks inject off")
+timed("readonly", "py-leaks --census --top 5")
+gdb.execute("set pyleaks inject auto")
+timed("inprocess", "py-leaks --census --top 5")
+mode("inprocess")
 out.close()
 gdb.execute("detach", to_string=True)

@@ -148,7 +148,14 @@ def leak_measure(baseline, *containers):
 
 
 def report_and_wait(class_names, frozen=None, referents=False, extra=None, leak=None):
-    """Print the ground truth, then sleep until killed.
+    """Print the ground truth (see report), then sleep until killed."""
+    report(class_names, frozen, referents, extra, leak)
+    while True:
+        time.sleep(3600)
+
+
+def report(class_names, frozen=None, referents=False, extra=None, leak=None):
+    """Print the ground truth and READY; the program goes on (a service serving requests).
 
     class_names: names (module.Qualname) whose tracked instances to count.
     frozen: {name: count} of instances the program moved to the permanent generation with
@@ -189,5 +196,3 @@ def report_and_wait(class_names, frozen=None, referents=False, extra=None, leak=
     sys.stdout.write("PYLEAKS-TRUTH " + json.dumps(truth, sort_keys=True) + "\n")
     sys.stdout.write("READY\n")
     sys.stdout.flush()
-    while True:
-        time.sleep(3600)

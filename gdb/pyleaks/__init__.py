@@ -2,7 +2,9 @@
 
 The commands are thin: they parse options, ask libpyleaks (the C helper, loaded into gdb with
 ctypes) for a report, and print it. libpyleaks reads the target's memory itself, from the core
-file or through /proc/PID/mem; it never runs code in the target and never writes to it.
+file, through /proc/PID/mem, or through gdb's reads (gdbserver). On a live process stopped at a
+safe point, inject.py may load a small agent into it to call C types' own tp_traverse (see
+'help set pyleaks inject'); nothing else is ever run in or written to the target.
 """
 
 _registered = False
@@ -13,9 +15,12 @@ def register():
     global _registered
     if _registered:
         return
-    from . import cmd_leaks, cmd_referrers, source
+    from . import cmd_leaks, cmd_referrers, cmd_refs, inject, source
 
     source.connect_events()
+    inject.register()
     cmd_leaks.PyLeaksCommand()
     cmd_referrers.PyReferrersCommand()
+    cmd_refs.PyRefsCommand()
+    cmd_refs.PyGraphCommand()
     _registered = True

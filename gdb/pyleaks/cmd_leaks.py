@@ -14,8 +14,9 @@ Usage: py-leaks [--max N] [--json FILE]
        py-leaks --since NAME [--load FILE] [--top N] [--new TYPE] [--json FILE]
        py-leaks --snapshots
 
-Reads the heap of the core file or stopped process gdb is debugging, without running any
-code in it: every object on the garbage collector's lists (every interpreter, every
+Reads the heap of the core file or stopped process gdb is debugging (on a live process
+stopped at a safe point, C types' references come from their own tp_traverse through a small
+agent: see 'help set pyleaks inject'; otherwise nothing runs in the process): every object on the garbage collector's lists (every interpreter, every
 generation, the permanent one included), and every object they and the roots reach that the
 collector does not track (str, bytes, int, ...), each sized as sys.getsizeof sizes it. Then,
 on the dominator tree of the reference graph, ranks the suspects by the memory they retain

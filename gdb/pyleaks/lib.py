@@ -13,6 +13,7 @@ READ_FN = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_uint64, ctype
 FORMAT_TEXT, FORMAT_JSON, FORMAT_DOT = 0, 1, 2
 PHASE_PERMANENT, PHASE_GRAPH = 3, 4
 SORT_COUNT, SORT_SIZE = 0, 1
+GRAPH_LABELS, GRAPH_DOMINATORS = 1, 2
 
 
 def _candidates():
@@ -75,6 +76,21 @@ def _declare(lib):
     lib.pyleaks_snapshot_objects.restype = ctypes.c_uint64
     lib.pyleaks_snapshot_objects.argtypes = [vp]
     lib.pyleaks_snapshot_free.argtypes = [vp]
+    lib.pyleaks_refs_report.restype = i
+    lib.pyleaks_refs_report.argtypes = [vp, i, ctypes.c_uint64, ctypes.POINTER(vp)]
+    lib.pyleaks_graph_export.restype = i
+    lib.pyleaks_graph_export.argtypes = [vp, cp, i]
+    lib.pyleaks_agent_request.restype = i
+    lib.pyleaks_agent_request.argtypes = [vp, i, ctypes.POINTER(vp), ctypes.POINTER(ctypes.c_size_t)]
+    lib.pyleaks_agent_result.restype = i
+    lib.pyleaks_agent_result.argtypes = [vp, ctypes.c_uint64]
+    lib.pyleaks_agent_stats.restype = i
+    lib.pyleaks_agent_stats.argtypes = [vp, ctypes.POINTER(ctypes.c_uint64),
+                                        ctypes.POINTER(ctypes.c_uint64)]
+    lib.pyleaks_gc_collecting.restype = i
+    lib.pyleaks_gc_collecting.argtypes = [vp, ctypes.POINTER(i)]
+    lib.pyleaks_mode.restype = cp
+    lib.pyleaks_mode.argtypes = [vp]
     lib.pyleaks_growth_report.restype = i
     lib.pyleaks_growth_report.argtypes = [vp, vp, i, i, cp, ctypes.POINTER(vp)]
 
@@ -251,3 +267,41 @@ class Session(object):
         out = ctypes.c_void_p()
         return self._text(self._lib.pyleaks_growth_report(self._h, snapshot.handle, fmt, top,
                                                           _b(new_type), ctypes.byref(out)), out)
+
+    def agent_request(self, all_objects=False):
+        """The bytes of the in-process agent's request for this stop (walks the heap)."""
+        out, size = ctypes.c_void_p(), ctypes.c_size_t()
+        self._check(self._lib.pyleaks_agent_request(self._h, 1 if all_objects else 0,
+                                                    ctypes.byref(out), ctypes.byref(size)))
+        try:
+            return ctypes.string_at(out.value, size.value)
+        finally:
+            self._lib.pyleaks_free(out)
+
+    def agent_result(self, request_address):
+        """Take what the agent left at REQUEST_ADDRESS in the process (and its output)."""
+        self._check(self._lib.pyleaks_agent_result(self._h, request_address))
+
+    def agent_stats(self):
+        objects, edges = ctypes.c_uint64(), ctypes.c_uint64()
+        self._check(self._lib.pyleaks_agent_stats(self._h, ctypes.byref(objects),
+                                                  ctypes.byref(edges)))
+        return objects.value, edges.value
+
+    def gc_collecting(self):
+        """True if a collection was running when the process stopped, None if unknown."""
+        value = ctypes.c_int()
+        self._check(self._lib.pyleaks_gc_collecting(self._h, ctypes.byref(value)))
+        return None if value.value == -1 else bool(value.value)
+
+    def mode(self):
+        value = self._lib.pyleaks_mode(self._h)
+        return value.decode() if value else None
+
+    def refs_report(self, fmt, address):
+        out = ctypes.c_void_p()
+        return self._text(self._lib.pyleaks_refs_report(self._h, fmt, address,
+                                                        ctypes.byref(out)), out)
+
+    def graph_export(self, path, flags):
+        self._check(self._lib.pyleaks_graph_export(self._h, _b(path), flags))

@@ -7,7 +7,7 @@ import re
 
 import gdb
 
-from . import lib
+from . import inject, lib
 
 _cache = {"key": None, "session": None}
 
@@ -17,6 +17,9 @@ def _drop(*_args):
     _cache["key"] = _cache["session"] = None
     if session is not None:
         session.close()
+
+
+drop = _drop
 
 
 def connect_events():
@@ -146,6 +149,7 @@ def current():
                                 _remote_reader(inferior), _sysroot())
         else:
             session.open_pid(key[1], _sysroot())
+        inject.prepare(session, key)
     except gdb.GdbError:
         session.close()
         raise

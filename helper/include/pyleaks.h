@@ -10,6 +10,7 @@
 #ifndef PYLEAKS_H
 #define PYLEAKS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -165,6 +166,33 @@ enum { PYLEAKS_GRAPH_LABELS = 1,      /**< "labels": one per reference (every ob
  * For checking and for analyses of one's own.
  */
 int pyleaks_graph_export(struct pyleaks *pl, const char *path, int flags);
+
+/** @defgroup inprocess In-process mode (see helper/agent/agent_abi.h) */
+enum { PYLEAKS_AGENT_ALL = 1 /**< traverse every object, not only those read-only scans guess at */ };
+/**
+ * The request for the in-process agent (libpyleaks-agent.so, loaded into the stopped process
+ * PL has open with pyleaks_open_pid): the collector's lists to walk and the types whose
+ * instances to traverse with their own tp_traverse. Walks the heap (read-only) if it has not
+ * been. The caller writes the LEN bytes of *BYTES into the process (in a mapping of its own),
+ * calls pyleaks_agent_run on them there, and hands what came back to pyleaks_agent_result.
+ * Before the session's first report only. [out] BYTES: freed with pyleaks_free().
+ */
+int pyleaks_agent_request(struct pyleaks *pl, int flags, char **bytes, size_t *len);
+/**
+ * What the agent did: REQUEST is where the caller wrote the request in the process; the agent's
+ * answer there (its status, per-list counts and output mapping) and its output are read back
+ * through /proc/PID/mem and checked (the counts must be those of the read-only walk of the same
+ * stop). From then on the session is in-process: references that read-only scans would guess
+ * at come from each object's tp_traverse. Call pyleaks_agent_release in the process after.
+ */
+int pyleaks_agent_result(struct pyleaks *pl, uint64_t request);
+/** Was a garbage collection running when the target stopped? [out] COLLECTING: 1 yes, 0 no,
+ * -1 unknown (the build does not say). Walks the heap if it has not been. */
+int pyleaks_gc_collecting(struct pyleaks *pl, int *collecting);
+/** "read-only" or "in-process" once a target is open; NULL before. */
+const char *pyleaks_mode(const struct pyleaks *pl);
+/** How many objects the agent traversed and how many references it recorded. */
+int pyleaks_agent_stats(const struct pyleaks *pl, uint64_t *objects, uint64_t *edges);
 
 /** @defgroup growth Growth between stops and between cores */
 /**

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agent_abi.h"
 #include "base/internal.h"
 #include "base/strbuf.h"
 #include "graph/dominators.h"
@@ -34,6 +35,7 @@ struct pyleaks {
 	struct pl_labels *labels;
 	struct pl_dominators *dominators; /* built on the first report that needs them */
 	struct pl_suspects *suspects;
+	struct pl_agent_edges *agent; /* in-process mode: what the agent's tp_traverse calls found */
 	char *errmsg;
 	char *warnings;       /* target warnings + heap warnings */
 	pyleaks_progress_fn *progress;
@@ -69,6 +71,7 @@ PYLEAKS_API void pyleaks_destroy(struct pyleaks *pl)
 	pl_graph_destroy(pl->graph);
 	pl_roots_destroy(pl->roots);
 	pl_refs_destroy(pl->refs);
+	pl_agent_edges_destroy(pl->agent);
 	pl_heap_destroy(pl->heap);
 	pl_runtime_destroy(pl->runtime);
 	pl_target_destroy(pl->target);
@@ -204,6 +207,92 @@ static struct pl_error *api_refs(struct pyleaks *pl)
 	if ((err = pl_heap_index_objects(pl->heap)))
 		return err;
 	return pl_refs_create(pl->runtime, pl->heap, &pl->refs);
+}
+
+PYLEAKS_API int pyleaks_agent_request(struct pyleaks *pl, int flags, char **bytes, size_t *len)
+{
+	if (!pl || !bytes || !len)
+		return PYLEAKS_EUSAGE;
+	*bytes = NULL;
+	*len = 0;
+	struct pl_error *err = api_refs(pl);
+	if (!err && (pl->graph || pl->agent))
+		err = pl_error_create(PL_ERR_USAGE, "the in-process agent must run before the first "
+					"report of a session, once");
+	if (!err && pl->target->kind != PL_TARGET_PID)
+		err = pl_error_create(PL_ERR_USAGE, "the in-process agent runs in a live local process "
+					"only, not in %s", pl->target->description);
+	if (!err && pl->heap->collecting)
+		err = pl_error_create(PL_ERR_USAGE, "a garbage collection is in progress (its lists "
+					"are being moved): not a point to call into the process");
+	uint8_t *req = NULL;
+	if (!err)
+		err = pl_agent_request_build(pl->runtime, pl->heap, pl->refs->types,
+					     (flags & PYLEAKS_AGENT_ALL) != 0, &req, len);
+	if (err)
+		return api_fail(pl, err);
+	*bytes = (char *)req;
+	return PYLEAKS_OK;
+}
+
+PYLEAKS_API int pyleaks_agent_result(struct pyleaks *pl, uint64_t request)
+{
+	if (!pl)
+		return PYLEAKS_EUSAGE;
+	struct pl_error *err = api_refs(pl);
+	if (!err && (pl->graph || pl->agent))
+		err = pl_error_create(PL_ERR_USAGE, "the in-process agent's result comes before the "
+					"first report of a session, once");
+	struct pl_agent_request req;
+	uint8_t *out = NULL;
+	if (!err)
+		err = pl_target_read_fresh(pl->target, request, &req, sizeof(req), "the agent's request");
+	/* the output's size is the process's word: no more than its memory could hold */
+	if (!err && req.status == PL_AGENT_OK &&
+	    (req.out_used > req.out_mapped || req.out_used > pl_target_memory_size(pl->target) + (1u << 30)))
+		err = pl_error_create(PL_ERR_BAD_DATA, "the in-process agent says it wrote %llu bytes",
+				      (unsigned long long)req.out_used);
+	if (!err && req.status == PL_AGENT_OK && req.out_used &&
+	    !(out = malloc(req.out_used)))
+		err = &pl_enomem;
+	if (!err && out)
+		err = pl_target_read_fresh(pl->target, req.out, out, req.out_used, "the agent's output");
+	if (!err)
+		err = pl_agent_edges_create(pl->heap, &req, sizeof(req), out,
+					    req.status == PL_AGENT_OK ? req.out_used : 0, &pl->agent);
+	free(out);
+	if (err)
+		return api_fail(pl, err);
+	pl->refs->agent = pl->agent;
+	pl->target->mode = "in-process";
+	return PYLEAKS_OK;
+}
+
+PYLEAKS_API int pyleaks_gc_collecting(struct pyleaks *pl, int *collecting)
+{
+	if (!pl || !collecting)
+		return PYLEAKS_EUSAGE;
+	struct pl_error *err = api_heap(pl);
+	if (err)
+		return api_fail(pl, err);
+	*collecting = pl->heap->gc.collecting < 0 ? -1 : pl->heap->collecting != 0;
+	return PYLEAKS_OK;
+}
+
+PYLEAKS_API const char *pyleaks_mode(const struct pyleaks *pl)
+{
+	return pl && pl->target ? pl->target->mode : NULL;
+}
+
+PYLEAKS_API int pyleaks_agent_stats(const struct pyleaks *pl, uint64_t *objects, uint64_t *edges)
+{
+	if (!pl || !pl->agent)
+		return PYLEAKS_EUSAGE;
+	if (objects)
+		*objects = pl->agent->nrecords;
+	if (edges)
+		*edges = pl->agent->edges;
+	return PYLEAKS_OK;
 }
 
 static void graph_progress(void *arg, uint64_t objects)

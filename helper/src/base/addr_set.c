@@ -72,3 +72,9 @@ size_t pl_addr_index_cap(size_t n)
 		cap *= 2;
 	return cap;
 }
+
+int pl_u64_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}

@@ -22,6 +22,9 @@ void pl_addr_set_free(struct pl_addr_set *s);
  * NULL if out of memory. */
 uint32_t *pl_addr_index(const void *base, size_t stride, size_t n, size_t cap);
 
+/* The order of two uint64_t (addresses), for qsort and bsearch. */
+int pl_u64_cmp(const void *a, const void *b);
+
 /* The smallest index capacity that keeps N records at most half full. */
 size_t pl_addr_index_cap(size_t n);
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/addr_set.h"
 #include "base/internal.h"
 #include "refs/frames.h"
 #include "refs/refs.h"
@@ -61,6 +62,9 @@ struct visit {
 	bool labels;
 	bool attrs;   /* dict entries are attributes (.name), not items (['name']) */
 	bool stopped;
+	bool agent;   /* the in-process agent traversed the object: no conservative scans */
+	uint64_t *emitted; /* with AGENT: what the decoders emitted, so as not to repeat it */
+	size_t nemitted, emitted_cap;
 };
 
 /* Pass one reference on; false once the caller has asked to stop. */
@@ -68,7 +72,23 @@ static bool emit(struct visit *v, uint64_t target, const char *label, enum pl_re
 {
 	if (v->stopped)
 		return false;
-	if (target && !v->fn(v->arg, target, v->labels ? label : "", kind))
+	if (!target)
+		return true;
+	if (v->agent) {
+		if (v->nemitted == v->emitted_cap) {
+			size_t cap = v->emitted_cap ? 2 * v->emitted_cap : 64;
+			uint64_t *more = realloc(v->emitted, cap * sizeof(*more));
+			if (!more) { /* the agent's copy of this reference may be emitted again */
+				v->agent = false;
+				goto pass;
+			}
+			v->emitted = more;
+			v->emitted_cap = cap;
+		}
+		v->emitted[v->nemitted++] = target;
+	}
+pass:
+	if (!v->fn(v->arg, target, v->labels ? label : "", kind))
 		v->stopped = true;
 	return !v->stopped;
 }
@@ -531,7 +551,8 @@ static void module_refs(struct visit *v, uint64_t obj)
 	field(v, obj, l->module_name, "__name__");
 	uint64_t def = 0, state = 0;
 	int64_t size = 0;
-	if (!v->r->heap || !pl_target_u64(t, obj + (uint64_t)l->module_def, &def) || !def ||
+	if (!v->r->heap || v->agent || /* the agent gave what the state holds exactly */
+	    !pl_target_u64(t, obj + (uint64_t)l->module_def, &def) || !def ||
 	    !pl_target_u64(t, obj + (uint64_t)l->module_state, &state) || !state ||
 	    !pl_target_read_ok(t, def + (uint64_t)l->moduledef_size, &size, 8) || size <= 0)
 		return;
@@ -666,6 +687,74 @@ static struct pl_error *attribute_refs(struct visit *v, uint64_t obj, const stru
 	return pl_py_values_each(v->rt, ti->cached_keys, values, visit_entry, v);
 }
 
+/* Where in OBJ (or, for a module, in its C state) the word TARGET is, as a label: "+0x48",
+ * "module state +0x10"; or "(tp_traverse)" if it is held elsewhere (memory the object owns). */
+static void agent_label(struct visit *v, uint64_t obj, const struct pl_typeinfo *ti, uint64_t target,
+			char *label, size_t size)
+{
+	const struct pl_layout *l = &v->rt->layout;
+	struct pl_target *t = v->rt->target;
+	uint64_t word, n = ti->basicsize < (1u << 16) ? ti->basicsize / 8 : 0;
+	for (uint64_t i = 2; i < n; i++)
+		if (pl_target_u64(t, obj + 8 * i, &word) && word == target) {
+			snprintf(label, size, "+0x%llx", (unsigned long long)(8 * i));
+			return;
+		}
+	uint64_t def = 0, state = 0;
+	int64_t state_size = 0;
+	if (ti->kind == PL_KIND_MODULE && pl_target_u64(t, obj + (uint64_t)l->module_def, &def) && def &&
+	    pl_target_u64(t, obj + (uint64_t)l->module_state, &state) && state &&
+	    pl_target_read_ok(t, def + (uint64_t)l->moduledef_size, &state_size, 8))
+		for (int64_t off = 0; off + 8 <= state_size && off < MAX_MODULE_STATE; off += 8)
+			if (pl_target_u64(t, state + (uint64_t)off, &word) && word == target) {
+				snprintf(label, size, "module state +0x%llx", (unsigned long long)off);
+				return;
+			}
+	snprintf(label, size, "(tp_traverse)");
+}
+
+/* Index of the first element of the sorted V[0..N) not below KEY. */
+static size_t lower_bound(const uint64_t *v, size_t n, uint64_t key)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (v[mid] < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The references the agent's call to OBJ's tp_traverse recorded that no decoder emitted: exact
+ * where the read-only path would scan conservatively. Counted as a multiset: a target the
+ * decoders emitted twice covers two of the agent's visits to it, no more. */
+static void agent_refs(struct visit *v, uint64_t obj, const struct pl_typeinfo *ti,
+		       const uint64_t *edges, size_t n)
+{
+	qsort(v->emitted, v->nemitted, sizeof(*v->emitted), pl_u64_cmp);
+	bool dedupe = v->agent;
+	v->agent = false;
+	uint8_t *used = dedupe && v->nemitted ? calloc(v->nemitted, 1) : NULL;
+	for (size_t i = 0; i < n && !v->stopped; i++) {
+		if (used) {
+			size_t k = lower_bound(v->emitted, v->nemitted, edges[i]);
+			while (k < v->nemitted && v->emitted[k] == edges[i] && used[k])
+				k++;
+			if (k < v->nemitted && v->emitted[k] == edges[i]) {
+				used[k] = 1;
+				continue;
+			}
+		}
+		char label[LABEL_MAX] = "";
+		if (v->labels)
+			agent_label(v, obj, ti, edges[i], label, sizeof(label));
+		emit(v, edges[i], label, PL_REF_STRONG);
+	}
+	free(used);
+}
+
 struct pl_error *pl_refs_typeinfo(struct pl_refs *r, uint64_t obj, const struct pl_typeinfo **ret,
 				  uint64_t *type_ret)
 {
@@ -686,7 +775,9 @@ struct pl_error *pl_refs_each(struct pl_refs *r, uint64_t obj, bool labels, pl_r
 	struct pl_error *err = pl_refs_typeinfo(r, obj, &ti, &type);
 	if (err)
 		return err;
-	struct visit v = { .r = r, .rt = rt, .fn = fn, .arg = arg, .labels = labels };
+	size_t nagent = 0;
+	const uint64_t *agent = r->agent ? pl_agent_edges_of(r->agent, obj, &nagent) : NULL;
+	struct visit v = { .r = r, .rt = rt, .fn = fn, .arg = arg, .labels = labels, .agent = agent != NULL };
 	if (ti->holds_type)
 		emit(&v, type, "__class__", PL_REF_STRONG);
 	if (!v.stopped)
@@ -694,7 +785,7 @@ struct pl_error *pl_refs_each(struct pl_refs *r, uint64_t obj, bool labels, pl_r
 	/* a broken part ends that part only: the object's other references still count */
 	if (!v.stopped)
 		member_refs(&v, obj, ti);
-	if (!v.stopped)
+	if (!v.stopped && !agent)
 		conservative_refs(&v, obj, ti);
 	if (!v.stopped && ti->own_dict) {
 		struct pl_error *more = attribute_refs(&v, obj, ti);
@@ -703,6 +794,9 @@ struct pl_error *pl_refs_each(struct pl_refs *r, uint64_t obj, bool labels, pl_r
 		else
 			pl_error_destroy(more);
 	}
+	if (!v.stopped && agent)
+		agent_refs(&v, obj, ti, agent, nagent);
+	free(v.emitted);
 	return err;
 }
 

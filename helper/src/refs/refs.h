@@ -14,6 +14,7 @@
 
 #include "base/error.h"
 #include "heap/heap.h"
+#include "refs/agent_edges.h"
 #include "refs/typeinfo.h"
 #include "runtime/runtime.h"
 
@@ -33,6 +34,8 @@ struct pl_refs {
 	struct pl_runtime *rt;
 	struct pl_types *types;
 	const struct pl_heap *heap; /* with its object index built; NULL: no conservative scans */
+	const struct pl_agent_edges *agent; /* in-process mode: what tp_traverse visited, used
+					     * where the read-only path scans conservatively */
 };
 
 /* Create a decoder; HEAP may be NULL. *RET is freed with pl_refs_destroy. */

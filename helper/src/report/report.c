@@ -70,7 +70,9 @@ static struct pl_error *sorted_rows(const struct pl_heap *h, bool by_size, struc
 
 void pl_report_text_head(struct pl_strbuf *sb, const struct pl_runtime *rt, const char *desc)
 {
-	pl_strbuf_printf(sb, "Python %s, %s\n", rt->version, desc);
+	bool inproc = strcmp(rt->target->mode, "in-process") == 0;
+	pl_strbuf_printf(sb, "Python %s, %s%s\n", rt->version, desc,
+			 inproc ? " (in-process: references from each type's tp_traverse)" : "");
 	pl_strbuf_printf(sb, "runtime: %s (layout from %s)\n", rt->image_path, rt->layout_source);
 }
 
@@ -82,7 +84,8 @@ void pl_report_json_head(struct pl_strbuf *sb, const struct pl_runtime *rt)
 	pl_strbuf_json_string(sb, rt->image_path);
 	pl_strbuf_printf(sb, ", \"layout\": ");
 	pl_strbuf_json_string(sb, rt->layout_source);
-	pl_strbuf_printf(sb, "}");
+	pl_strbuf_printf(sb, "}, \"mode\": ");
+	pl_strbuf_json_string(sb, rt->target->mode);
 }
 
 /* 1234567 -> "1,234,567" */

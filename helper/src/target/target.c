@@ -21,6 +21,7 @@ struct pl_target *pl_target_new(enum pl_target_kind kind, size_t priv_size,
 		return NULL;
 	}
 	t->kind = kind;
+	t->mode = "read-only";
 	t->priv = priv;
 	t->deinit = deinit;
 	return t;
@@ -116,6 +117,16 @@ struct pl_error *pl_target_read(struct pl_target *t, uint64_t addr, void *buf, s
 	if (pl_target_read_ok(t, addr, buf, len))
 		return NULL;
 	return pl_error_fault(addr, what ? what : "memory");
+}
+
+struct pl_error *pl_target_read_fresh(struct pl_target *t, uint64_t addr, void *buf, size_t len,
+				      const char *what)
+{
+	if (!t->read_fresh)
+		return pl_error_create(PL_ERR_USAGE, "%s cannot be read afresh", t->description);
+	if (addr + len < addr || t->read_fresh(t, addr, buf, len) != 0)
+		return pl_error_fault(addr, what);
+	return NULL;
 }
 
 struct pl_error *pl_target_read_cstr(struct pl_target *t, uint64_t addr, char *buf, size_t max,

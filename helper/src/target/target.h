@@ -38,6 +38,8 @@ enum pl_target_kind { PL_TARGET_CORE = 1, PL_TARGET_PID = 2, PL_TARGET_REMOTE = 
 struct pl_target {
 	enum pl_target_kind kind;
 	char *description;             /* "core file /x/core.123" or "process 123" */
+	const char *mode;              /* "read-only", or "in-process" once the agent's edges
+					* are in (a static string) */
 	struct pl_segment *segs;       /* primary memory, sorted by lo, non-overlapping */
 	size_t nsegs;
 	struct pl_segment *fallback;   /* file-backed bytes the primary lacks, sorted by lo */
@@ -48,6 +50,8 @@ struct pl_target {
 	char *warnings;                /* things the user should know (truncated core, ...) */
 	size_t last_seg;               /* lookup cache */
 	void (*deinit)(struct pl_target *t); /* frees the source's own resources */
+	/* live processes: read memory mapped after the target was opened, uncached */
+	int (*read_fresh)(struct pl_target *t, uint64_t addr, void *buf, size_t len);
 	void *priv;
 };
 
@@ -91,6 +95,11 @@ static inline bool pl_target_read_ok(struct pl_target *t, uint64_t addr, void *b
 	}
 	return pl_target_read_slow(t, addr, buf, len);
 }
+
+/* Read LEN bytes at ADDR of memory the process mapped since the target was opened (what the
+ * in-process agent wrote), past the segments and their cache. Live processes only. */
+struct pl_error *pl_target_read_fresh(struct pl_target *t, uint64_t addr, void *buf, size_t len,
+				      const char *what);
 
 /* Read one little-endian 64-bit word. */
 static inline bool pl_target_u64(struct pl_target *t, uint64_t addr, uint64_t *ret)

@@ -39,6 +39,21 @@ static int pid_pread(void *arg, uint64_t addr, void *buf, size_t len)
 	return pread(p->mem_fd, buf, len, (off_t)addr) == (ssize_t)len ? 0 : -1;
 }
 
+static int pid_read_fresh(struct pl_target *t, uint64_t addr, void *buf, size_t len)
+{
+	struct pid_priv *p = t->priv;
+	uint8_t *out = buf;
+	while (len > 0) { /* /proc/PID/mem reads at most a few MiB at a time */
+		ssize_t n = pread(p->mem_fd, out, len, (off_t)addr);
+		if (n <= 0)
+			return -1;
+		out += n;
+		addr += (uint64_t)n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
 static struct pl_error *pid_read_maps(struct pl_target *t, struct pid_priv *p, int pid,
 				      const char *sysroot)
 {
@@ -86,6 +101,7 @@ struct pl_error *pl_target_pid_create(int pid, const char *sysroot, struct pl_ta
 		return &pl_enomem;
 	struct pid_priv *p = t->priv;
 	p->mem_fd = -1;
+	t->read_fresh = pid_read_fresh;
 	struct pl_error *err = NULL;
 	if (asprintf(&t->description, "process %d", pid) < 0) {
 		t->description = NULL;
