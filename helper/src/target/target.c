@@ -61,6 +61,12 @@ static size_t seg_find(const struct pl_segment *segs, size_t n, uint64_t addr)
 	return n;
 }
 
+struct pl_segment *pl_target_segment_at(struct pl_target *t, uint64_t addr)
+{
+	size_t i = seg_find(t->segs, t->nsegs, addr);
+	return i < t->nsegs ? &t->segs[i] : NULL;
+}
+
 static bool seg_copy(const struct pl_segment *s, uint64_t addr, void *buf, size_t len)
 {
 	if (s->data) {

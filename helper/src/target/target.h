@@ -116,6 +116,8 @@ struct pl_error *pl_target_read_cstr(struct pl_target *t, uint64_t addr, char *b
 uint64_t pl_target_memory_size(const struct pl_target *t);
 
 /* Helpers for target sources. */
+/* The primary segment holding ADDR, or NULL. */
+struct pl_segment *pl_target_segment_at(struct pl_target *t, uint64_t addr);
 /* A new target of KIND with a zeroed private part of PRIV_SIZE bytes that DEINIT frees; NULL if
  * out of memory. */
 struct pl_target *pl_target_new(enum pl_target_kind kind, size_t priv_size,

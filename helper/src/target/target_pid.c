@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* target_pid.c - a stopped live process as a target, read (never written) through
- * /proc/PID/mem, with its mappings from /proc/PID/maps. A page cache keeps the number of
- * system calls down during heap walks. */
+ * /proc/PID/mem, with its mappings from /proc/PID/maps. Its memory is split into chunks of
+ * 1 MiB, each copied whole on its first read (one system call), after which it is read like a
+ * core's (in place); past a budget of copies, and where a chunk cannot be read whole, a page
+ * cache keeps the number of system calls down instead. */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -15,10 +17,13 @@
 #include "target/target.h"
 
 enum { PID_PAGE = 4096, PID_CACHE_PAGES = 4096 }; /* 16 MiB of cache */
+enum { PID_CHUNK = 1 << 20 };
 
 struct pid_priv {
 	int mem_fd;
 	struct pl_page_cache cache;
+	struct pl_target *t;
+	uint64_t copied, budget;  /* bytes of chunks copied, and how many may be */
 };
 
 static void pid_deinit(struct pl_target *t)
@@ -28,6 +33,8 @@ static void pid_deinit(struct pl_target *t)
 		return;
 	if (p->mem_fd >= 0)
 		close(p->mem_fd);
+	for (size_t i = 0; i < t->nsegs; i++) /* the chunks copied */
+		free((void *)t->segs[i].data);
 	pl_page_cache_deinit(&p->cache);
 	free(p);
 }
@@ -37,6 +44,59 @@ static int pid_pread(void *arg, uint64_t addr, void *buf, size_t len)
 {
 	struct pid_priv *p = arg;
 	return pread(p->mem_fd, buf, len, (off_t)addr) == (ssize_t)len ? 0 : -1;
+}
+
+/* A chunk's first read: copy it whole, so that later reads find it in place; where it cannot
+ * be (a budget spent, a page that cannot be read), the page cache serves this read. */
+static int pid_chunk_read(void *arg, uint64_t addr, void *buf, size_t len)
+{
+	struct pid_priv *p = arg;
+	struct pl_segment *s = pl_target_segment_at(p->t, addr);
+	if (s && !s->data && s->read == pid_chunk_read && p->copied + (s->hi - s->lo) <= p->budget) {
+		uint8_t *copy = malloc(s->hi - s->lo);
+		if (copy && pid_pread(p, s->lo, copy, s->hi - s->lo) == 0) {
+			s->data = copy;
+			p->copied += s->hi - s->lo;
+			memcpy(buf, copy + (addr - s->lo), len);
+			return 0;
+		}
+		free(copy);
+		s->read = pl_page_cache_read; /* not whole: page by page from now on */
+		s->arg = &p->cache;
+	}
+	return pl_page_cache_read(&p->cache, addr, buf, len);
+}
+
+/* Split the segments into chunks (aligned to PID_CHUNK) read by pid_chunk_read. */
+static struct pl_error *pid_chunk_segments(struct pl_target *t, struct pid_priv *p)
+{
+	struct pl_segment *chunks = NULL;
+	size_t n = 0, cap = 0;
+	for (size_t i = 0; i < t->nsegs; i++) {
+		for (uint64_t lo = t->segs[i].lo; lo < t->segs[i].hi;) {
+			uint64_t end = (lo & ~(uint64_t)(PID_CHUNK - 1)) + PID_CHUNK;
+			struct pl_segment c = { .lo = lo, .hi = end < t->segs[i].hi ? end : t->segs[i].hi,
+						.read = pid_chunk_read, .arg = p };
+			struct pl_error *err = pl_target_add_segment(&chunks, &n, &cap, &c);
+			if (err) {
+				free(chunks);
+				return err;
+			}
+			lo = c.hi;
+		}
+	}
+	free(t->segs);
+	t->segs = chunks;
+	t->nsegs = n;
+	return NULL;
+}
+
+/* The copies may take a quarter of this machine's memory, at most 8 GiB. */
+static uint64_t pid_copy_budget(void)
+{
+	long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+	uint64_t quarter = pages > 0 && size > 0 ? (uint64_t)pages * (uint64_t)size / 4 : 1ull << 30;
+	return quarter < (8ull << 30) ? quarter : 8ull << 30;
 }
 
 static int pid_read_fresh(struct pl_target *t, uint64_t addr, void *buf, size_t len)
@@ -101,6 +161,8 @@ struct pl_error *pl_target_pid_create(int pid, const char *sysroot, struct pl_ta
 		return &pl_enomem;
 	struct pid_priv *p = t->priv;
 	p->mem_fd = -1;
+	p->t = t;
+	p->budget = pid_copy_budget();
 	t->read_fresh = pid_read_fresh;
 	struct pl_error *err = NULL;
 	if (asprintf(&t->description, "process %d", pid) < 0) {
@@ -121,6 +183,8 @@ struct pl_error *pl_target_pid_create(int pid, const char *sysroot, struct pl_ta
 		goto fail;
 	}
 	err = pid_read_maps(t, p, pid, sysroot);
+	if (!err)
+		err = pid_chunk_segments(t, p);
 	if (err)
 		goto fail;
 	pid_read_auxv(t, pid);
