@@ -109,6 +109,37 @@ run_cli() {
 	done
 }
 
+# The damages check_damaged.py makes in a core of corpora/damaged, and judges.
+DAMAGES="int-size list-size dict-size ob-type type-name gc-loop gc-unmapped phdr-misaligned phdr-offset"
+
+@test "damaged cores give a warning and the rest of the answer: sizes, types, names, GC links, program headers" {
+	local failed=0 v exe debug_dir dir d args
+	while read -r v exe debug_dir; do
+		case "$v" in 3.7.* | 3.11.* | 3.12.* | 3.14.*) ;; *) continue ;; esac
+		dir=$(cached_core "$v" "$exe" damaged) || { failed=1; continue; }
+		args=()
+		[ -z "$debug_dir" ] || args=(--debug-dir "$debug_dir")
+		run_cli leaks "$dir/core" "${args[@]}" --json "$BATS_TEST_TMPDIR/base.json"
+		[ "$status" -eq 0 ] || { echo "$v: undamaged core: status $status: $output"; failed=1; continue; }
+		for d in $DAMAGES; do
+			# shellcheck disable=SC2046
+			"$CHECK_PYTHON" "$TOP_SRCDIR/tests/relayout_core.py" "$dir/core" "$BATS_TEST_TMPDIR/bad" 1.0 \
+				$("$CHECK_PYTHON" "$TOP_SRCDIR/tests/check_damaged.py" args "$d" "$dir/truth.json") ||
+				{ failed=1; continue; }
+			run_cli leaks "$BATS_TEST_TMPDIR/bad" "${args[@]}" --json "$BATS_TEST_TMPDIR/bad.json"
+			[ "$status" -eq 0 ] || { echo "$v $d: leaks: status $status: $output"; failed=1; continue; }
+			run "$CHECK_PYTHON" "$TOP_SRCDIR/tests/check_damaged.py" "$d" "$BATS_TEST_TMPDIR/base.json" "$BATS_TEST_TMPDIR/bad.json"
+			[ "$status" -eq 0 ] || { echo "$v: $output"; failed=1; }
+			for cmd in suspects retained; do
+				run_cli $cmd "$BATS_TEST_TMPDIR/bad" "${args[@]}"
+				[ "$status" -eq 0 ] || { echo "$v $d: $cmd: status $status: $output"; failed=1; }
+			done
+			echo "$v $d: ok"
+		done
+	done < <(selected_pythons)
+	[ "$failed" -eq 0 ]
+}
+
 @test "a core whose executable and libraries cannot be found" {
 	need_python 3.12
 	local dir

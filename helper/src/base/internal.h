@@ -30,6 +30,13 @@ static inline size_t pl_addr_hash(uint64_t addr, size_t cap)
 	return (size_t)(((addr >> 3) * 0x9e3779b97f4a7c15ull) >> 20) & (cap - 1);
 }
 
+/* The magnitude of a signed count read from the target (ob_size is negative for negative
+ * ints): INT64_MIN has no negation as int64_t, so negate as unsigned. */
+static inline uint64_t pl_magnitude(int64_t n)
+{
+	return n < 0 ? (uint64_t)0 - (uint64_t)n : (uint64_t)n;
+}
+
 /* Free the pointer held by a variable when it goes out of scope. */
 #define _cleanup_free_ __attribute__((cleanup(pl_freep)))
 void pl_freep(void *p);

@@ -410,6 +410,18 @@ struct pl_error *pl_heap_create(struct pl_runtime *rt, pl_progress_fn *progress,
 		return err;
 	}
 	h->ntracked = h->nobjects;
+	uint64_t bad_types = 0, bad_objects = 0;
+	for (size_t i = 0; i < h->ntypes; i++)
+		if (!h->types[i].valid) {
+			bad_types++;
+			bad_objects += h->types[i].count;
+		}
+	if (bad_objects)
+		pl_strbuf_printf(&w.warnings,
+				 "%llu objects on the collector's lists have a type that is not a "
+				 "readable type object (%llu such types; a broken heap?): they are "
+				 "counted under \"<invalid type 0x...>\"\n",
+				 (unsigned long long)bad_objects, (unsigned long long)bad_types);
 	h->warnings = w.warnings.len ? pl_strbuf_finish(&w.warnings, NULL) : NULL;
 	pl_strbuf_deinit(&w.warnings);
 	*ret = h;

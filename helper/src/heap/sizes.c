@@ -42,7 +42,7 @@ static uint8_t u8_at(struct pl_runtime *rt, uint64_t obj, int64_t off)
 
 static uint64_t abs_count(int64_t n)
 {
-	return capped(n < 0 ? (uint64_t)0 - (uint64_t)n : (uint64_t)n);
+	return capped(pl_magnitude(n));
 }
 
 static int32_t i32_at(struct pl_runtime *rt, uint64_t obj, int64_t off)

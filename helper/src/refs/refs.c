@@ -671,7 +671,7 @@ static struct pl_error *attribute_refs(struct visit *v, uint64_t obj, const stru
 	} else if (ti->dictoffset < 0 && ti->dictoffset > -(1 << 20)) {
 		int64_t n = 0;
 		pl_target_read_ok(t, obj + (uint64_t)l->varobject_size, &n, 8);
-		uint64_t items = (uint64_t)(n < 0 ? -n : n);
+		uint64_t items = pl_magnitude(n);
 		if (items < (1ull << 32)) {
 			uint64_t size = (ti->basicsize + items * ti->itemsize + 7) & ~(uint64_t)7;
 			pl_target_u64(t, obj + size + (uint64_t)ti->dictoffset, &dict);

@@ -125,7 +125,7 @@ bool pl_py_int(struct pl_runtime *rt, uint64_t addr, int64_t *ret)
 		int64_t size;
 		if (!pl_target_read_ok(rt->target, addr + (uint64_t)l->varobject_size, &size, 8))
 			return false;
-		ndigits = (uint64_t)(size < 0 ? -size : size);
+		ndigits = pl_magnitude(size);
 		sign = size < 0 ? -1 : size > 0;
 		digits_at = addr + (uint64_t)l->long_digits_old;
 	} else {

@@ -109,13 +109,17 @@ out:
 	return err;
 }
 
-/* Check the ELF header; returns the program header table. */
+/* Check the ELF header; returns where the program header table starts and how many entries
+ * it has (whole ones, inside the file). The table need not be aligned: its entries are
+ * copied out one by one (core_phdr). */
 static struct pl_error *core_check_header(const uint8_t *core, size_t size, const char *path,
-					  const Elf64_Phdr **phdrs_ret, size_t *nphdrs_ret)
+					  uint64_t *phoff_ret, size_t *nphdrs_ret)
 {
 	if (size < sizeof(Elf64_Ehdr) || memcmp(core, ELFMAG, SELFMAG) != 0)
 		return pl_error_create(PL_ERR_BAD_DATA, "%s is not a core file (no ELF header)", path);
-	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)core;
+	Elf64_Ehdr ehdr;
+	memcpy(&ehdr, core, sizeof(ehdr));
+	const Elf64_Ehdr *eh = &ehdr;
 	if (eh->e_ident[EI_CLASS] != ELFCLASS64 || eh->e_ident[EI_DATA] != ELFDATA2LSB)
 		return pl_error_create(PL_ERR_BAD_DATA,
 				       "%s is not a 64-bit little-endian ELF file; pyleaks reads "
@@ -132,9 +136,17 @@ static struct pl_error *core_check_header(const uint8_t *core, size_t size, cons
 		return pl_error_create(PL_ERR_BAD_DATA,
 				       "%s: program headers are missing or cut off (truncated core?)",
 				       path);
-	*phdrs_ret = (const Elf64_Phdr *)(core + eh->e_phoff);
+	*phoff_ret = eh->e_phoff;
 	*nphdrs_ret = eh->e_phnum;
 	return NULL;
+}
+
+/* Program header I of a table that core_check_header found whole. */
+static Elf64_Phdr core_phdr(const uint8_t *core, uint64_t phoff, size_t i)
+{
+	Elf64_Phdr ph;
+	memcpy(&ph, core + phoff + i * sizeof(ph), sizeof(ph));
+	return ph;
 }
 
 /* Parse an NT_FILE note into t->maps. */
@@ -290,43 +302,46 @@ struct pl_error *pl_target_core_create(const char *core_path, const char *exe, c
 	err = core_map_file(p, core_path, true, &p->core, &p->core_size);
 	if (err)
 		goto fail;
-	const Elf64_Phdr *ph = NULL;
+	uint64_t phoff = 0;
 	size_t nph = 0;
-	err = core_check_header(p->core, p->core_size, core_path, &ph, &nph);
+	err = core_check_header(p->core, p->core_size, core_path, &phoff, &nph);
 	if (err)
 		goto fail;
 	size_t cap = 0;
 	bool truncated = false;
 	for (size_t i = 0; i < nph; i++) {
-		if (ph[i].p_type == PT_NOTE) {
-			if (ph[i].p_offset >= p->core_size)
+		Elf64_Phdr ph = core_phdr(p->core, phoff, i);
+		if (ph.p_type == PT_NOTE) {
+			if (ph.p_offset >= p->core_size)
 				continue;
-			size_t sz = ph[i].p_filesz;
-			if (sz > p->core_size - ph[i].p_offset)
-				sz = p->core_size - ph[i].p_offset;
-			err = core_parse_notes(t, p->core + ph[i].p_offset, sz);
+			size_t sz = ph.p_filesz;
+			if (sz > p->core_size - ph.p_offset)
+				sz = p->core_size - ph.p_offset;
+			err = core_parse_notes(t, p->core + ph.p_offset, sz);
 			if (err)
 				goto fail;
 		}
-		if (ph[i].p_type != PT_LOAD || ph[i].p_filesz == 0)
+		if (ph.p_type != PT_LOAD || ph.p_filesz == 0)
 			continue;
 		if (t->nsegs >= PL_MAX_CORE_SEGMENTS) {
 			err = pl_error_create(PL_ERR_LIMIT, "core has more than %d segments",
 					      PL_MAX_CORE_SEGMENTS);
 			goto fail;
 		}
-		uint64_t filesz = ph[i].p_filesz, lo = ph[i].p_vaddr;
+		uint64_t filesz = ph.p_filesz, lo = ph.p_vaddr;
 		if (lo + filesz < lo)
 			continue;
 		uint64_t have = 0; /* bytes of it the file still holds */
-		if (ph[i].p_offset < p->core_size)
-			have = filesz < p->core_size - ph[i].p_offset ? filesz
-								       : p->core_size - ph[i].p_offset;
+		if (ph.p_offset < p->core_size)
+			have = filesz < p->core_size - ph.p_offset ? filesz
+								       : p->core_size - ph.p_offset;
 		if (have < filesz)
 			truncated = true;
 		/* A cut-off part stays as a segment without bytes: reads there fault instead of
 		 * falling back to stale file contents. */
-		struct pl_segment seg = { .lo = lo, .hi = lo + have, .data = p->core + ph[i].p_offset };
+		struct pl_segment seg = { .lo = lo, .hi = lo + have };
+		if (have) /* only then is p_offset known to lie inside the file */
+			seg.data = p->core + ph.p_offset;
 		struct pl_segment lost = { .lo = lo + have, .hi = lo + filesz };
 		if ((have && (err = pl_target_add_segment(&t->segs, &t->nsegs, &cap, &seg))) ||
 		    (have < filesz && (err = pl_target_add_segment(&t->segs, &t->nsegs, &cap, &lost))))
