@@ -107,10 +107,10 @@ def library():
             tried.append(path)
             continue
         try:
-            # gdb links elfutils' libdw, whose dwarf_child, dwarf_tag, ... would otherwise
-            # interpose on libdwarf's functions of the same names (even libdwarf's calls to
-            # itself): bind libpyleaks and libdwarf to their own dependencies first.
-            lib = ctypes.CDLL(path, mode=os.RTLD_LOCAL | os.RTLD_DEEPBIND)
+            # gdb links elfutils' libdw, whose dwarf_child, dwarf_tag, ... would interpose on
+            # libdwarf's functions of the same names: libpyleaks loads libdwarf into a
+            # namespace of its own (helper/src/runtime/dwarf_lib.c), so a plain load is safe.
+            lib = ctypes.CDLL(path, mode=os.RTLD_LOCAL)
         except OSError as e:
             raise gdb.GdbError("pyleaks: cannot load %s: %s" % (path, e))
         _declare(lib)

@@ -2,14 +2,16 @@
 /* layout_dwarf.c - fills struct pl_layout from DWARF with libdwarf: finds each struct named in
  * layout_fields.h (by typedef or tag), then the offsets of member paths and struct sizes.
  * Scans top-level DIEs of each compile unit once and stops as soon as every type is found. */
-#include <dwarf.h>
-#include <libdwarf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/internal.h"
+#include "runtime/dwarf_lib.h"
 #include "runtime/layout.h"
+
+/* libdwarf's functions (dwarf_lib.h); the same table for every caller, set before any use. */
+static const struct pl_dwarf_lib *dw;
 
 enum { DW_MAX_TYPES = 96, DW_MAX_DEPTH = 16, DW_MAX_CHILDREN = 100000 };
 
@@ -28,7 +30,7 @@ struct dw_ctx {
 static void dw_drop_error(struct dw_ctx *c, Dwarf_Error *err)
 {
 	if (*err) {
-		dwarf_dealloc_error(c->dbg, *err);
+		dw->dwarf_dealloc_error(c->dbg, *err);
 		*err = NULL;
 	}
 }
@@ -54,7 +56,7 @@ static bool dw_is_definition(struct dw_ctx *c, Dwarf_Die die)
 {
 	Dwarf_Bool decl = 0;
 	Dwarf_Error err = NULL;
-	if (dwarf_hasattr(die, DW_AT_declaration, &decl, &err) != DW_DLV_OK)
+	if (dw->dwarf_hasattr(die, DW_AT_declaration, &decl, &err) != DW_DLV_OK)
 		dw_drop_error(c, &err);
 	return !decl;
 }
@@ -66,16 +68,16 @@ static Dwarf_Die dw_type_of(struct dw_ctx *c, Dwarf_Die die)
 	Dwarf_Error err = NULL;
 	Dwarf_Off off;
 	Dwarf_Die out = NULL;
-	if (dwarf_attr(die, DW_AT_type, &attr, &err) != DW_DLV_OK) {
+	if (dw->dwarf_attr(die, DW_AT_type, &attr, &err) != DW_DLV_OK) {
 		dw_drop_error(c, &err);
 		return NULL;
 	}
-	if (dwarf_global_formref(attr, &off, &err) == DW_DLV_OK) {
-		if (dwarf_offdie_b(c->dbg, off, true, &out, &err) != DW_DLV_OK)
+	if (dw->dwarf_global_formref(attr, &off, &err) == DW_DLV_OK) {
+		if (dw->dwarf_offdie_b(c->dbg, off, true, &out, &err) != DW_DLV_OK)
 			out = NULL;
 	}
 	dw_drop_error(c, &err);
-	dwarf_dealloc_attribute(attr);
+	dw->dwarf_dealloc_attribute(attr);
 	return out;
 }
 
@@ -86,7 +88,7 @@ static Dwarf_Die dw_strip_to_struct(struct dw_ctx *c, Dwarf_Die die)
 	for (int i = 0; die && i < DW_MAX_DEPTH; i++) {
 		Dwarf_Half tag = 0;
 		Dwarf_Error err = NULL;
-		if (dwarf_tag(die, &tag, &err) != DW_DLV_OK) {
+		if (dw->dwarf_tag(die, &tag, &err) != DW_DLV_OK) {
 			dw_drop_error(c, &err);
 			break;
 		}
@@ -95,11 +97,11 @@ static Dwarf_Die dw_strip_to_struct(struct dw_ctx *c, Dwarf_Die die)
 		if (tag != DW_TAG_typedef && tag != DW_TAG_const_type && tag != DW_TAG_volatile_type)
 			break;
 		Dwarf_Die next = dw_type_of(c, die);
-		dwarf_dealloc_die(die);
+		dw->dwarf_dealloc_die(die);
 		die = next;
 	}
 	if (die)
-		dwarf_dealloc_die(die);
+		dw->dwarf_dealloc_die(die);
 	return NULL;
 }
 
@@ -107,7 +109,7 @@ static const char *dw_name(struct dw_ctx *c, Dwarf_Die die)
 {
 	char *name = NULL;
 	Dwarf_Error err = NULL;
-	if (dwarf_diename(die, &name, &err) != DW_DLV_OK) {
+	if (dw->dwarf_diename(die, &name, &err) != DW_DLV_OK) {
 		dw_drop_error(c, &err);
 		return NULL;
 	}
@@ -118,7 +120,7 @@ static void dw_found(struct dw_ctx *c, struct dw_type *t, Dwarf_Die sdie)
 {
 	Dwarf_Error err = NULL;
 	Dwarf_Off off;
-	if (t->struct_off == 0 && dwarf_dieoffset(sdie, &off, &err) == DW_DLV_OK) {
+	if (t->struct_off == 0 && dw->dwarf_dieoffset(sdie, &off, &err) == DW_DLV_OK) {
 		t->struct_off = off;
 		c->nfound++;
 	}
@@ -130,7 +132,7 @@ static void dw_consider(struct dw_ctx *c, Dwarf_Die die)
 {
 	Dwarf_Half tag = 0;
 	Dwarf_Error err = NULL;
-	if (dwarf_tag(die, &tag, &err) != DW_DLV_OK) {
+	if (dw->dwarf_tag(die, &tag, &err) != DW_DLV_OK) {
 		dw_drop_error(c, &err);
 		return;
 	}
@@ -164,7 +166,7 @@ static void dw_consider(struct dw_ctx *c, Dwarf_Die die)
 			if (tag_name)
 				snprintf(t->tag_alias, sizeof(t->tag_alias), "%s", tag_name);
 		}
-		dwarf_dealloc_die(sdie);
+		dw->dwarf_dealloc_die(sdie);
 	}
 }
 
@@ -175,7 +177,7 @@ static void dw_scan(struct dw_ctx *c)
 		Dwarf_Unsigned next_off = 0;
 		Dwarf_Half cu_type = 0;
 		Dwarf_Error err = NULL;
-		int rc = dwarf_next_cu_header_d(c->dbg, true, NULL, NULL, NULL, NULL, NULL, NULL,
+		int rc = dw->dwarf_next_cu_header_d(c->dbg, true, NULL, NULL, NULL, NULL, NULL, NULL,
 						NULL, NULL, &next_off, &cu_type, &err);
 		if (rc != DW_DLV_OK) {
 			dw_drop_error(c, &err);
@@ -184,25 +186,25 @@ static void dw_scan(struct dw_ctx *c)
 		if (c->nfound == c->ntypes)
 			return;
 		Dwarf_Die cu = NULL, die = NULL;
-		if (dwarf_siblingof_b(c->dbg, NULL, true, &cu, &err) != DW_DLV_OK) {
+		if (dw->dwarf_siblingof_b(c->dbg, NULL, true, &cu, &err) != DW_DLV_OK) {
 			dw_drop_error(c, &err);
 			continue;
 		}
-		if (dwarf_child(cu, &die, &err) != DW_DLV_OK)
+		if (dw->dwarf_child(cu, &die, &err) != DW_DLV_OK)
 			die = NULL;
 		dw_drop_error(c, &err);
 		for (size_t n = 0; die && n < DW_MAX_CHILDREN; n++) {
 			dw_consider(c, die);
 			Dwarf_Die sib = NULL;
-			if (dwarf_siblingof_b(c->dbg, die, true, &sib, &err) != DW_DLV_OK)
+			if (dw->dwarf_siblingof_b(c->dbg, die, true, &sib, &err) != DW_DLV_OK)
 				sib = NULL;
 			dw_drop_error(c, &err);
-			dwarf_dealloc_die(die);
+			dw->dwarf_dealloc_die(die);
 			die = sib;
 		}
 		if (die)
-			dwarf_dealloc_die(die);
-		dwarf_dealloc_die(cu);
+			dw->dwarf_dealloc_die(die);
+		dw->dwarf_dealloc_die(cu);
 	}
 }
 
@@ -212,9 +214,9 @@ static bool dw_member_offset(struct dw_ctx *c, Dwarf_Die member, int64_t *ret)
 	Dwarf_Error err = NULL;
 	Dwarf_Unsigned v = 0;
 	bool ok = false;
-	if (dwarf_attr(member, DW_AT_data_member_location, &attr, &err) == DW_DLV_OK) {
-		ok = dwarf_formudata(attr, &v, &err) == DW_DLV_OK;
-		dwarf_dealloc_attribute(attr);
+	if (dw->dwarf_attr(member, DW_AT_data_member_location, &attr, &err) == DW_DLV_OK) {
+		ok = dw->dwarf_formudata(attr, &v, &err) == DW_DLV_OK;
+		dw->dwarf_dealloc_attribute(attr);
 	} else {
 		ok = true; /* union members have no location: offset 0 */
 	}
@@ -232,13 +234,13 @@ static bool dw_find_member(struct dw_ctx *c, Dwarf_Die sdie, const char *name, s
 	Dwarf_Die m = NULL;
 	Dwarf_Error err = NULL;
 	bool found = false;
-	if (depth > DW_MAX_DEPTH || dwarf_child(sdie, &m, &err) != DW_DLV_OK) {
+	if (depth > DW_MAX_DEPTH || dw->dwarf_child(sdie, &m, &err) != DW_DLV_OK) {
 		dw_drop_error(c, &err);
 		return false;
 	}
 	for (size_t n = 0; m && !found && n < DW_MAX_CHILDREN; n++) {
 		Dwarf_Half tag = 0;
-		if (dwarf_tag(m, &tag, &err) == DW_DLV_OK && tag == DW_TAG_member) {
+		if (dw->dwarf_tag(m, &tag, &err) == DW_DLV_OK && tag == DW_TAG_member) {
 			const char *mname = dw_name(c, m);
 			int64_t off;
 			if (mname && strlen(mname) == len && strncmp(mname, name, len) == 0) {
@@ -256,19 +258,19 @@ static bool dw_find_member(struct dw_ctx *c, Dwarf_Die sdie, const char *name, s
 					found = true;
 				}
 				if (inner)
-					dwarf_dealloc_die(inner);
+					dw->dwarf_dealloc_die(inner);
 			}
 		}
 		dw_drop_error(c, &err);
 		Dwarf_Die sib = NULL;
-		if (dwarf_siblingof_b(c->dbg, m, true, &sib, &err) != DW_DLV_OK)
+		if (dw->dwarf_siblingof_b(c->dbg, m, true, &sib, &err) != DW_DLV_OK)
 			sib = NULL;
 		dw_drop_error(c, &err);
-		dwarf_dealloc_die(m);
+		dw->dwarf_dealloc_die(m);
 		m = sib;
 	}
 	if (m)
-		dwarf_dealloc_die(m);
+		dw->dwarf_dealloc_die(m);
 	return found;
 }
 
@@ -279,7 +281,7 @@ static Dwarf_Die dw_struct_die(struct dw_ctx *c, const char *type_name)
 	Dwarf_Error err = NULL;
 	if (!t || !t->struct_off)
 		return NULL;
-	if (dwarf_offdie_b(c->dbg, t->struct_off, true, &die, &err) != DW_DLV_OK)
+	if (dw->dwarf_offdie_b(c->dbg, t->struct_off, true, &die, &err) != DW_DLV_OK)
 		die = NULL;
 	dw_drop_error(c, &err);
 	return die;
@@ -296,17 +298,17 @@ static int64_t dw_path_offset(struct dw_ctx *c, const char *type_name, const cha
 		int64_t off;
 		Dwarf_Die next = NULL;
 		bool ok = dw_find_member(c, cur, path, len, 0, &off, &next);
-		dwarf_dealloc_die(cur);
+		dw->dwarf_dealloc_die(cur);
 		cur = NULL;
 		if (!ok) {
 			if (next)
-				dwarf_dealloc_die(next);
+				dw->dwarf_dealloc_die(next);
 			return -1;
 		}
 		total += off;
 		if (!dot) {
 			if (next)
-				dwarf_dealloc_die(next);
+				dw->dwarf_dealloc_die(next);
 			return total;
 		}
 		cur = next;
@@ -323,10 +325,10 @@ static int64_t dw_type_size(struct dw_ctx *c, const char *type_name)
 	int64_t out = -1;
 	if (!die)
 		return -1;
-	if (dwarf_bytesize(die, &size, &err) == DW_DLV_OK)
+	if (dw->dwarf_bytesize(die, &size, &err) == DW_DLV_OK)
 		out = (int64_t)size;
 	dw_drop_error(c, &err);
-	dwarf_dealloc_die(die);
+	dw->dwarf_dealloc_die(die);
 	return out;
 }
 
@@ -353,23 +355,26 @@ struct pl_error *pl_layout_from_dwarf(const char *path, struct pl_layout *l)
 	struct dw_ctx c;
 	memset(&c, 0, sizeof(c));
 	Dwarf_Error err = NULL;
-	int rc = dwarf_init_path(path, NULL, 0, DW_DLC_READ, DW_GROUPNUMBER_ANY, NULL, NULL, &c.dbg,
-				 NULL, 0, NULL, &err);
+	struct pl_error *load_err = NULL;
+	if (!(dw = pl_dwarf_lib(&load_err)))
+		return load_err;
+	int rc = dw->dwarf_init_path(path, NULL, 0, DW_DLC_READ, DW_GROUPNUMBER_ANY, NULL, NULL,
+				     &c.dbg, NULL, 0, NULL, &err);
 	if (rc != DW_DLV_OK) {
 		if (rc == DW_DLV_ERROR)
-			dwarf_dealloc_error(NULL, err);
+			dw->dwarf_dealloc_error(NULL, err);
 		return pl_error_create(PL_ERR_LOOKUP, "%s has no DWARF debug information", path);
 	}
 	PL_LAYOUT_FIELDS(DW_WANT_FIELD, DW_WANT_SIZE)
 	dw_scan(&c);
 	if (c.nfound == 0) {
-		dwarf_finish(c.dbg, &err);
+		dw->dwarf_finish(c.dbg, &err);
 		return pl_error_create(PL_ERR_LOOKUP,
 				       "%s has no DWARF debug information about CPython's types", path);
 	}
 	char missing[1024] = "";
 	PL_LAYOUT_FIELDS(DW_FILL_FIELD, DW_FILL_SIZE)
-	dwarf_finish(c.dbg, &err);
+	dw->dwarf_finish(c.dbg, &err);
 	if (missing[0])
 		return pl_error_create(PL_ERR_LOOKUP, "DWARF of %s lacks %s", path, missing);
 	return NULL;
