@@ -50,6 +50,18 @@ _DENY = re.compile(r"""^(
   | PyInterpreterState_(Clear|Delete\w*) | Py_Finalize\w* | finalize_\w+ | PyImport_Cleanup
 )$""", re.X)
 
+# Of those, the ones that change a container in place and may call Python code between two
+# consistent states (a key's __eq__, an iterator's __next__): below a wait for the GIL
+# (take_gil), such a thread stands where CPython lets any other thread run Python code on the
+# same objects, so they are consistent there. The allocator, the loader, the collector and
+# teardown stay refused at any depth.
+_CONSISTENT_AT_GIL_WAIT = re.compile(r"""^(
+    dictresize | insertdict | insert_to_emptydict | insert_split_\w+ | delitem_common
+  | delitemif_lock_held | dict_merge\w* | PyDict_Merge\w* | PyDict_SetItem\w* | PyDict_DelItem\w*
+  | list_resize | app1 | ins1 | list_ass_\w+ | PyList_(Append|Insert|SetSlice|SetItem)
+  | set_table_resize | set_add_\w+ | set_insert_\w+ | set_discard_\w+ | set_update_\w+
+)$""", re.X)
+
 # Where a thread is blocked in (or about to make) a system call: the innermost frame.
 _SYSCALL = re.compile(r"""^(
     clock_nanosleep | nanosleep | epoll_wait | epoll_pwait2? | poll | ppoll | select | pselect6?
@@ -144,8 +156,12 @@ def assess():
                 names, pc, nr = _thread_frames(thread)
             except gdb.error as e:
                 return False, "thread %d: its stack cannot be read (%s)" % (thread.num, e)
+            gil_wait = names.index("take_gil") if "take_gil" in names else None
             for depth, name in enumerate(names):
                 if _DENY.match(name):
+                    if (gil_wait is not None and depth > gil_wait
+                            and _CONSISTENT_AT_GIL_WAIT.match(name)):
+                        continue
                     return False, ("thread %d is inside %s (frame #%d): the allocator, loader or "
                                    "collector could be mid-way" % (thread.num, name, depth))
             if nr in _ALLOCATOR_SYSCALLS:
