@@ -110,9 +110,9 @@ run_cli() {
 }
 
 # The damages check_damaged.py makes in a core of corpora/damaged, and judges.
-DAMAGES="int-size list-size dict-size ob-type type-name gc-loop gc-unmapped phdr-misaligned phdr-offset"
+DAMAGES="int-size list-size dict-size ob-type type-name gc-loop gc-unmapped phdr-misaligned phdr-offset nt-file-lost notes-lost"
 
-@test "damaged cores give a warning and the rest of the answer: sizes, types, names, GC links, program headers" {
+@test "damaged cores give a warning and the rest of the answer: sizes, types, names, GC links, program headers, lost notes" {
 	local failed=0 v exe debug_dir dir d args
 	while read -r v exe debug_dir; do
 		case "$v" in 3.7.* | 3.11.* | 3.12.* | 3.14.*) ;; *) continue ;; esac
@@ -127,6 +127,12 @@ DAMAGES="int-size list-size dict-size ob-type type-name gc-loop gc-unmapped phdr
 				$("$CHECK_PYTHON" "$TOP_SRCDIR/tests/check_damaged.py" args "$d" "$dir/truth.json") ||
 				{ failed=1; continue; }
 			run_cli leaks "$BATS_TEST_TMPDIR/bad" "${args[@]}" --json "$BATS_TEST_TMPDIR/bad.json"
+			# Without its list of mapped files, a core of Debian's python (the runtime is in the
+			# executable, whose path only NT_FILE names) needs --exe, and must say so.
+			if [ "$status" -eq 1 ] && [[ $v == *debian* && $d == *-lost ]] && [[ $output == *"give --exe"* ]]; then
+				echo "$v $d: asks for --exe"
+				continue
+			fi
 			[ "$status" -eq 0 ] || { echo "$v $d: leaks: status $status: $output"; failed=1; continue; }
 			run "$CHECK_PYTHON" "$TOP_SRCDIR/tests/check_damaged.py" "$d" "$BATS_TEST_TMPDIR/base.json" "$BATS_TEST_TMPDIR/bad.json"
 			[ "$status" -eq 0 ] || { echo "$v: $output"; failed=1; }

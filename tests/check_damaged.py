@@ -23,6 +23,8 @@ EXPECT = {
     "gc-unmapped": ("broken", None),
     "phdr-misaligned": (None, set()),
     "phdr-offset": ("the core file is truncated", None),
+    "nt-file-lost": ("found from the dynamic linker's list in its memory", set()),
+    "notes-lost": ("found from the dynamic linker's list in its memory", set()),
 }
 
 
@@ -48,6 +50,8 @@ def damage_args(damage, truth_path):
         "gc-unmapped": poke(addr["link_b"] - head, 0x10),
         "phdr-misaligned": ["--phdr-pad", "4"],
         "phdr-offset": ["--phdr", "-1:offset=0xffffffffffff0000"],
+        "nt-file-lost": ["--drop-note", "NT_FILE"],
+        "notes-lost": ["--drop-note", "all"],
     }[damage]
 
 

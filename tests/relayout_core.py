@@ -4,7 +4,7 @@ right after the program headers, memory after them), then cut it to a fraction o
 and damage it where asked.
 
 Usage: relayout_core.py CORE OUT FRACTION [--phdr-pad N] [--phdr I:FIELD=VALUE]...
-                        [--poke ADDRESS=HEX]...
+                        [--poke ADDRESS=HEX]... [--drop-note TYPE]...
 
 gcore writes its notes at the end of the file, so cutting a gcore core loses the notes; a
 kernel core cut short (disk full, core size limit) keeps them and loses memory. This makes the
@@ -14,12 +14,14 @@ second case out of the first, to test partial answers.
                         multiple of 8 leaves the table misaligned, as the ELF format allows)
   --phdr I:FIELD=VALUE  set a field (type, flags, offset, vaddr, paddr, filesz, memsz, align)
                         of program header I, after the layout (VALUE in decimal or 0x hex)
-  --poke ADDRESS=HEX    overwrite the target's memory at ADDRESS (hex) with the bytes HEX"""
+  --poke ADDRESS=HEX    overwrite the target's memory at ADDRESS (hex) with the bytes HEX
+  --drop-note TYPE      make the notes of TYPE (NT_FILE, NT_AUXV, or all) unknown ones"""
 import struct
 import sys
 
 EHDR = struct.Struct("<16sHHIQQQIHHHHHH")
 PHDR = struct.Struct("<IIQQQQQQ")
+NOTE_TYPES = {"NT_FILE": 0x46494c45, "NT_AUXV": 6}
 PHDR_FIELDS = ["type", "flags", "offset", "vaddr", "paddr", "filesz", "memsz", "align"]
 
 
@@ -28,7 +30,7 @@ def parse_args(argv):
         sys.stderr.write(__doc__)
         sys.exit(2)
     src, dst, fraction = argv[0], argv[1], float(argv[2])
-    pad, phdr_sets, pokes = 0, [], []
+    pad, phdr_sets, pokes, drops = 0, [], [], set()
     rest = argv[3:]
     while rest:
         opt = rest.pop(0)
@@ -41,12 +43,26 @@ def parse_args(argv):
             index, assign = val.split(":", 1)
             field, value = assign.split("=", 1)
             phdr_sets.append((int(index), PHDR_FIELDS.index(field), int(value, 0)))
+        elif opt == "--drop-note":
+            drops.add(None if val == "all" else NOTE_TYPES[val])
         elif opt == "--poke":
             addr, data = val.split("=", 1)
             pokes.append((int(addr, 16), bytes.fromhex(data)))
         else:
             sys.exit("relayout_core.py: unknown option %s" % opt)
-    return src, dst, fraction, pad, phdr_sets, pokes
+    return src, dst, fraction, pad, phdr_sets, pokes, drops
+
+
+def drop_notes(blob, drops):
+    """BLOB (a PT_NOTE segment) with the notes of the types in DROPS (None: all) renamed to
+    type 0, which no reader knows."""
+    out, off = bytearray(blob), 0
+    while off + 12 <= len(out):
+        namesz, descsz, ntype = struct.unpack_from("<III", out, off)
+        if None in drops or ntype in drops:
+            struct.pack_into("<I", out, off + 8, 0)
+        off += 12 + ((namesz + 3) & ~3) + ((descsz + 3) & ~3)
+    return bytes(out)
 
 
 def poke(chunks, phdrs, order, addr, data):
@@ -62,7 +78,7 @@ def poke(chunks, phdrs, order, addr, data):
 
 
 def main(argv):
-    src, dst, fraction, pad, phdr_sets, pokes = parse_args(argv)
+    src, dst, fraction, pad, phdr_sets, pokes, drops = parse_args(argv)
     data = open(src, "rb").read()
     eh = list(EHDR.unpack_from(data, 0))
     phoff, phnum = eh[5], eh[10]
@@ -77,6 +93,9 @@ def main(argv):
         chunks.append(data[p[2]:p[2] + p[5]])
         p[2] = offset
         offset += p[5]
+    for k, i in enumerate(order):
+        if phdrs[i][0] == 4 and drops:
+            chunks[k] = drop_notes(chunks[k], drops)
     for addr, blob in pokes:
         poke(chunks, phdrs, order, addr, blob)
     for index, field, value in phdr_sets:

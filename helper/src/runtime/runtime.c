@@ -110,9 +110,9 @@ static struct pl_error *find_runtime_image(struct pl_target *t, struct pl_elf_im
 		return err;
 	if (t->nmaps == 0)
 		return pl_error_create(PL_ERR_BAD_DATA,
-				       "%s lists no mapped files (no NT_FILE note%s), so the Python "
-				       "runtime cannot be found", t->description,
-				       t->warnings ? "; the core file is truncated" : "");
+				       "%s lists no mapped files, so the Python runtime cannot be "
+				       "found (%s)", t->description,
+				       t->warnings ? t->warnings : "no NT_FILE note");
 	if (t->warnings)
 		return pl_error_create(PL_ERR_LOOKUP,
 				       "no Python runtime found in %s: no mapped file defines "

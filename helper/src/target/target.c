@@ -257,6 +257,12 @@ struct pl_error *pl_target_add_maps_line(struct pl_target *t, const char *line,
 	const char *path = path_at > 0 ? line + path_at : "";
 	if (path[0] != '/' || t->nmaps >= PL_MAX_MAPPED_FILES)
 		return NULL;
+	return pl_target_add_mapping(t, map_cap, lo, hi, off, path);
+}
+
+struct pl_error *pl_target_add_mapping(struct pl_target *t, size_t *map_cap, uint64_t lo,
+				       uint64_t hi, uint64_t offset, const char *name)
+{
 	if (t->nmaps == *map_cap) {
 		size_t ncap = *map_cap ? *map_cap * 2 : 64;
 		struct pl_mapping *n = realloc(t->maps, ncap * sizeof(*n));
@@ -266,11 +272,7 @@ struct pl_error *pl_target_add_maps_line(struct pl_target *t, const char *line,
 		*map_cap = ncap;
 	}
 	struct pl_mapping *m = &t->maps[t->nmaps];
-	memset(m, 0, sizeof(*m));
-	m->lo = lo;
-	m->hi = hi;
-	m->offset = off;
-	m->name = strdup(path);
+	*m = (struct pl_mapping){ .lo = lo, .hi = hi, .offset = offset, .name = strdup(name) };
 	if (!m->name)
 		return &pl_enomem;
 	t->nmaps++;

@@ -132,6 +132,10 @@ void pl_target_sort_mappings(struct pl_mapping *maps, size_t n);
 struct pl_error *pl_target_add_maps_line(struct pl_target *t, const char *line,
 					 pl_segment_read_fn *read, void *arg, size_t *seg_cap,
 					 size_t *map_cap);
+/* Append a mapping of NAME (copied) at LO..HI from file offset OFFSET; MAP_CAP is the array's
+ * capacity. */
+struct pl_error *pl_target_add_mapping(struct pl_target *t, size_t *map_cap, uint64_t lo,
+				       uint64_t hi, uint64_t offset, const char *name);
 /* After the last line: find each mapped file under SYSROOT (may be NULL), sort. */
 struct pl_error *pl_target_finish_maps(struct pl_target *t, const char *sysroot);
 /* Path of a file named by the target, with SYSROOT (may be NULL) in front; caller frees. */

@@ -14,6 +14,7 @@
 
 #include "base/internal.h"
 #include "base/strbuf.h"
+#include "target/core_link_map.h"
 #include "target/target.h"
 
 #ifndef NT_FILE
@@ -193,6 +194,15 @@ static struct pl_error *core_parse_nt_file(struct pl_target *t, const uint8_t *d
 	return NULL;
 }
 
+static void core_drop_maps(struct pl_target *t)
+{
+	for (size_t i = 0; i < t->nmaps; i++)
+		free(t->maps[i].name);
+	free(t->maps);
+	t->maps = NULL;
+	t->nmaps = 0;
+}
+
 static void core_parse_auxv(struct pl_target *t, const uint8_t *desc, size_t size)
 {
 	for (size_t off = 0; off + 16 <= size; off += 16) {
@@ -220,8 +230,13 @@ static struct pl_error *core_parse_notes(struct pl_target *t, const uint8_t *not
 		const uint8_t *desc = note + off + namesz;
 		if (nh.n_type == NT_FILE && !t->maps) {
 			struct pl_error *err = core_parse_nt_file(t, desc, nh.n_descsz);
-			if (err)
+			if (err && err->code == PL_ERR_NOMEM)
 				return err;
+			if (err) { /* damaged: the files are looked for in memory instead */
+				pl_text_add_line(&t->warnings, "%s", err->message);
+				pl_error_destroy(err);
+				core_drop_maps(t);
+			}
 		} else if (nh.n_type == NT_AUXV) {
 			core_parse_auxv(t, desc, nh.n_descsz);
 		}
@@ -356,6 +371,8 @@ struct pl_error *pl_target_core_create(const char *core_path, const char *exe, c
 		pl_text_add_line(&t->warnings, "the core file is truncated: memory past its end is "
 						"missing, results are partial");
 	pl_target_sort_segments(t->segs, t->nsegs);
+	if (t->nmaps == 0 && (err = pl_core_maps_from_link_map(t, exe)))
+		goto fail;
 	pl_target_sort_mappings(t->maps, t->nmaps);
 	err = core_add_file_segments(t, p, exe, sysroot);
 	if (err)
