@@ -146,6 +146,29 @@ DAMAGES="int-size list-size dict-size ob-type type-name gc-loop gc-unmapped phdr
 	[ "$failed" -eq 0 ]
 }
 
+@test "a damaged separate debug file: a warning, and the built-in layout serves" {
+	local line v exe id dbg dir
+	line=$(supported_pythons | awk '$1 ~ /-debian$/ && $2 ~ /python3\.11$/ { print; exit }')
+	[ -n "$line" ] || skip "no Debian python3.11 here"
+	read -r v exe _ <<<"$line"
+	id=$(readelf -n "$exe" | awk '/Build ID/ { print $3; exit }')
+	dbg=/usr/lib/debug/.build-id/${id:0:2}/${id:2}.debug
+	[ -f "$dbg" ] || skip "python3.11-dbg is not installed"
+	dir=$(cached_core "$v" "$exe" registry)
+	mkdir -p "$BATS_TEST_TMPDIR/debug/.build-id/${id:0:2}"
+	cp "$dbg" "$BATS_TEST_TMPDIR/debug/.build-id/${id:0:2}/"
+	# zero its middle third, where the DWARF is
+	local size
+	size=$(stat -c %s "$dbg")
+	dd if=/dev/zero of="$BATS_TEST_TMPDIR/debug/.build-id/${id:0:2}/${id:2}.debug" bs=4096 \
+		seek=$((size / 4096 / 3)) count=$((size / 4096 / 3)) conv=notrunc 2>/dev/null
+	run_cli leaks "$dir/core" --debug-dir "$BATS_TEST_TMPDIR/debug" --json "$BATS_TEST_TMPDIR/out.json"
+	assert_success
+	assert_output --partial "layout from built-in table"
+	assert_output --regexp "${id:2}\.debug.*; using the built-in layout instead"
+	"$CHECK_PYTHON" "$CHECK" "$dir/truth.json" "$CORPORA/registry/expected.json" "$BATS_TEST_TMPDIR/out.json"
+}
+
 @test "a core whose executable and libraries cannot be found" {
 	need_python 3.12
 	local dir

@@ -141,7 +141,11 @@ static struct pl_error *load_layout(struct pl_runtime *rt, bool has_dwarf, const
 				 debug_file);
 		struct pl_error *err = pl_layout_from_dwarf(dwarf_file, &rt->layout);
 		rt->layout.version_hex = version;
-		return err;
+		if (!err || err == &pl_enomem || !pl_layout_table_find(version))
+			return err;
+		/* A damaged debug file: the built-in table serves, with a warning. */
+		pl_text_add_line(&rt->warnings, "%s; using the built-in layout instead", err->message);
+		pl_error_destroy(err);
 	}
 	const struct pl_layout_table *table = pl_layout_table_find(version);
 	if (!table)
