@@ -169,6 +169,23 @@ DAMAGES="int-size list-size dict-size ob-type type-name gc-loop gc-unmapped phdr
 	"$CHECK_PYTHON" "$CHECK" "$dir/truth.json" "$CORPORA/registry/expected.json" "$BATS_TEST_TMPDIR/out.json"
 }
 
+@test "valgrind memcheck: census, suspects, retainers and referrers of a core, no error and no leak" {
+	[ -z "${PYLEAKS_SANITIZERS:-}" ] || skip "valgrind cannot run the sanitized build; it runs in the plain pass"
+	command -v valgrind >/dev/null || skip "valgrind is not installed"
+	need_python 3.12
+	local dir cli cmd
+	dir=$(cached_core "$PY_VERSION" "$PY_EXE" damaged)
+	cli=$(dirname "$PYLEAKS_CLI")/.libs/pyleaks # the binary behind libtool's wrapper script
+	[ -x "$cli" ] || cli=$PYLEAKS_CLI
+	for cmd in "leaks" "suspects" "retained" "referrers --type __main__.Holder"; do
+		# shellcheck disable=SC2086
+		run env LD_LIBRARY_PATH="$(dirname "$PYLEAKS_LIB")" timeout 600 valgrind -q --error-exitcode=99 \
+			--leak-check=full --errors-for-leak-kinds=definite,indirect "$cli" $cmd "$dir/core"
+		echo "$cmd: status $status"
+		[ "$status" -eq 0 ] || { echo "$output" | tail -40; return 1; }
+	done
+}
+
 @test "a core whose executable and libraries cannot be found" {
 	need_python 3.12
 	local dir
