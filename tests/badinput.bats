@@ -186,6 +186,28 @@ DAMAGES="int-size list-size dict-size ob-type type-name gc-loop gc-unmapped phdr
 	done
 }
 
+@test "a mapped file that changed on disk since the core: the build-id mismatch is named" {
+	need_python 3.12
+	local dir lib id
+	dir=$(cached_core "$PY_VERSION" "$PY_EXE" damaged)
+	lib=$(dirname "$(dirname "$PY_EXE")")/lib/libpython3.12.so.1.0
+	[ -f "$lib" ] || skip "no libpython3.12.so.1.0 beside $PY_EXE"
+	id=$(readelf -n "$lib" | awk '/Build ID/ { print $3; exit }')
+	mkdir -p "$BATS_TEST_TMPDIR/sysroot$(dirname "$lib")"
+	# the same library but for one byte of its build-id: another build, as far as ids go
+	"$CHECK_PYTHON" - "$id" "$lib" "$BATS_TEST_TMPDIR/sysroot$lib" <<'EOF'
+import sys
+raw, data = bytes.fromhex(sys.argv[1]), bytearray(open(sys.argv[2], "rb").read())
+at = data.find(raw)
+assert at > 0 and data.find(raw, at + 1) < 0, "the build-id is not in the file once"
+data[at] ^= 0xff
+open(sys.argv[3], "wb").write(data)
+EOF
+	run_cli leaks "$dir/core" --sysroot "$BATS_TEST_TMPDIR/sysroot"
+	assert_success
+	assert_output --partial "sysroot$lib is not the file the process mapped (build-id $id in its memory"
+}
+
 @test "a core whose executable and libraries cannot be found" {
 	need_python 3.12
 	local dir

@@ -6,9 +6,11 @@
 #include <string.h>
 
 #include "base/internal.h"
+#include "base/strbuf.h"
 #include "runtime/layout_select.h"
 #include "runtime/pyread.h"
 #include "runtime/runtime.h"
+#include "target/core_link_map.h"
 #include "target/elf_image.h"
 
 void pl_runtime_destroy(struct pl_runtime *rt)
@@ -298,6 +300,20 @@ static bool find_debug_file(struct pl_elf_image *img, const char *debug_dir, cha
 	return false;
 }
 
+/* Warn if the file found on this machine is not the one the process mapped: the build-id in
+ * the target's memory (the ELF header page at the file's first mapping) differs. */
+static void check_build_id(struct pl_runtime *rt, struct pl_elf_image *img,
+			   const struct pl_mapping *m)
+{
+	char mapped[160], here[160];
+	if (m->offset != 0 || !pl_memory_build_id(rt->target, m->lo, mapped, sizeof(mapped)) ||
+	    !pl_elf_image_build_id(img, here, sizeof(here)) || strcmp(mapped, here) == 0)
+		return;
+	pl_text_add_line(&rt->warnings, "%s is not the file the process mapped (build-id %s in "
+			 "its memory, %s on this machine): symbols and layouts from it may be "
+			 "wrong", m->local_path, mapped, here);
+}
+
 /* Before 3.11 there is no Py_Version: take the patch level from sys.version of the main
  * interpreter, which the layout check has read. Leaves the version as it is if that fails. */
 static void refine_version_from_sys(struct pl_runtime *rt)
@@ -338,6 +354,7 @@ struct pl_error *pl_runtime_create(struct pl_target *t, const char *debug_dir,
 		goto fail;
 	}
 	rt->bias = m->lo - vaddr;
+	check_build_id(rt, img, m);
 	if ((err = detect_version(rt, img)) ||
 	    (err = pl_layout_check_version(rt->layout.version_hex)))
 		goto fail;

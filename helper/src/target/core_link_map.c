@@ -9,6 +9,7 @@
  * loop capped. */
 #include <elf.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -161,4 +162,38 @@ out:
 				 why ? why : "the dynamic linker's list names none whose header is in "
 				 "the core");
 	return NULL;
+}
+
+bool pl_memory_build_id(struct pl_target *t, uint64_t base, char *buf, size_t max)
+{
+	struct lm_object *o = malloc(sizeof(*o));
+	bool found = false;
+	if (!o || !lm_read_object(t, base, o))
+		goto out;
+	for (size_t i = 0; i < o->nph && !found; i++) {
+		if (o->ph[i].p_type != PT_NOTE || o->ph[i].p_filesz > LM_PAGE * 16)
+			continue;
+		uint64_t at = o->bias + o->ph[i].p_vaddr, end = at + o->ph[i].p_filesz;
+		for (int n = 0; n < 64 && at + sizeof(Elf64_Nhdr) <= end; n++) {
+			Elf64_Nhdr nh;
+			if (!pl_target_read_ok(t, at, &nh, sizeof(nh)) || nh.n_namesz > 64 ||
+			    nh.n_descsz > 64)
+				break;
+			uint64_t desc = at + sizeof(nh) + ((nh.n_namesz + 3) & ~3u);
+			uint8_t id[64];
+			char name[4];
+			if (nh.n_type == NT_GNU_BUILD_ID && nh.n_namesz == 4 &&
+			    pl_target_read_ok(t, at + sizeof(nh), name, 4) && memcmp(name, "GNU", 4) == 0 &&
+			    nh.n_descsz * 2 + 1 <= max && pl_target_read_ok(t, desc, id, nh.n_descsz)) {
+				for (size_t k = 0; k < nh.n_descsz; k++)
+					snprintf(buf + 2 * k, 3, "%02x", id[k]);
+				found = nh.n_descsz > 0;
+				break;
+			}
+			at = desc + ((nh.n_descsz + 3) & ~3u);
+		}
+	}
+out:
+	free(o);
+	return found;
 }
