@@ -105,6 +105,29 @@ teardown() {
 	kill -0 "$SCENARIO_PID"
 }
 
+@test "Ctrl-C during a long walk stops it cleanly: the session stays usable and the next command walks anew" {
+	local out=$BATS_TEST_TMPDIR/heap pid gpid i
+	mkdir -p "$out"
+	"$PY_EXE" "$TOP_SRCDIR/bench/make_heap.py" 2000000 "$out" >"$out/stdout" 2>&1 &
+	pid=$!
+	for i in $(seq 1 600); do grep -q '^CHUNK' "$out/stdout" && break; sleep 0.2; done
+	grep -q '^CHUNK' "$out/stdout" || { kill "$pid"; cat "$out/stdout"; return 1; }
+	timeout 300 gdb -nx -batch -iex 'set auto-load no' -iex 'set debuginfod enabled off' \
+		-ex "source $TOP_SRCDIR/gdb/pyleaks-gdb.py" -ex 'set pyleaks inject off' \
+		-ex 'py-leaks --census --top 1' -ex 'py-leaks --census --top 1' -p "$pid" >"$out/gdb.txt" 2>&1 &
+	gpid=$!
+	# Ctrl-C once the first walk has shown progress (it has millions of objects to go)
+	for i in $(seq 1 600); do grep -q 'objects walked' "$out/gdb.txt" && break; sleep 0.1; done
+	kill -INT "$gpid"
+	wait "$gpid" || true
+	kill "$pid"
+	cat "$out/gdb.txt"
+	grep -q "pyleaks: interrupted (nothing of this walk is kept" "$out/gdb.txt"
+	# the second command walked everything again and printed the whole census
+	grep -q "tracked by the collector: 2,000,3[0-9][0-9]" "$out/gdb.txt"
+	! grep -q "Exception ignored" "$out/gdb.txt"
+}
+
 @test "py-referrers shows the chain from module __main__ to a Session, by address or expression" {
 	local dir s
 	dir=$(cached_core "$PY_VERSION" "$PY_EXE" registry)

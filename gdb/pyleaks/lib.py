@@ -1,12 +1,15 @@
 """ctypes binding of libpyleaks: finding the library, one Session class, errors as GdbError."""
 import ctypes
 import os
+import sys
 
 import gdb
 
 _lib = None
 
-PROGRESS_FN = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_uint64, ctypes.c_int)
+# Returns 0 to go on, 1 to stop (Ctrl-C): the call then fails with EINTR, keeping nothing.
+PROGRESS_FN = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_uint64, ctypes.c_int)
+EINTR = 9
 READ_FN = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_uint64, ctypes.c_void_p,
                            ctypes.c_size_t)
 
@@ -95,6 +98,20 @@ def _declare(lib):
     lib.pyleaks_growth_report.argtypes = [vp, vp, i, i, cp, ctypes.POINTER(vp)]
 
 
+# Set when a Ctrl-C interrupted a progress callback before its own code ran (see _on_progress).
+_interrupted = [False]
+
+
+def _unraisable(args, _previous=sys.unraisablehook):
+    if args.exc_type is KeyboardInterrupt and getattr(args.object, "__name__", "") == "_on_progress":
+        _interrupted[0] = True
+        return
+    _previous(args)
+
+
+sys.unraisablehook = _unraisable
+
+
 def library():
     """The loaded libpyleaks; raises gdb.GdbError naming where it looked."""
     global _lib
@@ -177,13 +194,27 @@ class Session(object):
 
     @staticmethod
     def _on_progress(_arg, objects, phase):
-        if phase == PHASE_GRAPH:
-            what = "read into the reference graph (untracked ones found on the way)"
-        else:
-            what = "walked (generation %s)" % ("permanent" if phase == PHASE_PERMANENT else phase)
-        gdb.write("pyleaks: %d objects %s...\n" % (objects, what), gdb.STDERR)
+        """Say how far the walk is; stop it if the user pressed Ctrl-C meanwhile (gdb turns
+        Ctrl-C into a KeyboardInterrupt in the Python code that runs next: this; raised as
+        the function is entered, before any try, ctypes hands it to _unraisable instead)."""
+        if _interrupted[0]:
+            return 1
+        try:
+            if phase == PHASE_GRAPH:
+                what = "read into the reference graph (untracked ones found on the way)"
+            else:
+                what = "walked (generation %s)" % ("permanent" if phase == PHASE_PERMANENT
+                                                   else phase)
+            gdb.write("pyleaks: %d objects %s...\n" % (objects, what), gdb.STDERR)
+            return 0
+        except KeyboardInterrupt:
+            return 1
 
     def _check(self, rc):
+        _interrupted[0] = False  # a Ctrl-C after the last progress call is not for the next
+        if rc == EINTR:
+            raise gdb.GdbError("pyleaks: interrupted (nothing of this walk is kept; the "
+                               "next command starts it again)")
         if rc != 0:
             msg = self._lib.pyleaks_errmsg(self._h).decode("utf-8", "replace")
             raise gdb.GdbError("pyleaks: " + msg)

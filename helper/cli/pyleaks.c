@@ -187,7 +187,7 @@ static const char usage_graph[] =
 	"  --json FILE|-     where to write (default: stdout)\n"
 	"  -h, --help        show this help\n";
 
-static void progress(void *arg, uint64_t objects, int phase)
+static int progress(void *arg, uint64_t objects, int phase)
 {
 	(void)arg;
 	static const char *const names[] = { "walked (generation 0)", "walked (generation 1)",
@@ -196,6 +196,7 @@ static void progress(void *arg, uint64_t objects, int phase)
 	fprintf(stderr, "\rpyleaks: %llu objects %s...", (unsigned long long)objects,
 		phase >= 0 && phase <= PYLEAKS_PHASE_GRAPH ? names[phase] : "?");
 	fflush(stderr);
+	return 0;
 }
 
 static double now(void)

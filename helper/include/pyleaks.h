@@ -28,6 +28,7 @@ enum pyleaks_code {
 	PYLEAKS_ELOOKUP = 6,  /**< a file, symbol, type or name that is not there */
 	PYLEAKS_ELIMIT = 7,   /**< a cap was hit */
 	PYLEAKS_EUSAGE = 8,   /**< invalid arguments */
+	PYLEAKS_EINTR = 9,    /**< the progress callback asked to stop (Ctrl-C) */
 };
 
 /** @defgroup session Sessions */
@@ -47,8 +48,10 @@ void pyleaks_free(void *p);
 /** Phases a progress callback reports: 0, 1, 2 = walking that generation; and: */
 enum { PYLEAKS_PHASE_PERMANENT = 3,  /**< walking the permanent generation */
        PYLEAKS_PHASE_GRAPH = 4 };    /**< reading references into the graph */
-/** Progress callback: objects done so far in PHASE (a generation or a PYLEAKS_PHASE_*). */
-typedef void pyleaks_progress_fn(void *arg, uint64_t objects, int phase);
+/** Progress callback: objects done so far in PHASE (a generation or a PYLEAKS_PHASE_*).
+ * Returns 0 to go on; anything else stops the work: the call fails with PYLEAKS_EINTR and
+ * keeps nothing of what it had done (the session can be asked again). */
+typedef int pyleaks_progress_fn(void *arg, uint64_t objects, int phase);
 /** Have long heap walks and graph builds call FN(ARG, ...) every million objects. FN may be
  * NULL. */
 void pyleaks_set_progress(struct pyleaks *pl, pyleaks_progress_fn *fn, void *arg);

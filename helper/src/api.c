@@ -60,10 +60,10 @@ PYLEAKS_API struct pyleaks *pyleaks_create(void)
 	return calloc(1, sizeof(struct pyleaks));
 }
 
-PYLEAKS_API void pyleaks_destroy(struct pyleaks *pl)
+/* Drop the heap and everything computed from it (after an interrupted walk or graph build,
+ * which may have added to the heap: nothing half-done is kept). */
+static void api_drop_heap(struct pyleaks *pl)
 {
-	if (!pl)
-		return;
 	pl_suspects_destroy(pl->suspects);
 	pl_dominators_destroy(pl->dominators);
 	pl_labels_destroy(pl->labels);
@@ -73,6 +73,22 @@ PYLEAKS_API void pyleaks_destroy(struct pyleaks *pl)
 	pl_refs_destroy(pl->refs);
 	pl_agent_edges_destroy(pl->agent);
 	pl_heap_destroy(pl->heap);
+	pl->suspects = NULL;
+	pl->dominators = NULL;
+	pl->labels = NULL;
+	pl->reach = NULL;
+	pl->graph = NULL;
+	pl->roots = NULL;
+	pl->refs = NULL;
+	pl->agent = NULL;
+	pl->heap = NULL;
+}
+
+PYLEAKS_API void pyleaks_destroy(struct pyleaks *pl)
+{
+	if (!pl)
+		return;
+	api_drop_heap(pl);
 	pl_runtime_destroy(pl->runtime);
 	pl_target_destroy(pl->target);
 	free(pl->errmsg);
@@ -195,6 +211,8 @@ static struct pl_error *api_heap(struct pyleaks *pl)
 	struct pl_error *err = pl_heap_create(pl->runtime, pl->progress, pl->progress_arg, &pl->heap);
 	if (!err)
 		api_add_warnings(pl, pl->heap->warnings);
+	if (err && err->code == PL_ERR_INTERRUPTED)
+		api_drop_heap(pl);
 	return err;
 }
 
@@ -295,11 +313,10 @@ PYLEAKS_API int pyleaks_agent_stats(const struct pyleaks *pl, uint64_t *objects,
 	return PYLEAKS_OK;
 }
 
-static void graph_progress(void *arg, uint64_t objects)
+static int graph_progress(void *arg, uint64_t objects)
 {
 	struct pyleaks *pl = arg;
-	if (pl->progress)
-		pl->progress(pl->progress_arg, objects, PYLEAKS_PHASE_GRAPH);
+	return pl->progress ? pl->progress(pl->progress_arg, objects, PYLEAKS_PHASE_GRAPH) : 0;
 }
 
 /* The roots, the reference graph and the reach from the roots, once per session. */
@@ -312,6 +329,10 @@ static struct pl_error *api_graph(struct pyleaks *pl)
 		api_add_warnings(pl, pl->roots->warnings);
 	if (!err && !pl->graph) {
 		err = pl_graph_create(pl->refs, pl->heap, pl->roots, graph_progress, pl, &pl->graph);
+		if (err && err->code == PL_ERR_INTERRUPTED) {
+			api_drop_heap(pl);
+			return err;
+		}
 		if (!err && pl->graph->unreadable)
 			pl_text_add_line(&pl->warnings, "the references of %llu objects could not be "
 					 "read (a broken heap?): chains through them and what they retain "

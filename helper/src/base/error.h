@@ -16,6 +16,7 @@ enum pl_error_code {
 	PL_ERR_LOOKUP,      /* a symbol, file, type or field that is not there */
 	PL_ERR_LIMIT,       /* a cap was hit (loop, size); the answer is partial */
 	PL_ERR_USAGE,       /* the caller passed something invalid */
+	PL_ERR_INTERRUPTED, /* the caller's progress callback asked to stop */
 };
 
 struct pl_error {

@@ -168,7 +168,7 @@ static bool sink_node(struct edge_sink *e)
  * stands for them (OBJECT_FRAME[k] set) have none of their own. */
 static struct pl_error *forward(struct pl_refs *r, struct pl_graph *g, struct edge_sink *e,
 				struct edge_sink *roots, const uint8_t *object_frame,
-				void (*progress)(void *, uint64_t), void *progress_arg)
+				int (*progress)(void *, uint64_t), void *progress_arg)
 {
 	struct pl_heap *h = e->heap;
 	size_t done = 0;
@@ -196,8 +196,8 @@ static struct pl_error *forward(struct pl_refs *r, struct pl_graph *g, struct ed
 		}
 		if (e->err)
 			break;
-		if (progress && ++done % PROGRESS_EVERY == 0)
-			progress(progress_arg, done);
+		if (progress && ++done % PROGRESS_EVERY == 0 && progress(progress_arg, done))
+			return pl_error_create(PL_ERR_INTERRUPTED, "interrupted");
 	}
 	if (e->err)
 		return e->err;
@@ -263,7 +263,7 @@ static struct pl_error *reverse(struct pl_graph *g, uint64_t nedges)
 }
 
 struct pl_error *pl_graph_create(struct pl_refs *r, struct pl_heap *h,
-				 const struct pl_roots *roots, void (*progress)(void *, uint64_t),
+				 const struct pl_roots *roots, int (*progress)(void *, uint64_t),
 				 void *progress_arg, struct pl_graph **ret)
 {
 	if (h->nobjects + roots->n >= UINT32_MAX / 2)

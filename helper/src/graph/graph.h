@@ -41,7 +41,7 @@ struct pl_graph {
  * with R's decoder; the untracked objects they reach are added to H on the way. *RET is freed
  * with pl_graph_destroy. PROGRESS (may be NULL) is called every million objects. */
 struct pl_error *pl_graph_create(struct pl_refs *r, struct pl_heap *h,
-				 const struct pl_roots *roots, void (*progress)(void *, uint64_t),
+				 const struct pl_roots *roots, int (*progress)(void *, uint64_t),
 				 void *progress_arg, struct pl_graph **ret);
 void pl_graph_destroy(struct pl_graph *g);
 

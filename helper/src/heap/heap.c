@@ -139,8 +139,9 @@ static struct pl_error *add_object(struct walk *w, uint64_t obj, uint64_t type_a
 	h->gen_count[gen]++;
 	h->gen_size[gen] += size;
 	h->total_size += size;
-	if (w->progress && h->nobjects % PROGRESS_EVERY == 0)
-		w->progress(w->progress_arg, h->nobjects, gen);
+	if (w->progress && h->nobjects % PROGRESS_EVERY == 0 &&
+	    w->progress(w->progress_arg, h->nobjects, gen))
+		return pl_error_create(PL_ERR_INTERRUPTED, "interrupted");
 	return NULL;
 }
 

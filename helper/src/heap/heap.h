@@ -55,7 +55,7 @@ enum { PL_GC_DEBUG_STATS = 1, PL_GC_DEBUG_COLLECTABLE = 2, PL_GC_DEBUG_UNCOLLECT
        PL_GC_DEBUG_SAVEALL = 32 };
 
 /* Called now and then during the walk: objects seen so far, and the generation being walked. */
-typedef void pl_progress_fn(void *arg, uint64_t objects, int gen);
+typedef int pl_progress_fn(void *arg, uint64_t objects, int gen);
 
 struct pl_heap {
 	struct pl_object *objects; /* the tracked ones first, then the untracked ones */
