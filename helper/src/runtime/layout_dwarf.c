@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /* layout_dwarf.c - fills struct pl_layout from DWARF with libdwarf: finds each struct named in
  * layout_fields.h (by typedef or tag), then the offsets of member paths and struct sizes.
- * Scans top-level DIEs of each compile unit once and stops as soon as every type is found. */
+ * Scans top-level DIEs of each compile unit once and stops as soon as every type is found;
+ * the layouts read are kept per file for the next sessions of the process. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "base/internal.h"
 #include "runtime/dwarf_lib.h"
@@ -350,7 +353,62 @@ static void dw_note_missing(char *buf, size_t size, const char *what)
 		snprintf(buf + n, size - n, "%s%s", n ? ", " : "", what);
 }
 
+/* Layouts read before, per file (device, inode, size, modification time): gdb opens a new
+ * session at every stop of a process, and reading DWARF costs more than the rest of opening. */
+enum { DW_CACHE = 8 };
+static struct dw_cached {
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime;
+	struct pl_layout layout;
+} dw_cache[DW_CACHE];
+static size_t dw_cached_n, dw_cache_next;
+static pthread_mutex_t dw_cache_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static struct dw_cached *dw_cache_find(const struct stat *st)
+{
+	for (size_t i = 0; i < dw_cached_n; i++) {
+		struct dw_cached *e = &dw_cache[i];
+		if (e->dev == st->st_dev && e->ino == st->st_ino && e->size == st->st_size &&
+		    e->mtime.tv_sec == st->st_mtim.tv_sec && e->mtime.tv_nsec == st->st_mtim.tv_nsec)
+			return e;
+	}
+	return NULL;
+}
+
+static struct pl_error *dw_read_layout(const char *path, struct pl_layout *l);
+
 struct pl_error *pl_layout_from_dwarf(const char *path, struct pl_layout *l)
+{
+	struct stat st;
+	bool have_stat = stat(path, &st) == 0;
+	if (have_stat) {
+		pthread_mutex_lock(&dw_cache_lock);
+		struct dw_cached *e = dw_cache_find(&st);
+		if (e)
+			*l = e->layout;
+		pthread_mutex_unlock(&dw_cache_lock);
+		if (e)
+			return NULL;
+	}
+	struct pl_error *err = dw_read_layout(path, l);
+	if (err || !have_stat)
+		return err;
+	pthread_mutex_lock(&dw_cache_lock);
+	if (!dw_cache_find(&st)) {
+		struct dw_cached *e = &dw_cache[dw_cache_next];
+		*e = (struct dw_cached){ .dev = st.st_dev, .ino = st.st_ino, .size = st.st_size,
+					 .mtime = st.st_mtim, .layout = *l };
+		dw_cache_next = (dw_cache_next + 1) % DW_CACHE;
+		if (dw_cached_n < DW_CACHE)
+			dw_cached_n++;
+	}
+	pthread_mutex_unlock(&dw_cache_lock);
+	return NULL;
+}
+
+static struct pl_error *dw_read_layout(const char *path, struct pl_layout *l)
 {
 	struct dw_ctx c;
 	memset(&c, 0, sizeof(c));
