@@ -20,7 +20,8 @@ need_fuzzing() {
 	fi
 }
 
-# fuzz TARGET CORPUS SEEDS...: the regression inputs, then PYLEAKS_FUZZ_SECONDS of fuzzing.
+# fuzz TARGET CORPUS SEEDS...: the regression inputs, then PYLEAKS_FUZZ_SECONDS of fuzzing
+# (FUZZ_FLAGS: more libFuzzer options).
 fuzz() {
 	local target=$1 corpus=$2
 	shift 2
@@ -30,7 +31,8 @@ fuzz() {
 			{ tail -50 "$BATS_TEST_TMPDIR/regressions.log"; return 1; }
 	fi
 	mkdir -p "$corpus"
-	"$bin" -max_total_time="${PYLEAKS_FUZZ_SECONDS:-30}" -timeout=60 -rss_limit_mb=6144 \
+	# shellcheck disable=SC2086
+	"$bin" -max_total_time="${PYLEAKS_FUZZ_SECONDS:-30}" -timeout=60 -rss_limit_mb=6144 ${FUZZ_FLAGS:-} \
 		-print_final_stats=1 -artifact_prefix="$BATS_TEST_TMPDIR/" "$corpus" "$@" \
 		>"$BATS_TEST_TMPDIR/fuzz.log" 2>&1 || { tail -60 "$BATS_TEST_TMPDIR/fuzz.log"; return 1; }
 	local runs
@@ -69,7 +71,14 @@ seed_core() {
 	[ -n "$v" ] || v=$(supported_pythons | awk '$1 ~ /^3\.12\./ { print $1; exit }')
 	[ -n "$v" ] || skip "no build to take a core from"
 	seed_core "$v"
-	mkdir -p "$BATS_TEST_TMPDIR/seeds"
-	printf '' >"$BATS_TEST_TMPDIR/seeds/none"
-	PYLEAKS_FUZZ_CORE=$BATS_TEST_TMPDIR/$v.core fuzz fuzz_heap "$BATS_TEST_TMPDIR/corpus" "$BATS_TEST_TMPDIR/seeds"
+	# seeds: a few hundred patches of pseudo-random bytes each (fixed seeds, so runs repeat)
+	"$CHECK_PYTHON" - "$BATS_TEST_TMPDIR/seeds" <<'EOF'
+import os, random, sys
+os.makedirs(sys.argv[1], exist_ok=True)
+for i in range(1, 5):
+    r = random.Random(i)
+    open(os.path.join(sys.argv[1], "random%d" % i), "wb").write(bytes(r.randrange(256) for _ in range(300 * i)))
+EOF
+	PYLEAKS_FUZZ_CORE=$BATS_TEST_TMPDIR/$v.core FUZZ_FLAGS="-max_len=4096 -len_control=0" \
+		fuzz fuzz_heap "$BATS_TEST_TMPDIR/corpus" "$BATS_TEST_TMPDIR/seeds"
 }
