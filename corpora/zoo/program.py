@@ -1,7 +1,7 @@
 # zoo: one or more of every kind of object whose references pyleaks decodes, each held from
 # the module, so that every decoder is exercised on a real heap of every version: dicts
 # (combined, split, non-str keys), lists, tuples, sets, instances in every attribute encoding,
-# __slots__ through the MRO, subclasses of builtins, closures, bound methods, classmethod /
+# __slots__ through the MRO (and of subclasses of str, float, complex), subclasses of builtins, closures, bound methods, classmethod /
 # staticmethod / property, exceptions with a traceback, context, cause and notes, frame objects
 # of finished calls, suspended generators, coroutines and async generators with their locals,
 # functools.partial, collections.deque and OrderedDict, weak references, and C types pyleaks
@@ -52,6 +52,24 @@ class MyList(list):
 
 class MyTuple(tuple):
     pass
+
+
+class SlottedStr(str):  # builtins without references, whose subclasses' slots hold some
+    __slots__ = ("held",)
+
+
+class SlottedFloat(float):
+    __slots__ = ("held",)
+
+
+class SlottedComplex(complex):
+    __slots__ = ("held",)
+
+
+def slotted(cls, value, n):
+    obj = cls(value)
+    obj.held = lambda: n  # a function that only this slot holds
+    return obj
 
 
 class Failure(Exception):
@@ -170,6 +188,8 @@ ZOO = {
     "module": collections,
     "made": [make_class()(i) for i in range(3)],  # three instances of three distinct classes
     "items": [Item(), Shop.Item(), Shop.Item()],
+    "slotted_builtins": [slotted(SlottedStr, "s", 1), slotted(SlottedFloat, 1.5, 2),
+                         slotted(SlottedComplex, 1j, 3)],
 }
 if sys.version_info >= (3, 11):
     ZOO["exception"].add_note("a note")

@@ -359,8 +359,10 @@ static struct pl_error *classify(struct pl_types *c, uint64_t addr, struct pl_ty
 		       f.dictoffset < 0 || (uint64_t)f.dictoffset >= ti->known_size;
 	if (f.dictoffset == 0 && !(f.flags & PL_TPFLAGS_MANAGED_DICT))
 		ti->own_dict = false;
+	/* Instances of builtins without references (str, float, complex, ...) hold none, but a
+	 * Python subclass's __slots__ do: read those members. */
 	if (ti->kind == PL_KIND_NONE)
-		return NULL;
+		return (f.flags & PL_TPFLAGS_HEAPTYPE) ? collect_members(rt, ti) : NULL;
 	struct pl_error *err = collect_members(rt, ti);
 	if (!err)
 		err = collect_scan(l, ti);
