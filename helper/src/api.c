@@ -417,7 +417,7 @@ PYLEAKS_API int pyleaks_leaks_report(struct pyleaks *pl, enum pyleaks_format for
 	if (!pl || !out)
 		return PYLEAKS_EUSAGE;
 	*out = NULL;
-	if (format != PYLEAKS_TEXT && format != PYLEAKS_JSON)
+	if (!api_format_ok(format, false))
 		return api_fail(pl, pl_error_create(PL_ERR_USAGE, "unknown report format %d", format));
 	if (sort != PYLEAKS_SORT_COUNT && sort != PYLEAKS_SORT_SIZE)
 		return api_fail(pl, pl_error_create(PL_ERR_USAGE, "unknown sort order %d", sort));
@@ -558,7 +558,7 @@ PYLEAKS_API int pyleaks_growth_report(struct pyleaks *pl, struct pyleaks_snapsho
 	*out = NULL;
 	if (!since)
 		return api_fail(pl, pl_error_create(PL_ERR_USAGE, "no snapshot to compare with"));
-	if (format != PYLEAKS_TEXT && format != PYLEAKS_JSON)
+	if (!api_format_ok(format, false))
 		return api_fail(pl, pl_error_create(PL_ERR_USAGE, "unknown report format %d", format));
 	if (top < 0)
 		return api_fail(pl, pl_error_create(PL_ERR_USAGE, "the number of types must be >= 0"));

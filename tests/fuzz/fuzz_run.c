@@ -9,12 +9,6 @@
 #include "fuzz_run.h"
 #include "pyleaks.h"
 
-static void report(int rc, char *out)
-{
-	(void)rc;
-	free(out);
-}
-
 void fuzz_analyse_core(const uint8_t *bytes, size_t len)
 {
 	int fd = memfd_create("pyleaks-fuzz-core", 0);
@@ -30,14 +24,14 @@ void fuzz_analyse_core(const uint8_t *bytes, size_t len)
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	struct pyleaks *pl = pyleaks_create();
 	if (pl && pyleaks_open_core(pl, path, getenv("PYLEAKS_FUZZ_EXE"), NULL) == PYLEAKS_OK) {
-		char *out = NULL;
-		report(pyleaks_leaks_report(pl, PYLEAKS_JSON, 0, PYLEAKS_SORT_COUNT, NULL, &out), out);
-		out = NULL;
-		report(pyleaks_suspects_report(pl, PYLEAKS_TEXT, 10, &out), out);
-		out = NULL;
-		report(pyleaks_retained_report(pl, PYLEAKS_TEXT, 10, &out), out);
-		out = NULL;
-		report(pyleaks_referrers_report(pl, PYLEAKS_TEXT, 0, "dict", 8, 4, 0, &out), out);
+		/* each call's result is free to be an error; each leaves *out NULL or a report */
+		char *out[4] = { NULL };
+		pyleaks_leaks_report(pl, PYLEAKS_JSON, 0, PYLEAKS_SORT_COUNT, NULL, &out[0]);
+		pyleaks_suspects_report(pl, PYLEAKS_TEXT, 10, &out[1]);
+		pyleaks_retained_report(pl, PYLEAKS_TEXT, 10, &out[2]);
+		pyleaks_referrers_report(pl, PYLEAKS_TEXT, 0, "dict", 8, 4, 0, &out[3]);
+		for (size_t i = 0; i < 4; i++)
+			pyleaks_free(out[i]);
 	}
 	pyleaks_destroy(pl);
 	close(fd);

@@ -133,11 +133,11 @@ struct pl_error *pl_core_maps_from_link_map(struct pl_target *t, const char *exe
 		if (!pl_target_read_ok(t, lm, f, sizeof(f)))
 			break;
 		lm = f[3];
-		size_t len = 0;
-		while (len + 1 < sizeof(name) && pl_target_read_ok(t, f[1] + len, &name[len], 1) &&
-		       name[len])
-			len++;
-		name[len] = 0;
+		struct pl_error *unread = pl_target_read_cstr(t, f[1], name, sizeof(name), NULL);
+		if (unread) {
+			pl_error_destroy(unread);
+			continue; /* its name cannot be read */
+		}
 		if (name[0] != '/')
 			continue; /* the executable (""), the vDSO */
 		/* its ELF header, at l_addr for a shared object (first PT_LOAD at vaddr 0) */
