@@ -139,6 +139,38 @@ take_core() {
 	mv "$out/core.$(ls "$out" | sed -n 's/^core\.\([0-9]*\)$/\1/p' | head -1)" "$out/core"
 }
 
+# take_kernel_core PYTHON PROGRAM OUTDIR: run the program in OUTDIR with core dumps allowed,
+# kill it with SIGABRT once it is ready and leave the core the kernel wrote in OUTDIR/kcore
+# (its notes first, its memory in address order). Skips the test where the kernel's cores go
+# to a program (core_pattern "|...") or another directory.
+take_kernel_core() {
+	local python=$1 program=$2 out=$3 pattern
+	pattern=$(cat /proc/sys/kernel/core_pattern 2>/dev/null)
+	case "$pattern" in
+	"" | "|"* | */*) skip "the kernel's cores do not land in the process's directory here (core_pattern '$pattern')" ;;
+	esac
+	mkdir -p "$out"
+	rm -f "$out"/core "$out"/core.* "$out/kcore"
+	ulimit -c unlimited
+	(cd "$out" && exec env PYLEAKS_SCENARIO_OUT="$out" "$python" "$program" >"$out/stdout" 2>"$out/stderr") &
+	SCENARIO_PID=$!
+	local i
+	for i in $(seq 1 600); do
+		grep -q '^READY$' "$out/stdout" 2>/dev/null && break
+		kill -0 "$SCENARIO_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	grep -q '^READY$' "$out/stdout" || { cat "$out/stderr" >&2; return 1; }
+	sed -n 's/^PYLEAKS-TRUTH //p' "$out/stdout" >"$out/truth.json"
+	kill -ABRT "$SCENARIO_PID"
+	wait "$SCENARIO_PID" 2>/dev/null || true
+	SCENARIO_PID=
+	local core
+	core=$(ls "$out"/core "$out"/core.* 2>/dev/null | head -1)
+	[ -n "$core" ] || skip "no core written (core_pattern '$pattern', ulimit -c $(ulimit -c))"
+	mv "$core" "$out/kcore"
+}
+
 # gdb in batch mode with pyleaks loaded, no user gdbinit.
 pyleaks_gdb() {
 	gdb -nx -batch -iex 'set auto-load no' -iex 'set debuginfod enabled off' \

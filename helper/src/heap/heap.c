@@ -11,6 +11,7 @@
 #include "base/internal.h"
 #include "base/strbuf.h"
 #include "heap/heap.h"
+#include "heap/salvage.h"
 #include "runtime/pyread.h"
 
 enum { PROGRESS_EVERY = 1 << 20 };
@@ -392,6 +393,39 @@ static struct pl_error *walk_interpreters(struct walk *w)
 	return NULL;
 }
 
+static struct pl_error *salvaged_object(void *arg, uint64_t g)
+{
+	struct walk *w = arg;
+	uint64_t gc[4];
+	if (!pl_target_read_ok(w->t, g, gc, sizeof(gc))) /* the scan read the words it needs */
+		return NULL;
+	return add_gc_object(w, g, gc, 2);
+}
+
+/* The runtime's state is lost: the objects come from a scan of the memory left. */
+static struct pl_error *walk_salvaged(struct walk *w)
+{
+	uint64_t scanned = 0;
+	struct pl_gc_state *gc = &w->h->gc;
+	gc->enabled = -1; /* the collector's state was in the memory lost */
+	gc->debug = -1;
+	for (int i = 0; i < 3; i++)
+		gc->threshold[i] = gc->count[i] = -1;
+	struct pl_error *err = pl_salvage_scan(w->rt, salvaged_object, w, &scanned);
+	if (err)
+		return err;
+	const double mib = 1024.0 * 1024.0;
+	pl_strbuf_printf(&w->warnings,
+			 "salvaged: the core lost %.1f MiB of its %.1f MiB of memory, the runtime's "
+			 "own state among it (the core is cut short); %llu objects were found by "
+			 "scanning the %.1f MiB left for objects on the collector's lists (their "
+			 "generations cannot be known; what only lost memory, C code or the threads' "
+			 "frames held is missing)\n", (double)w->rt->lost_bytes / mib,
+			 (double)w->rt->memory_bytes / mib, (unsigned long long)w->h->nobjects,
+			 (double)scanned / mib);
+	return NULL;
+}
+
 struct pl_error *pl_heap_create(struct pl_runtime *rt, pl_progress_fn *progress,
 				void *progress_arg, struct pl_heap **ret)
 {
@@ -404,7 +438,7 @@ struct pl_error *pl_heap_create(struct pl_runtime *rt, pl_progress_fn *progress,
 	h->memory_size = pl_target_memory_size(rt->target);
 	w.max_steps = h->memory_size / 16 + 1;
 	pl_strbuf_init(&w.warnings);
-	struct pl_error *err = walk_interpreters(&w);
+	struct pl_error *err = rt->salvaged ? walk_salvaged(&w) : walk_interpreters(&w);
 	if (err) {
 		pl_strbuf_deinit(&w.warnings);
 		pl_heap_destroy(h);

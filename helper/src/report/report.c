@@ -74,6 +74,19 @@ void pl_report_text_head(struct pl_strbuf *sb, const struct pl_runtime *rt, cons
 	pl_strbuf_printf(sb, "Python %s, %s%s\n", rt->version, desc,
 			 inproc ? " (in-process: references from each type's tp_traverse)" : "");
 	pl_strbuf_printf(sb, "runtime: %s (layout from %s)\n", rt->image_path, rt->layout_source);
+	pl_report_text_salvaged(sb, rt);
+}
+
+void pl_report_text_salvaged(struct pl_strbuf *sb, const struct pl_runtime *rt)
+{
+	if (rt->salvaged)
+		pl_strbuf_printf(sb, "SALVAGED: the core lost the runtime's own state with %.1f MiB of "
+				     "its %.1f MiB of memory; what follows was found by scanning the "
+				     "memory left, with the runtime's data (%.1f MiB) as its file has "
+				     "it before startup, and is partial\n",
+				 (double)rt->lost_bytes / (1024.0 * 1024.0),
+				 (double)rt->memory_bytes / (1024.0 * 1024.0),
+				 (double)rt->restored_bytes / (1024.0 * 1024.0));
 }
 
 void pl_report_json_head(struct pl_strbuf *sb, const struct pl_runtime *rt)
@@ -86,6 +99,10 @@ void pl_report_json_head(struct pl_strbuf *sb, const struct pl_runtime *rt)
 	pl_strbuf_json_string(sb, rt->layout_source);
 	pl_strbuf_printf(sb, "}, \"mode\": ");
 	pl_strbuf_json_string(sb, rt->target->mode);
+	if (rt->salvaged)
+		pl_strbuf_printf(sb, ", \"salvaged\": {\"lost_bytes\": %" PRIu64 ", \"memory_bytes\": %" PRIu64
+				     ", \"restored_bytes\": %" PRIu64 "}",
+				 rt->lost_bytes, rt->memory_bytes, rt->restored_bytes);
 }
 
 /* 1234567 -> "1,234,567" */
@@ -148,9 +165,13 @@ static void text_report(struct pl_strbuf *sb, const struct pl_runtime *rt, const
 	pl_strbuf_printf(sb, "objects: %s, %s (as sys.getsizeof counts them)\n",
 			 pl_fmt_count(a, sizeof(a), h->nobjects),
 			 pl_fmt_size(b, sizeof(b), h->total_size + h->untracked_size));
-	pl_strbuf_printf(sb, "  tracked by the collector: %s, %s; by generation:",
+	pl_strbuf_printf(sb, "  tracked by the collector: %s, %s; ",
 			 pl_fmt_count(a, sizeof(a), h->ntracked), pl_fmt_size(b, sizeof(b), h->total_size));
-	for (int g = 0; g < PL_GENERATIONS; g++)
+	if (rt->salvaged)
+		pl_strbuf_printf(sb, "generations unknown (salvaged)");
+	else
+		pl_strbuf_printf(sb, "by generation:");
+	for (int g = 0; g < PL_GENERATIONS && !rt->salvaged; g++)
 		pl_strbuf_printf(sb, "%s %s %s", g ? "," : "", gen_labels[g],
 				 pl_fmt_count(a, sizeof(a), h->gen_count[g]));
 	pl_strbuf_printf(sb, "\n  untracked (str, bytes, int, ... that the tracked ones and the roots "
@@ -183,14 +204,15 @@ static void json_report(struct pl_strbuf *sb, const struct pl_runtime *rt, const
 	pl_strbuf_printf(sb, ", \"target\": ");
 	pl_strbuf_json_string(sb, desc);
 	pl_strbuf_printf(sb, ", \"interpreters\": %zu, \"objects\": %zu, \"size\": %" PRIu64
-			 ", \"generations\": {", h->ninterpreters, h->ntracked, h->total_size);
-	for (int g = 0; g < PL_GENERATIONS; g++)
+			 ", \"generations\": %s", h->ninterpreters, h->ntracked, h->total_size,
+			 rt->salvaged ? "null" : "{");
+	for (int g = 0; g < PL_GENERATIONS && !rt->salvaged; g++)
 		pl_strbuf_printf(sb, "%s\"%s\": {\"count\": %" PRIu64 ", \"size\": %" PRIu64 "}",
 				 g ? ", " : "", gen_labels[g], h->gen_count[g], h->gen_size[g]);
-	pl_strbuf_printf(sb, "},\n \"untracked\": {\"count\": %zu, \"size\": %" PRIu64 "}, "
+	pl_strbuf_printf(sb, "%s,\n \"untracked\": {\"count\": %zu, \"size\": %" PRIu64 "}, "
 			     "\"heap\": {\"objects\": %zu, \"size\": %" PRIu64 ", \"tracked\": %zu, "
 			     "\"untracked\": %zu},\n \"types\": [",
-			 h->nobjects - h->ntracked, h->untracked_size, h->nobjects,
+			 rt->salvaged ? "" : "}", h->nobjects - h->ntracked, h->untracked_size, h->nobjects,
 			 h->total_size + h->untracked_size, h->ntracked, h->nobjects - h->ntracked);
 	size_t shown = o->top > 0 && (size_t)o->top < n ? (size_t)o->top : n;
 	for (size_t i = 0; i < shown; i++) {

@@ -33,6 +33,8 @@ struct pl_strbuf;
 /* The first lines of a text report: the Python version, the target, the runtime's file and
  * where its layout came from. */
 void pl_report_text_head(struct pl_strbuf *sb, const struct pl_runtime *rt, const char *desc);
+/* The line that says a report is of a salvaged heap (runtime.h), if it is. */
+void pl_report_text_salvaged(struct pl_strbuf *sb, const struct pl_runtime *rt);
 
 /* The start of a JSON report: {"schema": 1, "python": {"version", "runtime", "layout"} (the
  * object left open for the report's own keys). */

@@ -319,6 +319,7 @@ struct pl_error *pl_report_referrers(struct pl_labels *L, const struct pl_reach 
 		long cls = pl_heap_type_at(g->heap, addr);
 		snprintf(what, sizeof(what), "0x%" PRIx64 " %s%s", addr, cls >= 0 ? "class " : "",
 			 cls >= 0 ? g->heap->types[cls].name : tname);
+		pl_report_text_salvaged(&sb, rt);
 		pl_strbuf_printf(&sb, "Python %s, %s\n%s: %zu chain%s to a root (shortest first, at "
 				      "most %u references long)\n", rt->version, desc, what, p->nchains,
 				 p->nchains == 1 ? "" : "s", o->max_depth);

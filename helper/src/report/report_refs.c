@@ -147,6 +147,7 @@ struct pl_error *pl_report_refs(struct pl_refs *r, const char *desc, uint64_t ad
 				      "\"references\": [", pl_kind_name(ti->kind), tracked ? "true" : "false",
 				 (long long)refcount);
 	} else if (!err) {
+		pl_report_text_salvaged(&sb, rt);
 		pl_strbuf_printf(&sb, "Python %s, %s\n0x%" PRIx64 " %s (decoded as %s; %s; reference "
 				      "count %lld): %zu reference%s\n", rt->version, desc, addr, name,
 				 pl_kind_name(ti->kind), tracked ? "on the GC lists" : "not tracked",

@@ -454,6 +454,7 @@ struct pl_error *pl_report_type_referrers(struct pl_labels *L, const struct pl_r
 				      "\"shapes\": %zu,\n \"chains\": [", types.n, (unsigned long long)instances,
 				 (unsigned long long)unreached, ngroups);
 	} else if (!err && o->format == PL_FORMAT_TEXT) {
+		pl_report_text_salvaged(&sb, rt);
 		pl_strbuf_printf(&sb, "Python %s, %s\n%s: %llu instance%s; their shortest chains from "
 				      "roots, merged by shape, most instances first\n", rt->version, desc,
 				 name, (unsigned long long)instances, instances == 1 ? "" : "s");

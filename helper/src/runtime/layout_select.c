@@ -222,6 +222,8 @@ static struct pl_error *read_debug_offsets(struct pl_runtime *rt, struct pl_layo
 	char cookie[8];
 	if (l->dbg_version < 0 || !rt->runtime_addr)
 		return NULL; /* this version has no debug offsets */
+	if (pl_target_lost(rt->target, rt->runtime_addr))
+		return NULL; /* the core lost it: salvage says so */
 	if (!pl_target_read_ok(rt->target, rt->runtime_addr, cookie, sizeof(cookie)) ||
 	    memcmp(cookie, "xdebugpy", 8) != 0) {
 		pl_text_add_line(&rt->warnings, "%s: _PyRuntime does not start with the "
@@ -293,6 +295,13 @@ struct pl_error *pl_layout_select(struct pl_runtime *rt, bool has_dwarf, const c
 	if ((err = reconcile_debug_offsets(rt)))
 		return err;
 	if ((err = validate_layout(rt))) {
+		if (err->code == PL_ERR_FAULT && pl_target_lost(rt->target, rt->interp_head_addr)) {
+			/* a core cut short before the runtime's data: nothing to check the layout
+			 * against, and no list to walk; the heap is salvaged instead */
+			pl_error_destroy(err);
+			rt->salvaged = true;
+			return NULL;
+		}
 		if (table)
 			err = pl_error_wrap(err, "the built-in layout of Python %s does not fit this "
 						 "Python %s build (%s)", table->origin, rt->version,

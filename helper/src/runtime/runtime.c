@@ -8,6 +8,7 @@
 #include "base/internal.h"
 #include "base/strbuf.h"
 #include "runtime/layout_select.h"
+#include "runtime/restore_data.h"
 #include "runtime/pyread.h"
 #include "runtime/runtime.h"
 #include "target/core_link_map.h"
@@ -372,7 +373,8 @@ struct pl_error *pl_runtime_create(struct pl_target *t, const char *debug_dir,
 	else
 		rt->set_dummy = 1; /* matches no object */
 	if ((err = pl_layout_select(rt, pl_elf_image_has_dwarf(img), dbg ? debug_file : NULL,
-				    debug_dir)))
+				    debug_dir)) ||
+	    (rt->salvaged && (err = pl_runtime_restore_data(rt, img))))
 		goto fail;
 	if (!rt->have_exact_version)
 		refine_version_from_sys(rt);

@@ -78,6 +78,12 @@ struct pl_runtime {
 	struct pl_layout layout;
 	char layout_source[PL_MAX_PATH + 64]; /* "DWARF", "DWARF of FILE", "built-in table ..." */
 	char *warnings;             /* disagreements between layout sources, or NULL */
+	/* A core that lost the runtime's own state (cut short before its data): the layout is
+	 * not checked, the runtime's data is rebuilt from its file (runtime/restore_data.c)
+	 * and the heap is found by scanning the memory left (heap/salvage.c). */
+	bool salvaged;
+	uint64_t lost_bytes, memory_bytes; /* of the target's memory: lost, and all it had */
+	uint64_t restored_bytes;           /* of the runtime's data rebuilt from its file */
 };
 
 /* The pointer-sized field at BASE + OFF, or 0 if OFF < 0 (this version has no such field) or

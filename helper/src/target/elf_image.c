@@ -230,6 +230,116 @@ bool pl_elf_image_version_string(struct pl_elf_image *img, unsigned minor_min, u
 	return found;
 }
 
+static void scn_each_object(Elf_Scn *scn, uint64_t size, pl_elf_object_fn *fn, void *arg)
+{
+	GElf_Shdr sh;
+	Elf_Data *data;
+	if (!scn || !gelf_getshdr(scn, &sh) || sh.sh_entsize == 0 || !(data = elf_getdata(scn, NULL)))
+		return;
+	size_t n = sh.sh_size / sh.sh_entsize;
+	for (size_t i = 0; i < n; i++) {
+		GElf_Sym sym;
+		if (gelf_getsym(data, (int)i, &sym) && sym.st_shndx != SHN_UNDEF &&
+		    GELF_ST_TYPE(sym.st_info) == STT_OBJECT && sym.st_size == size)
+			fn(arg, sym.st_value);
+	}
+}
+
+void pl_elf_image_each_object(struct pl_elf_image *img, uint64_t size, pl_elf_object_fn *fn,
+			      void *arg)
+{
+	scn_each_object(img->dynsym, size, fn, arg);
+	scn_each_object(img->symtab, size, fn, arg);
+}
+
+void pl_elf_image_each_load(struct pl_elf_image *img, pl_elf_load_fn *fn, void *arg)
+{
+	size_t n;
+	if (elf_getphdrnum(img->elf, &n) != 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		GElf_Phdr ph;
+		if (gelf_getphdr(img->elf, (int)i, &ph) && ph.p_type == PT_LOAD &&
+		    ph.p_vaddr + ph.p_memsz >= ph.p_vaddr)
+			fn(arg, ph.p_vaddr, ph.p_memsz, (ph.p_flags & PF_W) != 0);
+	}
+}
+
+/* The value a relocation of TYPE against symbol SYM (of the table at SYMDATA) with ADDEND
+ * stores, loaded at BIAS; false for a type we do not apply or a symbol defined elsewhere. */
+static bool reloc_value(Elf_Data *symdata, uint64_t type, uint64_t sym, int64_t addend,
+			uint64_t bias, uint64_t *ret)
+{
+	GElf_Sym s;
+	if (type == R_X86_64_RELATIVE) {
+		*ret = bias + (uint64_t)addend;
+		return true;
+	}
+	if ((type != R_X86_64_64 && type != R_X86_64_GLOB_DAT) || !symdata ||
+	    !gelf_getsym(symdata, (int)sym, &s) || s.st_shndx == SHN_UNDEF)
+		return false;
+	*ret = bias + s.st_value + (type == R_X86_64_64 ? (uint64_t)addend : 0);
+	return true;
+}
+
+/* Apply the relocations of every SHT_RELA section that fall in BUF (VADDR .. + LEN). */
+static void apply_relocations(struct pl_elf_image *img, uint64_t bias, uint64_t vaddr, uint8_t *buf,
+			      size_t len)
+{
+	Elf_Scn *scn = NULL;
+	while ((scn = elf_nextscn(img->elf, scn)) != NULL) {
+		GElf_Shdr sh;
+		Elf_Data *data;
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_RELA || sh.sh_entsize == 0 ||
+		    !(data = elf_getdata(scn, NULL)))
+			continue;
+		Elf_Scn *symscn = elf_getscn(img->elf, sh.sh_link);
+		Elf_Data *symdata = symscn ? elf_getdata(symscn, NULL) : NULL;
+		size_t n = sh.sh_size / sh.sh_entsize;
+		for (size_t i = 0; i < n; i++) {
+			GElf_Rela r;
+			uint64_t v;
+			if (!gelf_getrela(data, (int)i, &r) || r.r_offset < vaddr || len < 8 ||
+			    r.r_offset - vaddr > len - 8 ||
+			    !reloc_value(symdata, GELF_R_TYPE(r.r_info), GELF_R_SYM(r.r_info), r.r_addend,
+					 bias, &v))
+				continue;
+			memcpy(buf + (r.r_offset - vaddr), &v, 8);
+		}
+	}
+}
+
+struct pl_error *pl_elf_image_loaded_bytes(struct pl_elf_image *img, uint64_t bias, uint64_t vaddr,
+					   size_t len, uint8_t **ret)
+{
+	GElf_Ehdr eh;
+	size_t nph, fsize = 0;
+	const uint8_t *file = (const uint8_t *)elf_rawfile(img->elf, &fsize);
+	if (!gelf_getehdr(img->elf, &eh) || elf_getphdrnum(img->elf, &nph) != 0 || !file)
+		return pl_error_create(PL_ERR_BAD_DATA, "%s: cannot read its load segments", img->path);
+	if (eh.e_machine != EM_X86_64)
+		return pl_error_create(PL_ERR_BAD_DATA, "%s: relocations of machine %u are not "
+					"supported", img->path, (unsigned)eh.e_machine);
+	uint8_t *buf = calloc(1, len ? len : 1);
+	if (!buf)
+		return &pl_enomem;
+	for (size_t i = 0; i < nph; i++) {
+		GElf_Phdr ph;
+		if (!gelf_getphdr(img->elf, (int)i, &ph) || ph.p_type != PT_LOAD ||
+		    ph.p_offset > fsize || ph.p_filesz > fsize - ph.p_offset ||
+		    ph.p_vaddr + ph.p_filesz < ph.p_vaddr || vaddr + len < vaddr)
+			continue;
+		uint64_t lo = vaddr > ph.p_vaddr ? vaddr : ph.p_vaddr;
+		uint64_t hi = ph.p_vaddr + ph.p_filesz < vaddr + len ? ph.p_vaddr + ph.p_filesz
+								       : vaddr + len;
+		if (lo < hi)
+			memcpy(buf + (lo - vaddr), file + ph.p_offset + (lo - ph.p_vaddr), hi - lo);
+	}
+	apply_relocations(img, bias, vaddr, buf, len);
+	*ret = buf;
+	return NULL;
+}
+
 const char *pl_elf_image_path(const struct pl_elf_image *img)
 {
 	return img->path;

@@ -37,6 +37,23 @@ bool pl_elf_image_debuglink(struct pl_elf_image *img, char *buf, size_t max);
 bool pl_elf_image_version_string(struct pl_elf_image *img, unsigned minor_min, unsigned minor_max,
 				 unsigned *minor_ret, unsigned *micro_ret);
 
+/* Call FN(ARG, VALUE) for each object symbol defined in .dynsym or .symtab whose size is SIZE
+ * (one value may come twice: once from each table). */
+typedef void pl_elf_object_fn(void *arg, uint64_t value);
+void pl_elf_image_each_object(struct pl_elf_image *img, uint64_t size, pl_elf_object_fn *fn,
+			      void *arg);
+
+/* Call FN(ARG, VADDR, MEMSZ, WRITABLE) for each load segment (link-time addresses). */
+typedef void pl_elf_load_fn(void *arg, uint64_t vaddr, uint64_t memsz, bool writable);
+void pl_elf_image_each_load(struct pl_elf_image *img, pl_elf_load_fn *fn, void *arg);
+
+/* The LEN bytes at link-time address VADDR as the dynamic loader leaves them when it loads the
+ * file at BIAS, before any code runs: the file's bytes (zeros past a segment's file part), with
+ * the relative relocations and those against the file's own symbols applied (x86-64; others
+ * are left 0). *RET is malloc'd. */
+struct pl_error *pl_elf_image_loaded_bytes(struct pl_elf_image *img, uint64_t bias, uint64_t vaddr,
+					   size_t len, uint8_t **ret);
+
 /* The path it was opened from. */
 const char *pl_elf_image_path(const struct pl_elf_image *img);
 /* Whether it carries a .debug_info section. */

@@ -40,6 +40,7 @@ void pl_target_destroy(struct pl_target *t)
 	free(t->maps);
 	free(t->segs);
 	free(t->fallback);
+	pl_target_set_restored(t, NULL, 0, NULL, 0);
 	free(t->description);
 	free(t->warnings);
 	free(t);
@@ -108,6 +109,8 @@ bool pl_target_read_slow(struct pl_target *t, uint64_t addr, void *buf, size_t l
 		long got = read_from(t->segs, t->nsegs, &t->last_seg, addr, out, len);
 		if (got < 0)
 			got = read_from(t->fallback, t->nfallback, NULL, addr, out, len);
+		else if (got == 0 && t->nrestored && pl_target_lost(t, addr))
+			got = read_from(t->restored, t->nrestored, NULL, addr, out, len);
 		if (got <= 0)
 			return false;
 		out += got;
@@ -115,6 +118,40 @@ bool pl_target_read_slow(struct pl_target *t, uint64_t addr, void *buf, size_t l
 		len -= (size_t)got;
 	}
 	return true;
+}
+
+/* A segment a cut core keeps with no bytes (target_core.c). */
+static bool seg_is_lost(const struct pl_segment *s)
+{
+	return !s->data && !s->read;
+}
+
+bool pl_target_lost(const struct pl_target *t, uint64_t addr)
+{
+	size_t i = seg_find(t->segs, t->nsegs, addr);
+	return i < t->nsegs && seg_is_lost(&t->segs[i]);
+}
+
+uint64_t pl_target_lost_bytes(const struct pl_target *t)
+{
+	uint64_t n = 0;
+	for (size_t i = 0; i < t->nsegs; i++)
+		if (seg_is_lost(&t->segs[i]))
+			n += t->segs[i].hi - t->segs[i].lo;
+	return n;
+}
+
+void pl_target_set_restored(struct pl_target *t, struct pl_segment *segs, size_t n,
+			    uint8_t **blocks, size_t nblocks)
+{
+	free(t->restored);
+	for (size_t i = 0; i < t->nrestored_blocks; i++)
+		free(t->restored_blocks[i]);
+	free(t->restored_blocks);
+	t->restored = segs;
+	t->nrestored = n;
+	t->restored_blocks = blocks;
+	t->nrestored_blocks = nblocks;
 }
 
 struct pl_error *pl_target_read(struct pl_target *t, uint64_t addr, void *buf, size_t len,

@@ -44,6 +44,11 @@ struct pl_target {
 	size_t nsegs;
 	struct pl_segment *fallback;   /* file-backed bytes the primary lacks, sorted by lo */
 	size_t nfallback;
+	struct pl_segment *restored;   /* salvage: bytes rebuilt from the files where a cut core
+					* lost them (static type objects), sorted by lo */
+	size_t nrestored;
+	uint8_t **restored_blocks;     /* what they point into (owned) */
+	size_t nrestored_blocks;
 	struct pl_mapping *maps;       /* mapped files, sorted by lo */
 	size_t nmaps;
 	uint64_t exe_phdr;             /* AT_PHDR of the executable, 0 if unknown */
@@ -111,6 +116,18 @@ static inline bool pl_target_u64(struct pl_target *t, uint64_t addr, uint64_t *r
  * truncated (and still terminated) if no NUL comes first. */
 struct pl_error *pl_target_read_cstr(struct pl_target *t, uint64_t addr, char *buf, size_t max,
 				     const char *what);
+
+/* Whether ADDR lies in memory the target had but lost (a core cut short there). */
+bool pl_target_lost(const struct pl_target *t, uint64_t addr);
+
+/* Bytes of memory the target had but lost. */
+uint64_t pl_target_lost_bytes(const struct pl_target *t);
+
+/* Salvage: let reads of lost memory in SEGS (N of them, sorted, non-overlapping, pointing into
+ * the NBLOCKS malloc'd BLOCKS) be served from them: bytes rebuilt from the files. The target
+ * owns SEGS, BLOCKS and each block. */
+void pl_target_set_restored(struct pl_target *t, struct pl_segment *segs, size_t n,
+			    uint8_t **blocks, size_t nblocks);
 
 /* Total bytes of primary memory: an upper bound on how many objects the target can hold. */
 uint64_t pl_target_memory_size(const struct pl_target *t);
