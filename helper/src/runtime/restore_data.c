@@ -130,8 +130,11 @@ static void restore_other_files(struct restore *r)
 			seen = t->maps[j].local_path && strcmp(t->maps[j].local_path, m->local_path) == 0;
 		struct pl_elf_image *img = NULL;
 		uint64_t vaddr;
-		if (seen || pl_elf_image_create(m->local_path, &img) != NULL)
-			continue; /* (a file that is not ELF: its error is not kept) */
+		struct pl_error *not_elf = seen ? NULL : pl_elf_image_create(m->local_path, &img);
+		if (seen || not_elf) {
+			pl_error_destroy(not_elf); /* a file that is not ELF has no data to rebuild */
+			continue;
+		}
 		if (pl_elf_image_vaddr_of_offset(img, m->offset, &vaddr))
 			restore_file(r, img, m->lo - vaddr);
 		pl_elf_image_destroy(img);
