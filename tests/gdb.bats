@@ -4,7 +4,6 @@
 load helpers
 
 setup() {
-	skip_gdb_if_sanitized
 	need_python 3.12
 }
 

@@ -37,7 +37,6 @@ growth_session() {
 }
 
 @test "py-leaks --since shows exactly the Requests made between two stops, and --new lists them, on every build" {
-	skip_gdb_if_sanitized
 	local pythons failed=0 v exe debug_dir out args
 	pythons=$(selected_pythons)
 	[ -n "$pythons" ] || skip "no supported CPython build found"
@@ -67,7 +66,6 @@ growth_session() {
 
 @test "py-leaks --since --load reads a saved snapshot in another gdb session; text and JSON agree with the CLI" {
 	need_python 3.12
-	skip_gdb_if_sanitized
 	local out=$BATS_TEST_TMPDIR/s
 	growth_session "$PY_VERSION" "$PY_EXE" "" "$out"
 	run pyleaks_gdb -ex "py-leaks --since first --load $out/one.snap --new Request --json $out/load.json" \
@@ -90,7 +88,6 @@ growth_session() {
 }
 
 @test "help py-leaks documents the growth options" {
-	skip_gdb_if_sanitized
 	run pyleaks_gdb -ex 'help py-leaks'
 	assert_success
 	for opt in --snapshot --since --save --load --new --snapshots; do
@@ -105,7 +102,6 @@ growth_session() {
 
 @test "py-leaks: growth options that do not fit and unknown snapshots are refused clearly" {
 	need_python 3.12
-	skip_gdb_if_sanitized
 	local dir
 	dir=$(cached_core "$PY_VERSION" "$PY_EXE" registry)
 	run pyleaks_gdb -ex 'py-leaks --since nothing' "$PY_EXE" "$dir/core"

@@ -177,14 +177,16 @@ pyleaks_gdb() {
 		-ex "source $TOP_SRCDIR/gdb/pyleaks-gdb.py" "$@"
 }
 
-# The sanitized library cannot be loaded into gdb: AddressSanitizer's runtime must be preloaded
-# into the process, and Debian's gdb 13.1 with either gcc 12's or clang 14's ASan runtime
-# preloaded hangs at startup in setlocale (before any pyleaks code runs; issue #9).
-skip_gdb_if_sanitized() {
-	if [ -n "${PYLEAKS_SANITIZERS:-}" ]; then
-		skip "gdb with an AddressSanitizer runtime preloaded hangs at startup (Debian gdb 13.1); the CLI suites cover the sanitized library"
-	fi
-}
+# The sanitized build's gdb suites run gdb with the ASan runtime preloaded (tests/gdb-asan, found
+# first on PATH as "gdb"; the shim it needs is built by make check).
+if [ -n "${PYLEAKS_SANITIZERS:-}" ] && [ -z "${PYLEAKS_REAL_GDB:-}" ]; then
+	PYLEAKS_REAL_GDB=$(command -v gdb || echo /usr/bin/gdb)
+	PYLEAKS_ASAN_GDB_SHIM=$PWD/tests/asan_gdb_shim.so
+	export PYLEAKS_REAL_GDB PYLEAKS_ASAN_GDB_SHIM
+	mkdir -p "$PWD/tests/tmp/gdb-asan"
+	ln -sf "$TOP_SRCDIR/tests/gdb-asan" "$PWD/tests/tmp/gdb-asan/gdb"
+	PATH=$PWD/tests/tmp/gdb-asan:$PATH
+fi
 
 # cached_core VERSION PYTHON SCENARIO: print the directory holding a core (and truth.json) of
 # corpora/SCENARIO under PYTHON, taking it on first use. Suites share these cores through

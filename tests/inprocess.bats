@@ -9,7 +9,6 @@
 load helpers
 
 setup() {
-	skip_gdb_if_sanitized
 	[ -e "${PYLEAKS_AGENT:-}" ] || skip "the agent is not built (PYLEAKS_AGENT=${PYLEAKS_AGENT:-unset})"
 }
 

@@ -28,7 +28,6 @@ setup_file() {
 }
 
 @test "the installed gdb package loads the installed library by itself" {
-	skip_gdb_if_sanitized
 	need_python 3.12
 	local dir
 	dir=$(cached_core "$PY_VERSION" "$PY_EXE" registry)
@@ -40,7 +39,6 @@ setup_file() {
 }
 
 @test "the loader installed into gdb's init directory (--with-gdbinit-dir) loads pyleaks" {
-	skip_gdb_if_sanitized
 	[ -f "$PREFIX/etc/gdb/gdbinit.d/pyleaks-gdb.py" ]
 	run env -u PYLEAKS_LIB gdb -nx -batch -iex 'set auto-load no' -x "$PREFIX/etc/gdb/gdbinit.d/pyleaks-gdb.py" -ex 'help py-leaks'
 	assert_success

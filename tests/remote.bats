@@ -5,7 +5,6 @@
 load helpers
 
 setup() {
-	skip_gdb_if_sanitized
 	command -v gdbserver >/dev/null || skip "gdbserver is not installed (scripts/setup installs it)"
 }
 
