@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #define PYLEAKS_API __attribute__((visibility("default")))
 
@@ -35,6 +36,14 @@ static inline size_t pl_addr_hash(uint64_t addr, size_t cap)
 static inline uint64_t pl_magnitude(int64_t n)
 {
 	return n < 0 ? (uint64_t)0 - (uint64_t)n : (uint64_t)n;
+}
+
+/* qsort that accepts an empty array given as NULL (qsort itself may not be passed NULL, even
+ * with no items). The one way arrays are sorted here. */
+static inline void pl_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
 }
 
 /* Free the pointer held by a variable when it goes out of scope. */

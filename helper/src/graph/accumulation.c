@@ -152,7 +152,8 @@ static struct pl_error *find_candidates(struct pl_find *f, struct candidate **re
 		free(c);
 		return err;
 	}
-	qsort_r(c, n, sizeof(*c), candidate_cmp, (void *)dom);
+	if (n > 1) /* (see pl_sort) */
+		qsort_r(c, n, sizeof(*c), candidate_cmp, (void *)dom);
 	*ret = c;
 	*n_ret = n;
 	return NULL;

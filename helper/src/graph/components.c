@@ -254,7 +254,7 @@ struct pl_error *pl_component_groups(const struct pl_graph *g, const uint32_t *c
 		size_t nk = 0;
 		for (size_t i = 0; i < t.n && nk < KEY_TYPES; i++)
 			key[nk++] = t.v[i].type;
-		qsort(key, nk, sizeof(*key), u32_cmp);
+		pl_sort(key, nk, sizeof(*key), u32_cmp);
 		while (nk < KEY_TYPES)
 			key[nk++] = NONE;
 		key[KEY_TYPES] = cycle[c];

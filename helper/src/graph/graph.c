@@ -60,7 +60,7 @@ static struct pl_error *find_frame_roots(struct pl_graph *g)
 		if (node >= 0)
 			g->frame_roots[g->nframe_roots++] = (struct pl_frame_root){ (uint32_t)node, (uint32_t)k };
 	}
-	qsort(g->frame_roots, g->nframe_roots, sizeof(*g->frame_roots), frame_root_cmp);
+	pl_sort(g->frame_roots, g->nframe_roots, sizeof(*g->frame_roots), frame_root_cmp);
 	return NULL;
 }
 

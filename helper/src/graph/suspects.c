@@ -271,7 +271,7 @@ struct pl_error *pl_suspects_find(struct pl_labels *L, const struct pl_reach *re
 		pl_suspects_destroy(f.out);
 		return err;
 	}
-	qsort(f.out->v, f.out->n, sizeof(*f.out->v), suspect_cmp);
+	pl_sort(f.out->v, f.out->n, sizeof(*f.out->v), suspect_cmp);
 	*ret = f.out;
 	return NULL;
 }

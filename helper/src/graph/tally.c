@@ -89,7 +89,7 @@ static int entry_cmp(const void *a, const void *b)
 
 void pl_tally_sort(struct pl_tally *t)
 {
-	qsort(t->v, t->n, sizeof(*t->v), entry_cmp);
+	pl_sort(t->v, t->n, sizeof(*t->v), entry_cmp);
 	if (t->index_cap && !reindex(t, t->index_cap)) { /* the next add builds it again */
 		free(t->index);
 		t->index = NULL;

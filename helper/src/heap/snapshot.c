@@ -371,7 +371,7 @@ struct pl_error *pl_growth_since(const struct pl_heap *h, struct pl_snapshot *s,
 		pl_growth_destroy(g);
 		return err;
 	}
-	qsort(g->v, g->n, sizeof(*g->v), growth_cmp);
+	pl_sort(g->v, g->n, sizeof(*g->v), growth_cmp);
 	*ret = g;
 	return NULL;
 }

@@ -129,7 +129,8 @@ uint32_t *pl_type_canon(const struct pl_heap *h)
 	}
 	for (size_t i = 0; i < h->ntypes; i++)
 		order[i] = (uint32_t)i;
-	qsort_r(order, h->ntypes, sizeof(*order), type_index_cmp, (void *)h);
+	if (h->ntypes > 1) /* (see pl_sort) */
+		qsort_r(order, h->ntypes, sizeof(*order), type_index_cmp, (void *)h);
 	for (size_t k = 0; k < h->ntypes; k++)
 		canon[order[k]] = k && strcmp(h->types[order[k]].name, h->types[order[k - 1]].name) == 0
 					  ? canon[order[k - 1]] : order[k];
@@ -161,7 +162,7 @@ struct pl_error *pl_type_names_completing(const struct pl_heap *h, const char *p
 		}
 	}
 	if (n)
-		qsort(names, n, sizeof(*names), name_cmp);
+		pl_sort(names, n, sizeof(*names), name_cmp);
 	struct pl_strbuf sb;
 	pl_strbuf_init(&sb);
 	for (size_t i = 0; i < n; i++)

@@ -59,7 +59,7 @@ struct pl_error *pl_agent_request_build(struct pl_runtime *rt, const struct pl_h
 		else if (scanned(ti))
 			want[n++] = h->types[t].addr;
 	}
-	qsort(want, n, sizeof(*want), pl_u64_cmp);
+	pl_sort(want, n, sizeof(*want), pl_u64_cmp);
 	req.ntypes = n;
 	req.types_offset = sizeof(req);
 	*len = sizeof(req) + n * sizeof(*want);

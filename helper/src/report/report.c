@@ -62,7 +62,7 @@ static struct pl_error *sorted_rows(const struct pl_heap *h, bool by_size, struc
 							  ty->name, (uint32_t)i, u == 1 };
 		}
 	}
-	qsort(rows, n, sizeof(*rows), row_cmp);
+	pl_sort(rows, n, sizeof(*rows), row_cmp);
 	*ret = rows;
 	*n_ret = n;
 	return NULL;

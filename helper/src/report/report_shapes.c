@@ -407,7 +407,7 @@ static struct pl_error *merge_all(struct merge *m, const struct pl_type_set *typ
 		}
 	}
 	free(count);
-	qsort(groups, ngroups, sizeof(*groups), group_cmp);
+	pl_sort(groups, ngroups, sizeof(*groups), group_cmp);
 	*groups_ret = groups;
 	*ngroups_ret = ngroups;
 	return NULL;

@@ -230,7 +230,7 @@ void pl_target_sort_segments(struct pl_segment *segs, size_t n)
 {
 	if (n < 2)
 		return;
-	qsort(segs, n, sizeof(*segs), seg_cmp);
+	pl_sort(segs, n, sizeof(*segs), seg_cmp);
 	/* Make them non-overlapping: a later segment loses what an earlier one covers. */
 	uint64_t covered = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -257,7 +257,7 @@ void pl_target_sort_mappings(struct pl_mapping *maps, size_t n)
 {
 	if (n < 2)
 		return;
-	qsort(maps, n, sizeof(*maps), map_cmp);
+	pl_sort(maps, n, sizeof(*maps), map_cmp);
 }
 
 char *pl_target_local_path(const char *sysroot, const char *name)
