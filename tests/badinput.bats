@@ -278,7 +278,7 @@ unsupported_version() {
 	take_core "$exe" "$CORPORA/registry/program.py" "$BATS_TEST_TMPDIR/py$v"
 	run_cli leaks "$BATS_TEST_TMPDIR/py$v/core"
 	assert_failure 1
-	assert_output "pyleaks: error: Python $v is not supported (supported: 3.6 to 3.14)"
+	assert_output "pyleaks: error: Python $v is not supported (supported: 3.6 to 3.15)"
 }
 
 @test "a Python 2.7 core: clear unsupported-version error" {

@@ -132,13 +132,14 @@ census_scenario() {
 	census_scenario split
 }
 
-@test "Debian sid's CPython 3.13 and 3.14 are in the matrix" {
+@test "Debian sid's CPython 3.13, 3.14 and 3.15 are in the matrix" {
 	local cache
 	cache=$(debian_sid_cache)
 	[ -s "$cache/manifest" ] || skip "Debian sid builds not fetched: $(cat "$cache/status" 2>/dev/null || echo "run tests/fetch-debian-pythons")"
 	run awk '{print $1}' "$cache/manifest"
 	assert_output --regexp "3\.13\.[0-9]+"
 	assert_output --regexp "3\.14\.[0-9]+"
+	assert_output --regexp "3\.15\.[0-9]+"
 }
 
 @test "census text report names the suspect with its count" {

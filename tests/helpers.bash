@@ -39,7 +39,7 @@ supported_pythons() {
 		[ -x "$exe" ] || continue
 		v=$("$exe" -c 'import platform; print(platform.python_version())' 2>/dev/null) || continue
 		case "$exe" in *d) label=$v-debian-dbg ;; *) label=$v-debian ;; esac
-		case "$v" in 3.[6-9].* | 3.1[0-4].*) echo "$label $exe" ;; esac
+		case "$v" in 3.[6-9].* | 3.1[0-5].*) echo "$label $exe" ;; esac
 	done
 	# Debian sid's newest builds, fetched by tests/fetch-debian-pythons: a third column says
 	# where their detached debug files are.
@@ -59,14 +59,14 @@ skipped_pythons() {
 		[ -d "$dir" ] || continue
 		v=$(basename "$dir")
 		case "$v" in
-		3.[6-9].* | 3.1[0-4].*) ;;
+		3.[6-9].* | 3.1[0-5].*) ;;
 		*) echo "$v: not supported (refused with a clear error; see badinput.bats)" ;;
 		esac
 	done
 	local cache
 	cache=$(debian_sid_cache)
 	[ -s "$cache/manifest" ] ||
-		echo "Debian sid 3.13/3.14: $(cat "$cache/status" 2>/dev/null || echo "not fetched (tests/fetch-debian-pythons)")"
+		echo "Debian sid 3.13/3.14/3.15: $(cat "$cache/status" 2>/dev/null || echo "not fetched (tests/fetch-debian-pythons)")"
 	echo "3.14.0-3.14.4: no build can be had here (incremental GC: supported from the published layout, not run)"
 	echo "free-threaded 3.13t/3.14t: not supported yet (refused by name; see layout.bats)"
 	[ -z "${PYLEAKS_ONLY:-}" ] || echo "everything not matching PYLEAKS_ONLY=$PYLEAKS_ONLY"

@@ -27,7 +27,8 @@ int main(void)
 	expect(0x030d10f0, 0x030d12f0); /* 3.13.16: 3.13.18 */
 	expect(0x030e02f0, 0x030e04f0); /* 3.14.2: the published incremental-GC layout */
 	expect(0x030e05f0, 0x030e0af0); /* 3.14.5: generational again, never the 3.14.4 one */
-	expect(0x030f00f0, 0);          /* 3.15: none */
+	expect(0x030f00f0, 0x030f02f0); /* 3.15.0: Debian's 3.15.2 */
+	expect(0x031000f0, 0);          /* 3.16: none */
 	expect(0x02070ff0, 0);          /* 2.7: none */
 	const struct pl_layout_table *t = pl_layout_table_find(0x030e04f0);
 	TAP_OK(t && t->layout.gc_generations < 0 && t->layout.gc_young == 24 &&

@@ -27,10 +27,12 @@ int main(void)
 	check(0x030d00f0, NULL);            /* 3.13.0 */
 	check(0x030e0af0, NULL);            /* 3.14.10 */
 	check(0x030e05f0, NULL);            /* 3.14.5: generational GC again */
-	check(0x02070ff0, "Python 2.7 is not supported (supported: 3.6 to 3.14)");
+	check(0x02070ff0, "Python 2.7 is not supported (supported: 3.6 to 3.15)");
 	check(0x030500f0, "Python 3.5 is not supported");
 	check(0x030e00f0, NULL);            /* 3.14.0: incremental GC, from the published layout */
-	check(0x030f00a1, "Python 3.15 is not supported");
+	check(0x030f02f0, NULL);            /* 3.15.2 */
+	check(0x030f00a1, "Python 3.15.0 is a pre-release (alpha)");
+	check(0x031000f0, "Python 3.16 is not supported");
 	check(0x040000f0, "Python 4.0 is not supported");
 	check(0x030d00a1, "Python 3.13.0 is a pre-release (alpha)");
 	check(0x030c00b4, "Python 3.12.0 is a pre-release (beta)");

@@ -324,6 +324,7 @@ static int own_kind(struct pl_runtime *rt, uint64_t addr)
 	} kinds[] = {
 		{ PL_T_LIST, PL_SIZE_LIST },	     { PL_T_DICT, PL_SIZE_DICT },
 		{ PL_T_ODICT, PL_SIZE_ODICT },	     { PL_T_SET, PL_SIZE_SET },
+		{ PL_T_FROZENDICT, PL_SIZE_DICT },
 		{ PL_T_FROZENSET, PL_SIZE_SET },     { PL_T_BYTEARRAY, PL_SIZE_BYTEARRAY },
 		{ PL_T_UNICODE, PL_SIZE_STR },	     { PL_T_LONG, PL_SIZE_INT },
 		{ PL_T_TYPE, PL_SIZE_TYPE },	     { PL_T_CODE, PL_SIZE_CODE },

@@ -24,6 +24,8 @@ uint64_t pl_frame_slot_object(const struct pl_layout *l, uint64_t word)
 		return word;
 	if ((word & 3) == 3) /* a tagged int */
 		return 0;
+	if ((word & 3) == 2 && l->stackref_wrapped) /* Py_TAG_INVALID: a wrapped C pointer */
+		return 0;
 	return word & ~(uint64_t)1;
 }
 

@@ -16,7 +16,6 @@
 enum { LABEL_MAX = 160, KEY_SHOWN = 60, MAX_DEQUE_BLOCKS = 1 << 22, MAX_ODICT_NODES = 1 << 24 };
 
 /* Generator frame states: a frame is live while its state is below COMPLETED (1). */
-enum { GEN_COMPLETED = 1, GEN_EXECUTING = 0 };
 
 struct pl_error *pl_refs_create(struct pl_runtime *rt, const struct pl_heap *heap,
 				struct pl_refs **ret)
@@ -335,13 +334,13 @@ static struct pl_error *generator_refs(struct visit *v, uint64_t obj, const stru
 	fields(v, obj, f, PL_ARRAY_SIZE(f));
 	if (v->stopped || l->gen_iframe < 0)
 		return NULL;
-	int8_t state = GEN_COMPLETED;
+	int8_t state = l->gen_finished;
 	pl_target_read_ok(rt->target, obj + (uint64_t)l->gen_frame_state, &state, 1);
-	if (state >= GEN_COMPLETED)
+	if (state >= l->gen_finished)
 		return NULL;
 	struct pl_frame fr;
 	struct pl_error *err = pl_frame_read(rt, obj + (uint64_t)l->gen_iframe,
-					     state == GEN_EXECUTING, &fr);
+					     state == l->gen_executing, &fr);
 	return err ? err : frame_contents(v, &fr);
 }
 
@@ -477,6 +476,14 @@ static void fixed_refs(struct visit *v, uint64_t obj, const struct pl_typeinfo *
 		{ l->code_code, "co_code" },		     { l->code_lnotab, "co_lnotab" },
 		{ l->code_linetable, "co_linetable" },	     { l->code_exceptiontable, "co_exceptiontable" },
 	};
+	const struct field_label union_[] = { { l->union_args, "__args__" },
+					      { l->union_hashable_args, "hashable_args" },
+					      { l->union_unhashable_args, "unhashable_args" },
+					      { l->union_parameters, "__parameters__" } };
+	const struct field_label lazy_import[] = { { l->lazy_builtins, "builtins" },
+						   { l->lazy_from, "from" },
+						   { l->lazy_attr, "attr" },
+						   { l->lazy_code, "code" } };
 #define CASE(k, table) \
 	case k: fields(v, obj, table, PL_ARRAY_SIZE(table)); break;
 	switch (ti->kind) {
@@ -494,6 +501,8 @@ static void fixed_refs(struct visit *v, uint64_t obj, const struct pl_typeinfo *
 	CASE(PL_KIND_TRACEBACK, traceback)
 	CASE(PL_KIND_PARTIAL, partial)
 	CASE(PL_KIND_CODE, code)
+	CASE(PL_KIND_UNION, union_)
+	CASE(PL_KIND_LAZY_IMPORT, lazy_import)
 	case PL_KIND_WEAKREF:
 		field_as(v, obj, l->weakref_object, "referent", PL_REF_WEAK);
 		field(v, obj, l->weakref_callback, "__callback__");
@@ -552,9 +561,15 @@ static void module_refs(struct visit *v, uint64_t obj)
 	uint64_t def = 0, state = 0;
 	int64_t size = 0;
 	if (!v->r->heap || v->agent || /* the agent gave what the state holds exactly */
-	    !pl_target_u64(t, obj + (uint64_t)l->module_def, &def) || !def ||
-	    !pl_target_u64(t, obj + (uint64_t)l->module_state, &state) || !state ||
-	    !pl_target_read_ok(t, def + (uint64_t)l->moduledef_size, &size, 8) || size <= 0)
+	    !pl_target_u64(t, obj + (uint64_t)l->module_state, &state) || !state)
+		return;
+	if (l->module_state_size >= 0) { /* 3.15: md_state_size, no md_def */
+		if (!pl_target_read_ok(t, obj + (uint64_t)l->module_state_size, &size, 8))
+			return;
+	} else if (!pl_target_u64(t, obj + (uint64_t)l->module_def, &def) || !def ||
+		   !pl_target_read_ok(t, def + (uint64_t)l->moduledef_size, &size, 8))
+		return;
+	if (size <= 0)
 		return;
 	if (size > MAX_MODULE_STATE)
 		size = MAX_MODULE_STATE;
@@ -702,9 +717,12 @@ static void agent_label(struct visit *v, uint64_t obj, const struct pl_typeinfo 
 		}
 	uint64_t def = 0, state = 0;
 	int64_t state_size = 0;
-	if (ti->kind == PL_KIND_MODULE && pl_target_u64(t, obj + (uint64_t)l->module_def, &def) && def &&
+	if (ti->kind == PL_KIND_MODULE &&
 	    pl_target_u64(t, obj + (uint64_t)l->module_state, &state) && state &&
-	    pl_target_read_ok(t, def + (uint64_t)l->moduledef_size, &state_size, 8))
+	    (l->module_state_size >= 0
+		     ? pl_target_read_ok(t, obj + (uint64_t)l->module_state_size, &state_size, 8)
+		     : pl_target_u64(t, obj + (uint64_t)l->module_def, &def) && def &&
+			       pl_target_read_ok(t, def + (uint64_t)l->moduledef_size, &state_size, 8)))
 		for (int64_t off = 0; off + 8 <= state_size && off < MAX_MODULE_STATE; off += 8)
 			if (pl_target_u64(t, state + (uint64_t)off, &word) && word == target) {
 				snprintf(label, size, "module state +0x%llx", (unsigned long long)off);
@@ -733,7 +751,7 @@ static size_t lower_bound(const uint64_t *v, size_t n, uint64_t key)
 static void agent_refs(struct visit *v, uint64_t obj, const struct pl_typeinfo *ti,
 		       const uint64_t *edges, size_t n)
 {
-	qsort(v->emitted, v->nemitted, sizeof(*v->emitted), pl_u64_cmp);
+	pl_sort(v->emitted, v->nemitted, sizeof(*v->emitted), pl_u64_cmp);
 	bool dedupe = v->agent;
 	v->agent = false;
 	uint8_t *used = dedupe && v->nemitted ? calloc(v->nemitted, 1) : NULL;

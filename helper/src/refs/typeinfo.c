@@ -45,7 +45,8 @@ static const char *const kind_names[PL_KIND_COUNT] = {
 	[PL_KIND_GENERATOR] = "generator", [PL_KIND_PARTIAL] = "functools.partial",
 	[PL_KIND_DEQUE] = "collections.deque",
 	[PL_KIND_LRU_CACHE] = "functools._lru_cache_wrapper",
-	[PL_KIND_CODE] = "code",
+	[PL_KIND_CODE] = "code",	 [PL_KIND_UNION] = "typing.Union",
+	[PL_KIND_LAZY_IMPORT] = "lazy_import",
 };
 
 const char *pl_kind_name(enum pl_kind kind)
@@ -78,7 +79,8 @@ static const struct {
 	{ PL_T_METHOD_WRAPPER, PL_KIND_METHODWRAPPER },
 	{ PL_T_WEAKREF, PL_KIND_WEAKREF },	   { PL_T_WEAKPROXY, PL_KIND_WEAKREF },
 	{ PL_T_WEAKCALLABLEPROXY, PL_KIND_WEAKREF },
-	{ PL_T_ODICT, PL_KIND_ODICT },
+	{ PL_T_ODICT, PL_KIND_ODICT },		   { PL_T_FROZENDICT, PL_KIND_DICT },
+	{ PL_T_LAZY_IMPORT, PL_KIND_LAZY_IMPORT },
 };
 
 struct pl_error *pl_types_create(struct pl_runtime *rt, struct pl_types **ret)
@@ -211,6 +213,11 @@ static enum pl_kind kind_of(struct pl_types *c, uint64_t addr, const struct type
 	if (strcmp(name, "functools._lru_cache_wrapper") == 0 && l->lru_root_next >= 0) {
 		*known_ret = (uint64_t)l->lru_elem_result + 8; /* the list head it starts with */
 		return PL_KIND_LRU_CACHE;
+	}
+	if ((strcmp(name, "typing.Union") == 0 || strcmp(name, "types.UnionType") == 0) &&
+	    l->union_args >= 0) {
+		*known_ret = l->size_union > 0 ? (uint64_t)l->size_union : f->basicsize;
+		return PL_KIND_UNION;
 	}
 	if (strcmp(name, "collections.OrderedDict") == 0) {
 		*known_ret = (uint64_t)l->size_odict;

@@ -8,14 +8,14 @@
 #include "runtime/layout.h"
 
 /* Oldest and first-unsupported PY_VERSION_HEX (major.minor only). */
-enum { PL_VERSION_MIN = 0x03060000, PL_VERSION_END = 0x030f0000 };
+enum { PL_VERSION_MIN = 0x03060000, PL_VERSION_END = 0x03100000 };
 
 struct pl_error *pl_layout_check_version(uint64_t v)
 {
 	unsigned major = (unsigned)(v >> 24) & 0xff, minor = (unsigned)(v >> 16) & 0xff;
 	if (v < PL_VERSION_MIN || v >= PL_VERSION_END)
 		return pl_error_create(PL_ERR_VERSION,
-				       "Python %u.%u is not supported (supported: 3.6 to 3.14)",
+				       "Python %u.%u is not supported (supported: 3.6 to 3.15)",
 				       major, minor);
 	unsigned level = (unsigned)(v >> 4) & 0xf;
 	if (level != 0xf)
@@ -50,6 +50,11 @@ struct pl_error *pl_layout_derive_rules(struct pl_layout *l)
 					    : PL_MANAGED_DICT_NONE;
 	l->gc_next_mask = ~(uint64_t)3;
 	l->stackrefs = v >= 0x030e0000;
+	l->stackref_wrapped = v >= 0x030f0000;
+	/* PyFrameState: 3.11 - 3.14 run from CREATED -3 to EXECUTING 0, COMPLETED 1, CLEARED 4;
+	 * 3.15 from CREATED 0 to EXECUTING 4 and CLEARED 5 */
+	l->gen_executing = v >= 0x030f0000 ? 4 : 0;
+	l->gen_finished = v >= 0x030f0000 ? 5 : 1;
 	return NULL;
 }
 

@@ -45,6 +45,9 @@ struct pl_layout {
 	} managed_dict;
 	uint64_t gc_next_mask;         /* mask for _gc_next pointers */
 	bool stackrefs;                /* 3.14+: frame slots are tagged _PyStackRef words */
+	bool stackref_wrapped;         /* 3.15+: a slot tagged 2 wraps a C pointer, not an object */
+	int8_t gen_executing;          /* gi_frame_state of a running generator (3.11+) */
+	int8_t gen_finished;           /* the lowest gi_frame_state of a finished one */
 };
 
 /* Fill L from DWARF in the ELF file at PATH. Missing required fields are an error naming them. */

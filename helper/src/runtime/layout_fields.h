@@ -140,8 +140,9 @@
 	PL_FIELD(dict_unicode_entry_value, "PyDictUnicodeEntry", "me_value", false)            \
 	PL_FIELD(module_dict, "PyModuleObject", "md_dict", true)                               \
 	PL_FIELD(module_name, "PyModuleObject", "md_name", true)                               \
-	PL_FIELD(module_def, "PyModuleObject", "md_def", true)                                 \
+	PL_FIELD(module_def, "PyModuleObject", "md_def", false)                                 \
 	PL_FIELD(module_state, "PyModuleObject", "md_state", true)                             \
+	PL_FIELD(module_state_size, "PyModuleObject", "md_state_size", false)  /* 3.15+ */     \
 	PL_FIELD(moduledef_size, "PyModuleDef", "m_size", true)                                \
 	PL_FIELD(cell_ref, "PyCellObject", "ob_ref", true)                                     \
 	PL_FIELD(method_func, "PyMethodObject", "im_func", true)                               \
@@ -263,6 +264,16 @@
 	PL_FIELD(partial_args, "partialobject", "args", false)                                 \
 	PL_FIELD(partial_kw, "partialobject", "kw", false)                                     \
 	PL_FIELD(partial_dict, "partialobject", "dict", false)                                 \
+	PL_SIZE(union, "unionobject", false)               /* types.UnionType, typing.Union */ \
+	PL_FIELD(union_args, "unionobject", "args", false)                                     \
+	PL_FIELD(union_hashable_args, "unionobject", "hashable_args", false)     /* 3.14+ */   \
+	PL_FIELD(union_unhashable_args, "unionobject", "unhashable_args", false) /* 3.14+ */   \
+	PL_FIELD(union_parameters, "unionobject", "parameters", false)                         \
+	PL_SIZE(lazy_import, "PyLazyImportObject", false)                        /* 3.15+ */   \
+	PL_FIELD(lazy_builtins, "PyLazyImportObject", "lz_builtins", false)                    \
+	PL_FIELD(lazy_from, "PyLazyImportObject", "lz_from", false)                            \
+	PL_FIELD(lazy_attr, "PyLazyImportObject", "lz_attr", false)                            \
+	PL_FIELD(lazy_code, "PyLazyImportObject", "lz_code", false)                            \
 	PL_SIZE(deque, "dequeobject", false)                                                   \
 	PL_FIELD(deque_leftblock, "dequeobject", "leftblock", false)                           \
 	PL_FIELD(deque_leftindex, "dequeobject", "leftindex", false)                           \
