@@ -10,12 +10,16 @@
 # Before it signals ready, it writes what the interpreter itself says each tracked object
 # holds (gc.get_referents: the type's tp_traverse) to referents.txt in PYLEAKS_SCENARIO_OUT,
 # for tests/check_refs.py to compare with pyleaks' reference graph.
+import array
 import collections
 import functools
 import gc
+import io
 import itertools
 import os
+import sqlite3
 import sys
+import threading
 import types
 import weakref
 
@@ -191,6 +195,38 @@ ZOO = {
     "slotted_builtins": [slotted(SlottedStr, "s", 1), slotted(SlottedFloat, 1.5, 2),
                          slotted(SlottedComplex, 1j, 3)],
 }
+# The stdlib's C types that hold references, as services use them (issue #10).
+cached = functools.lru_cache(maxsize=8)(lambda n: [n])
+for i in range(3):
+    cached(i)
+ZOO["lru_cache"] = cached
+if sys.version_info >= (3, 10):
+    # (3.6 - 3.9's _asyncio keeps objects in C static variables its module's m_traverse
+    # visits: pyleaks counts those as held from C, so tp_traverse cannot be matched there)
+    import asyncio
+    loop = asyncio.new_event_loop()
+    future = loop.create_future()
+    future.set_result([10])
+    ZOO["asyncio"] = {"loop": loop, "future": future, "task": loop.create_task(coro([11]))}
+if sys.version_info >= (3, 7):
+    import contextvars
+    VAR = contextvars.ContextVar("zoo_var", default=[12])
+    ZOO["contextvars"] = {"var": VAR, "token": VAR.set([13]), "context": contextvars.copy_context()}
+ZOO["sqlite"] = sqlite3.connect(":memory:")
+ZOO["iterators"] = [itertools.count(1), itertools.cycle([[14]]), itertools.islice([[15]], 1),
+                    itertools.groupby([[16]]), itertools.tee([[17]])[0],
+                    itertools.accumulate([[18]]), itertools.product([[19]]),
+                    itertools.starmap(list, [[20]]), itertools.zip_longest([[21]]),
+                    itertools.compress([[22]], [1]), itertools.repeat([23]),
+                    map(list, [[24]]), zip([[25]]), filter(None, [[26]]), enumerate([[27]]),
+                    reversed([[28]]), iter([[29]])]
+ZOO["weak_values"] = weakref.WeakValueDictionary({"first": PLAINS[0]})
+ZOO["weak_keys"] = weakref.WeakKeyDictionary({PLAINS[1]: [30]})
+ZOO["buffered"] = open(os.devnull, "rb")
+ZOO["condition"] = threading.Condition()
+ZOO["array"] = array.array("i", [1, 2, 3])
+ZOO["memoryview"] = memoryview(bytearray(b"zoo"))
+ZOO["bytesio"] = io.BytesIO(b"zoo")
 if sys.version_info >= (3, 11):
     ZOO["exception"].add_note("a note")
 ZOO["weak"] = weakref.ref(ZOO["slotted"][0], lambda ref: None)

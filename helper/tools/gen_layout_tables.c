@@ -3,6 +3,8 @@
  * (a CPython build with DWARF), the layout libpyleaks reads from its DWARF, as C data.
  * Usage: gen_layout_tables 3.12.1=/path/libpython3.12.so.1.0 ... > layout_tables.c
  *        VERSION@LABEL=FILE names the build LABEL instead of FILE's base name.
+ *        --add MODULE after an entry fills its missing fields from an extension module of the
+ *        same build (the stdlib's _asyncio, _sqlite3, ... where they are not in the runtime).
  * `make regen-layout-tables` runs it over the pyenv builds of the machine. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,7 +53,8 @@ static int set_field(struct pl_layout *l, const char *assignment)
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
-		fprintf(stderr, "usage: gen_layout_tables VERSION[@LABEL]=FILE [--set FIELD=VALUE]...\n");
+		fprintf(stderr, "usage: gen_layout_tables VERSION[@LABEL]=FILE [--add MODULE]... "
+				"[--set FIELD=VALUE]...\n");
 		return 2;
 	}
 	/* Read every layout first, so that a failure writes nothing. */
@@ -64,6 +67,20 @@ int main(int argc, char **argv)
 	}
 	int n = 0, status = 0;
 	for (int i = 1; i < argc && !status; i++) {
+		if (strcmp(argv[i], "--add") == 0) { /* an extension module's own structs */
+			struct pl_error *err = n == 0 || i + 1 >= argc
+						       ? pl_error_create(PL_ERR_USAGE, "--add needs a file after an entry")
+						       : pl_layout_add_dwarf(argv[i + 1], &layouts[n - 1]);
+			if (err) {
+				fprintf(stderr, "gen_layout_tables: --add %s: %s\n", i + 1 < argc ? argv[i + 1] : "",
+					err->message);
+				pl_error_destroy(err);
+				status = 2;
+				break;
+			}
+			i++;
+			continue;
+		}
 		if (strcmp(argv[i], "--set") == 0) {
 			if (n == 0 || i + 1 >= argc || set_field(&layouts[n - 1], argv[i + 1])) {
 				fprintf(stderr, "gen_layout_tables: --set needs FIELD=VALUE of a layout "

@@ -275,6 +275,51 @@ static uint64_t code_size(struct pl_runtime *rt, const struct pl_size_type *ty, 
 	return size;
 }
 
+/* bytearray.__sizeof__: the object and its buffer, which 3.15 keeps in a bytes object (counted
+ * with its header). */
+static uint64_t bytearray_size(struct pl_runtime *rt, uint64_t obj, uint64_t basicsize)
+{
+	const struct pl_layout *l = &rt->layout;
+	uint64_t bytes = u64_at(rt, obj, l->bytearray_bytes_object);
+	if (bytes)
+		return basicsize + (uint64_t)l->bytes_sval + 1 + length_of(rt, bytes);
+	return basicsize + capped(u64_at(rt, obj, l->bytearray_alloc));
+}
+
+/* array.__sizeof__: the object and its buffer (allocated items of its type code's size). */
+static uint64_t array_size(struct pl_runtime *rt, uint64_t obj, uint64_t basicsize)
+{
+	const struct pl_layout *l = &rt->layout;
+	uint64_t descr = u64_at(rt, obj, l->array_descr);
+	int32_t itemsize = descr ? i32_at(rt, descr, l->arraydescr_itemsize) : 0;
+	if (itemsize <= 0 || itemsize > 16)
+		return basicsize;
+	return basicsize + capped(u64_at(rt, obj, l->array_allocated)) * (uint64_t)itemsize;
+}
+
+/* The __sizeof__ of itertools' product (an index per pool), combinations and
+ * combinations_with_replacement (r indices) and permutations (an index per item of its pool,
+ * and r cycles). Which one it is shows in which fields the layout has for it. */
+static uint64_t indices_size(struct pl_runtime *rt, uint64_t obj, uint64_t basicsize)
+{
+	const struct pl_layout *l = &rt->layout;
+	char name[48] = "";
+	uint64_t type = u64_at(rt, obj, l->object_type), p = type ? u64_at(rt, type, l->type_name) : 0;
+	if (p)
+		pl_error_destroy(pl_target_read_cstr(rt->target, p, name, sizeof(name), NULL));
+	uint64_t n = 0;
+	if (strcmp(name, "itertools.product") == 0)
+		n = length_of(rt, u64_at(rt, obj, l->product_pools));
+	else if (strcmp(name, "itertools.combinations") == 0)
+		n = capped(u64_at(rt, obj, l->combinations_r));
+	else if (strcmp(name, "itertools.combinations_with_replacement") == 0)
+		n = capped(u64_at(rt, obj, l->cwr_r));
+	else if (strcmp(name, "itertools.permutations") == 0)
+		n = length_of(rt, u64_at(rt, obj, l->permutations_pool)) +
+		    capped(u64_at(rt, obj, l->permutations_r));
+	return basicsize + 8 * n;
+}
+
 /* What getsizeof adds to __sizeof__: up to 3.10 the GC header of an object the collector
  * could track (not a static type); from 3.11 the type's whole pre-header (GC header, managed
  * dict and weakref words), 3.13+ again not for static types. */
@@ -301,13 +346,15 @@ uint64_t pl_size_of(struct pl_runtime *rt, const struct pl_size_type *ty, uint64
 	case PL_SIZE_ODICT: body = odict_size(rt, obj, b); break;
 	case PL_SIZE_SET: body = set_size(rt, obj, b); break;
 	case PL_SIZE_DEQUE: body = deque_size(rt, obj, b); break;
-	case PL_SIZE_BYTEARRAY: body = b + capped(u64_at(rt, obj, l->bytearray_alloc)); break;
+	case PL_SIZE_BYTEARRAY: body = bytearray_size(rt, obj, b); break;
 	case PL_SIZE_STR: body = str_size(rt, obj); break;
 	case PL_SIZE_INT: body = int_size(rt, obj); break;
 	case PL_SIZE_TYPE: body = type_size(rt, obj, b); break;
 	case PL_SIZE_CODE: body = code_size(rt, ty, obj); break;
 	case PL_SIZE_FRAME: body = frame_size(rt, ty, obj); break;
 	case PL_SIZE_GENERATOR: body = generator_size(rt, ty, obj); break;
+	case PL_SIZE_ARRAY: body = array_size(rt, obj, b); break;
+	case PL_SIZE_INDICES: body = indices_size(rt, obj, b); break;
 	default:
 		body = b + (ty->itemsize ? ty->itemsize * abs_count(i64_at(rt, obj, l->varobject_size)) : 0);
 		break;
@@ -341,6 +388,12 @@ static int own_kind(struct pl_runtime *rt, uint64_t addr)
 		pl_error_destroy(pl_target_read_cstr(rt->target, p, name, sizeof(name), NULL));
 	if (strcmp(name, "collections.deque") == 0)
 		return PL_SIZE_DEQUE;
+	if (strcmp(name, "array.array") == 0)
+		return PL_SIZE_ARRAY;
+	if (strncmp(name, "itertools.", 10) == 0 &&
+	    (strcmp(name + 10, "product") == 0 || strcmp(name + 10, "permutations") == 0 ||
+	     strncmp(name + 10, "combinations", 12) == 0))
+		return PL_SIZE_INDICES;
 	return -1;
 }
 

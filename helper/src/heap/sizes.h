@@ -27,6 +27,8 @@ enum pl_size_kind {
 	PL_SIZE_CODE,
 	PL_SIZE_FRAME,     /* frame objects */
 	PL_SIZE_GENERATOR, /* generators, coroutines, async generators (3.11+: with their frame) */
+	PL_SIZE_ARRAY,     /* array.array: its buffer */
+	PL_SIZE_INDICES,   /* itertools.product, combinations, permutations: their index arrays */
 };
 
 /* What sizing needs of a type: its flags, basic and item sizes, and its kind. */

@@ -513,7 +513,7 @@ static void fixed_refs(struct visit *v, uint64_t obj, const struct pl_typeinfo *
 #undef CASE
 }
 
-enum { MAX_MODULE_STATE = 1 << 16, MAX_LRU_ENTRIES = 1 << 24 };
+enum { MAX_MODULE_STATE = 1 << 16, MAX_LRU_ENTRIES = 1 << 24, MAX_C_ITEMS = 1 << 20 };
 
 /* The word at BASE + OFF (memory OWNER holds), emitted as a conservative reference labelled
  * PREFIX+0xOFF if it is the address of a tracked object other than OWNER: a word pointing
@@ -538,12 +538,23 @@ static void lru_refs(struct visit *v, uint64_t obj)
 {
 	const struct pl_layout *l = &v->rt->layout;
 	uint64_t elem = 0;
-	field(v, obj, l->lru_cache, "cache");
+	const struct field_label f[] = {
+		{ l->lru_cache, "cache" },	       { l->lru_func, "__wrapped__" },
+		{ l->lru_maxsize_o, "maxsize" },       { l->lru_kwd_mark, "kwd_mark" },
+		{ l->lru_elem_type, "lru_list_elem_type" }, { l->lru_cache_info_type, "cache_info_type" },
+		{ l->lru_dict, "__dict__" },
+	};
+	fields(v, obj, f, PL_ARRAY_SIZE(f));
 	pl_target_u64(v->rt->target, obj + (uint64_t)l->lru_root_next, &elem);
 	for (uint64_t n = 0; elem && elem != obj && n < MAX_LRU_ENTRIES && !v->stopped; n++) {
-		field(v, elem, l->lru_elem_key, "cache key");
-		field(v, elem, l->lru_elem_result, "cache result");
-		field(v, elem, l->object_type, "cache entry's type"); /* a heap type from 3.10 on */
+		long i = v->r->heap ? pl_heap_find_object(v->r->heap, elem) : -1;
+		if (i >= 0 && pl_heap_is_tracked(v->r->heap, (size_t)i)) {
+			emit(v, elem, "cache entry", PL_REF_STRONG); /* 3.6: entries are objects */
+		} else {
+			field(v, elem, l->lru_elem_key, "cache key");
+			field(v, elem, l->lru_elem_result, "cache result");
+			field(v, elem, l->object_type, "cache entry's type"); /* a heap type from 3.10 on */
+		}
 		if (!pl_target_u64(v->rt->target, elem + (uint64_t)l->lru_elem_next, &elem))
 			break;
 	}
@@ -578,6 +589,59 @@ static void module_refs(struct visit *v, uint64_t obj)
 }
 
 /* The references of OBJ's kind. */
+/* A stdlib C type of c_types.c: its fields, then its items. */
+static void c_fields_refs(struct visit *v, uint64_t obj, const struct pl_c_type *t)
+{
+	const struct pl_layout *l = &v->rt->layout;
+	struct pl_target *tg = v->rt->target;
+	for (size_t i = 0; i < PL_C_FIELDS && t->fields[i].label; i++)
+		if (!field(v, obj, pl_c_offset(l, t->fields[i].member), t->fields[i].label))
+			return;
+	int64_t items = t->count_kind == PL_C_COUNT_NONE ? -1 : pl_c_offset(l, t->items);
+	uint64_t n = 0;
+	int32_t n32 = 0;
+	int64_t nsize = 0;
+	if (items < 0)
+		return;
+	if (t->count_kind == PL_C_COUNT_FIXED)
+		n = t->count;
+	else if (t->count_kind == PL_C_COUNT_INT32 && pl_c_offset(l, t->count) >= 0 &&
+		 pl_target_read_ok(tg, obj + (uint64_t)pl_c_offset(l, t->count), &n32, 4) && n32 > 0)
+		n = (uint64_t)n32;
+	else if (t->count_kind == PL_C_COUNT_SIZE &&
+		 pl_target_read_ok(tg, obj + (uint64_t)l->varobject_size, &nsize, 8))
+		n = pl_magnitude(nsize);
+	if (n > MAX_C_ITEMS)
+		n = MAX_C_ITEMS;
+	char label[LABEL_MAX];
+	for (uint64_t i = 0; i < n && !v->stopped; i++) {
+		if (v->labels)
+			snprintf(label, sizeof(label), t->item_label, (unsigned long long)i);
+		if (!field(v, obj, items + (int64_t)(8 * i), v->labels ? label : ""))
+			return;
+	}
+}
+
+/* A capsule: the objects in the C API struct it points to, for the capsules whose struct the
+ * layout knows (3.13+ capsules visit them through their traverse function). */
+static void capsule_refs(struct visit *v, uint64_t obj)
+{
+	const struct pl_layout *l = &v->rt->layout;
+	uint64_t name = 0, api = 0;
+	char s[32] = "";
+	if (l->capsule_name < 0 || l->capsule_pointer < 0 ||
+	    !pl_target_u64(v->rt->target, obj + (uint64_t)l->capsule_name, &name) || !name ||
+	    !pl_target_u64(v->rt->target, obj + (uint64_t)l->capsule_pointer, &api) || !api)
+		return;
+	pl_error_destroy(pl_target_read_cstr(v->rt->target, name, s, sizeof(s), NULL));
+	if (strcmp(s, "_socket.CAPI") == 0) {
+		const struct field_label f[] = { { l->socketapi_sock_type, "Sock_Type" },
+						 { l->socketapi_error, "error" },
+						 { l->socketapi_timeout_error, "timeout_error" } };
+		fields(v, api, f, PL_ARRAY_SIZE(f));
+	}
+}
+
 static struct pl_error *kind_refs(struct visit *v, uint64_t obj, const struct pl_typeinfo *ti)
 {
 	const struct pl_layout *l = &v->rt->layout;
@@ -613,6 +677,12 @@ static struct pl_error *kind_refs(struct visit *v, uint64_t obj, const struct pl
 	case PL_KIND_LRU_CACHE:
 		lru_refs(v, obj);
 		return NULL;
+	case PL_KIND_C_FIELDS:
+		c_fields_refs(v, obj, ti->ctype);
+		return NULL;
+	case PL_KIND_CAPSULE:
+		capsule_refs(v, obj);
+		return NULL;
 	default:
 		fixed_refs(v, obj, ti);
 		return NULL;
@@ -624,6 +694,8 @@ static void member_refs(struct visit *v, uint64_t obj, const struct pl_typeinfo 
 {
 	for (size_t i = 0; i < ti->nmembers && !v->stopped; i++) {
 		char label[LABEL_MAX] = "", name[KEY_SHOWN];
+		if (ti->members[i].borrowed)
+			continue;
 		if (v->labels && !pl_target_read_cstr(v->rt->target, ti->members[i].name, name,
 						      sizeof(name), NULL))
 			snprintf(label, sizeof(label), ".%s", name);
@@ -670,6 +742,8 @@ static struct pl_error *attribute_refs(struct visit *v, uint64_t obj, const stru
 				dict = word;
 			break;
 		case PL_MANAGED_DICT_313:
+			/* a dict made of the inline values shares them: they are reached through it,
+			 * as tp_traverse has it since gh-130327 (3.13.0 visited the values) */
 			dict = word;
 			if (!dict && (ti->flags & PL_TPFLAGS_INLINE_VALUES)) {
 				uint8_t valid = 0;

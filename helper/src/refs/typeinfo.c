@@ -46,7 +46,8 @@ static const char *const kind_names[PL_KIND_COUNT] = {
 	[PL_KIND_DEQUE] = "collections.deque",
 	[PL_KIND_LRU_CACHE] = "functools._lru_cache_wrapper",
 	[PL_KIND_CODE] = "code",	 [PL_KIND_UNION] = "typing.Union",
-	[PL_KIND_LAZY_IMPORT] = "lazy_import",
+	[PL_KIND_LAZY_IMPORT] = "lazy_import", [PL_KIND_C_FIELDS] = "C fields",
+	[PL_KIND_CAPSULE] = "capsule",
 };
 
 const char *pl_kind_name(enum pl_kind kind)
@@ -80,7 +81,7 @@ static const struct {
 	{ PL_T_WEAKREF, PL_KIND_WEAKREF },	   { PL_T_WEAKPROXY, PL_KIND_WEAKREF },
 	{ PL_T_WEAKCALLABLEPROXY, PL_KIND_WEAKREF },
 	{ PL_T_ODICT, PL_KIND_ODICT },		   { PL_T_FROZENDICT, PL_KIND_DICT },
-	{ PL_T_LAZY_IMPORT, PL_KIND_LAZY_IMPORT },
+	{ PL_T_LAZY_IMPORT, PL_KIND_LAZY_IMPORT }, { PL_T_CAPSULE, PL_KIND_CAPSULE },
 };
 
 struct pl_error *pl_types_create(struct pl_runtime *rt, struct pl_types **ret)
@@ -187,7 +188,7 @@ static bool extends_only_with_slots(struct pl_runtime *rt, const struct type_fie
 /* The kind of a type that is not a Python-level extension of its base, and how many bytes of
  * an instance its decoder covers. */
 static enum pl_kind kind_of(struct pl_types *c, uint64_t addr, const struct type_fields *f,
-			    uint64_t *known_ret, bool *cmethod_ret)
+			    uint64_t *known_ret, bool *cmethod_ret, const struct pl_c_type **ctype_ret)
 {
 	struct pl_runtime *rt = c->rt;
 	const struct pl_layout *l = &rt->layout;
@@ -211,9 +212,14 @@ static enum pl_kind kind_of(struct pl_types *c, uint64_t addr, const struct type
 		return PL_KIND_DEQUE;
 	}
 	if (strcmp(name, "functools._lru_cache_wrapper") == 0 && l->lru_root_next >= 0) {
-		*known_ret = (uint64_t)l->lru_elem_result + 8; /* the list head it starts with */
+		if (l->lru_func < 0) /* no field offsets: the list head it starts with */
+			*known_ret = (uint64_t)l->lru_elem_result + 8;
 		return PL_KIND_LRU_CACHE;
 	}
+	/* an undotted name is a core type's, static: a heap type of that name is someone else's */
+	if ((strchr(name, '.') || !(f->flags & PL_TPFLAGS_HEAPTYPE)) &&
+	    (*ctype_ret = pl_c_type_find(name, l)))
+		return PL_KIND_C_FIELDS;
 	if ((strcmp(name, "typing.Union") == 0 || strcmp(name, "types.UnionType") == 0) &&
 	    l->union_args >= 0) {
 		*known_ret = l->size_union > 0 ? (uint64_t)l->size_union : f->basicsize;
@@ -255,10 +261,39 @@ static enum pl_kind kind_of(struct pl_types *c, uint64_t addr, const struct type
 }
 
 struct members_acc {
+	struct pl_runtime *rt;
 	struct pl_typeinfo *ti;
+	char owner[64];        /* tp_name of the type whose members these are */
 	size_t cap;
 	bool failed;
 };
+
+/* Members of C types that show a pointer the object does not own: sqlite3.Connection's
+ * exception classes are its module's, copied without a reference. */
+static const struct {
+	const char *type;
+	const char *members[10];
+} borrowed_members[] = {
+	{ "sqlite3.Connection", { "Warning", "Error", "InterfaceError", "DatabaseError", "DataError",
+				  "OperationalError", "IntegrityError", "InternalError",
+				  "ProgrammingError", "NotSupportedError" } },
+};
+
+static bool is_borrowed(const struct members_acc *a, uint64_t name)
+{
+	char member[32] = "";
+	for (size_t i = 0; i < PL_ARRAY_SIZE(borrowed_members); i++) {
+		if (strcmp(borrowed_members[i].type, a->owner) != 0)
+			continue;
+		if (!member[0])
+			pl_error_destroy(pl_target_read_cstr(a->rt->target, name, member, sizeof(member), NULL));
+		for (size_t k = 0; k < PL_ARRAY_SIZE(borrowed_members[i].members) &&
+				   borrowed_members[i].members[k]; k++)
+			if (strcmp(borrowed_members[i].members[k], member) == 0)
+				return true;
+	}
+	return false;
+}
 
 static void add_member(void *arg, int64_t offset, uint64_t name)
 {
@@ -280,7 +315,7 @@ static void add_member(void *arg, int64_t offset, uint64_t name)
 		ti->members = m;
 		a->cap = cap;
 	}
-	ti->members[ti->nmembers++] = (struct pl_member){ offset, name };
+	ti->members[ti->nmembers++] = (struct pl_member){ offset, name, is_borrowed(a, name) };
 }
 
 /* The object members of every type in the MRO of TI, after what the kind covers. */
@@ -288,7 +323,7 @@ static struct pl_error *collect_members(struct pl_runtime *rt, struct pl_typeinf
 {
 	const struct pl_layout *l = &rt->layout;
 	struct pl_target *t = rt->target;
-	struct members_acc a = { ti, 0, false };
+	struct members_acc a = { .rt = rt, .ti = ti };
 	uint64_t mro = 0, n = 0;
 	if (!pl_target_u64(t, ti->addr + (uint64_t)l->type_mro, &mro) || !mro ||
 	    !pl_target_u64(t, mro + (uint64_t)l->varobject_size, &n))
@@ -296,9 +331,14 @@ static struct pl_error *collect_members(struct pl_runtime *rt, struct pl_typeinf
 	for (uint64_t i = 0; i < n && i < MAX_MRO && !a.failed; i++) {
 		uint64_t type;
 		struct type_fields f;
-		if (pl_target_u64(t, mro + (uint64_t)l->tuple_items + 8 * i, &type) &&
-		    read_type_fields(rt, type, &f))
-			each_object_member(rt, f.members, add_member, &a);
+		uint64_t name = 0;
+		if (!pl_target_u64(t, mro + (uint64_t)l->tuple_items + 8 * i, &type) ||
+		    !read_type_fields(rt, type, &f))
+			continue;
+		a.owner[0] = '\0';
+		if (pl_target_u64(t, type + (uint64_t)l->type_name, &name))
+			pl_error_destroy(pl_target_read_cstr(t, name, a.owner, sizeof(a.owner), NULL));
+		each_object_member(rt, f.members, add_member, &a);
 	}
 	return a.failed ? &pl_enomem : NULL;
 }
@@ -357,7 +397,7 @@ static struct pl_error *classify(struct pl_types *c, uint64_t addr, struct pl_ty
 		at = cur.base;
 		cur = base;
 	}
-	ti->kind = kind_of(c, at, &cur, &ti->known_size, &ti->cmethod);
+	ti->kind = kind_of(c, at, &cur, &ti->known_size, &ti->cmethod, &ti->ctype);
 	if (ti->known_size > ti->basicsize)
 		ti->known_size = ti->basicsize;
 	/* The instance dict is the object's own unless the kind decodes it (functions, modules,

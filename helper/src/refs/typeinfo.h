@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "base/error.h"
+#include "refs/c_types.h"
 #include "runtime/runtime.h"
 
 /* The C layouts pyleaks decodes exactly. A Python class is decoded as the nearest base it
@@ -48,6 +49,8 @@ enum pl_kind {
 	PL_KIND_CODE,          /* code objects: constants, names, bytecode, line tables */
 	PL_KIND_UNION,         /* int | str: types.UnionType (3.10 - 3.13), typing.Union (3.14+) */
 	PL_KIND_LAZY_IMPORT,   /* 3.15: the value of a lazy import not yet made */
+	PL_KIND_C_FIELDS,      /* a stdlib C type of refs/c_types.c: fields, maybe items */
+	PL_KIND_CAPSULE,       /* PyCapsule: the objects of the C API struct it points to */
 	PL_KIND_COUNT
 };
 
@@ -55,6 +58,7 @@ enum pl_kind {
 struct pl_member {
 	int64_t offset;
 	uint64_t name;         /* address of its C string name in the target */
+	bool borrowed;         /* shown as a member, but not a reference the object owns */
 };
 
 struct pl_typeinfo {
@@ -66,6 +70,7 @@ struct pl_typeinfo {
 	bool holds_type;       /* instances hold a reference to the type (heap types) */
 	bool own_dict;         /* the instance dict is not one the kind decodes itself */
 	bool cmethod;          /* a PyCMethodObject (has mm_class) */
+	const struct pl_c_type *ctype; /* PL_KIND_C_FIELDS: its fields */
 	struct pl_member *members;  /* object members at or after known_size, by offset */
 	size_t nmembers;
 	uint32_t *scan;        /* byte offsets of words scanned conservatively */

@@ -53,6 +53,11 @@ struct pl_layout {
 /* Fill L from DWARF in the ELF file at PATH. Missing required fields are an error naming them. */
 struct pl_error *pl_layout_from_dwarf(const char *path, struct pl_layout *l);
 
+/* Fill the fields of L that are still missing (-1) from the DWARF of PATH, an extension module
+ * of the same build (its own structs: _asyncio's futures and tasks, ...). Fields L has are kept;
+ * nothing is required of PATH. */
+struct pl_error *pl_layout_add_dwarf(const char *path, struct pl_layout *l);
+
 /* Fails with PL_ERR_VERSION, naming what is supported, for a PY_VERSION_HEX we do not support. */
 struct pl_error *pl_layout_check_version(uint64_t version_hex);
 

@@ -16,7 +16,7 @@
 /* libdwarf's functions (dwarf_lib.h); the same table for every caller, set before any use. */
 static const struct pl_dwarf_lib *dw;
 
-enum { DW_MAX_TYPES = 96, DW_MAX_DEPTH = 16, DW_MAX_CHILDREN = 100000 };
+enum { DW_MAX_TYPES = 256, DW_MAX_DEPTH = 16, DW_MAX_CHILDREN = 100000 };
 
 struct dw_type {
 	const char *name;     /* typedef or tag name from layout_fields.h */
@@ -335,8 +335,8 @@ static int64_t dw_type_size(struct dw_ctx *c, const char *type_name)
 	return out;
 }
 
-#define DW_WANT_FIELD(id, type, path, required) dw_type_slot(&c, type);
-#define DW_WANT_SIZE(id, type, required) dw_type_slot(&c, type);
+#define DW_WANT_FIELD(id, type, path, required) overflow |= !dw_type_slot(&c, type);
+#define DW_WANT_SIZE(id, type, required) overflow |= !dw_type_slot(&c, type);
 #define DW_FILL_FIELD(id, type, path, required)                                                \
 	l->id = dw_path_offset(&c, type, path);                                                \
 	if (l->id < 0 && (required))                                                           \
@@ -377,9 +377,12 @@ static struct dw_cached *dw_cache_find(const struct stat *st)
 	return NULL;
 }
 
-static struct pl_error *dw_read_layout(const char *path, struct pl_layout *l);
+static struct pl_error *dw_read_layout(const char *path, struct pl_layout *l, bool partial);
 
-struct pl_error *pl_layout_from_dwarf(const char *path, struct pl_layout *l)
+/* The layout of PATH: from the cache, else read (PARTIAL: nothing is required of it). The
+ * cache keeps a file's layout whichever way it was asked for: a file is either a runtime or
+ * an extension module, never both. */
+static struct pl_error *dw_layout(const char *path, struct pl_layout *l, bool partial)
 {
 	struct stat st;
 	bool have_stat = stat(path, &st) == 0;
@@ -392,7 +395,7 @@ struct pl_error *pl_layout_from_dwarf(const char *path, struct pl_layout *l)
 		if (e)
 			return NULL;
 	}
-	struct pl_error *err = dw_read_layout(path, l);
+	struct pl_error *err = dw_read_layout(path, l, partial);
 	if (err || !have_stat)
 		return err;
 	pthread_mutex_lock(&dw_cache_lock);
@@ -408,7 +411,29 @@ struct pl_error *pl_layout_from_dwarf(const char *path, struct pl_layout *l)
 	return NULL;
 }
 
-static struct pl_error *dw_read_layout(const char *path, struct pl_layout *l)
+struct pl_error *pl_layout_from_dwarf(const char *path, struct pl_layout *l)
+{
+	return dw_layout(path, l, false);
+}
+
+#define DW_ADD_FIELD(id, type, path, required) \
+	if (l->id < 0)                         \
+		l->id = x.id;
+#define DW_ADD_SIZE(id, type, required) \
+	if (l->size_##id < 0)           \
+		l->size_##id = x.size_##id;
+
+struct pl_error *pl_layout_add_dwarf(const char *path, struct pl_layout *l)
+{
+	struct pl_layout x;
+	struct pl_error *err = dw_layout(path, &x, true);
+	if (err)
+		return err;
+	PL_LAYOUT_FIELDS(DW_ADD_FIELD, DW_ADD_SIZE)
+	return NULL;
+}
+
+static struct pl_error *dw_read_layout(const char *path, struct pl_layout *l, bool partial)
 {
 	struct dw_ctx c;
 	memset(&c, 0, sizeof(c));
@@ -423,7 +448,13 @@ static struct pl_error *dw_read_layout(const char *path, struct pl_layout *l)
 			dw->dwarf_dealloc_error(NULL, err);
 		return pl_error_create(PL_ERR_LOOKUP, "%s has no DWARF debug information", path);
 	}
+	bool overflow = false;
 	PL_LAYOUT_FIELDS(DW_WANT_FIELD, DW_WANT_SIZE)
+	if (overflow) { /* a bug of ours: layout_fields.h outgrew the table */
+		dw->dwarf_finish(c.dbg, &err);
+		return pl_error_create(PL_ERR_LIMIT, "layout_fields.h names more than %d types",
+				       DW_MAX_TYPES);
+	}
 	dw_scan(&c);
 	if (c.nfound == 0) {
 		dw->dwarf_finish(c.dbg, &err);
@@ -433,7 +464,7 @@ static struct pl_error *dw_read_layout(const char *path, struct pl_layout *l)
 	char missing[1024] = "";
 	PL_LAYOUT_FIELDS(DW_FILL_FIELD, DW_FILL_SIZE)
 	dw->dwarf_finish(c.dbg, &err);
-	if (missing[0])
+	if (missing[0] && !partial)
 		return pl_error_create(PL_ERR_LOOKUP, "DWARF of %s lacks %s", path, missing);
 	return NULL;
 }

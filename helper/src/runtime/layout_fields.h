@@ -274,6 +274,206 @@
 	PL_FIELD(lazy_from, "PyLazyImportObject", "lz_from", false)                            \
 	PL_FIELD(lazy_attr, "PyLazyImportObject", "lz_attr", false)                            \
 	PL_FIELD(lazy_code, "PyLazyImportObject", "lz_code", false)                            \
+	/* the stdlib's C types decoded field by field (refs/c_types.c) */                     \
+	PL_FIELD(listiter_seq, "listiterobject", "it_seq", false)                              \
+	PL_FIELD(listiter_seq_pc, "_PyListIterObject", "it_seq", false)                        \
+	PL_FIELD(tupleiter_seq, "tupleiterobject", "it_seq", false)                            \
+	PL_FIELD(tupleiter_seq_pc, "_PyTupleIterObject", "it_seq", false)                      \
+	PL_FIELD(listreviter_seq, "listreviterobject", "it_seq", false)                        \
+	PL_FIELD(seqiter_seq, "seqiterobject", "it_seq", false)                                \
+	PL_FIELD(calliter_callable, "calliterobject", "it_callable", false)                    \
+	PL_FIELD(calliter_sentinel, "calliterobject", "it_sentinel", false)                    \
+	PL_FIELD(enum_sit, "enumobject", "en_sit", false)                                      \
+	PL_FIELD(enum_result, "enumobject", "en_result", false)                                \
+	PL_FIELD(enum_longindex, "enumobject", "en_longindex", false)                          \
+	PL_FIELD(enum_one, "enumobject", "one", false)                                         \
+	PL_FIELD(reversed_seq, "reversedobject", "seq", false)                                 \
+	PL_FIELD(filter_func, "filterobject", "func", false)                                   \
+	PL_FIELD(filter_it, "filterobject", "it", false)                                       \
+	PL_FIELD(map_func, "mapobject", "func", false)                                         \
+	PL_FIELD(map_iters, "mapobject", "iters", false)                                       \
+	PL_FIELD(zip_ittuple, "zipobject", "ittuple", false)                                   \
+	PL_FIELD(zip_result, "zipobject", "result", false)                                     \
+	PL_FIELD(memoryview_mbuf, "PyMemoryViewObject", "mbuf", false)                         \
+	PL_FIELD(memoryview_obj, "PyMemoryViewObject", "view.obj", false)                      \
+	PL_FIELD(managedbuffer_obj, "_PyManagedBufferObject", "master.obj", false)             \
+	PL_FIELD(context_prev, "PyContext", "ctx_prev", false)                                 \
+	PL_FIELD(context_vars, "PyContext", "ctx_vars", false)                                 \
+	PL_FIELD(contextvar_name, "PyContextVar", "var_name", false)                           \
+	PL_FIELD(contextvar_default, "PyContextVar", "var_default", false)                     \
+	PL_FIELD(token_ctx, "PyContextToken", "tok_ctx", false)                                \
+	PL_FIELD(token_var, "PyContextToken", "tok_var", false)                                \
+	PL_FIELD(token_oldval, "PyContextToken", "tok_oldval", false)                          \
+	PL_FIELD(hamt_root, "PyHamtObject", "h_root", false)                                   \
+	PL_FIELD(hamt_bitmap_array, "PyHamtNode_Bitmap", "b_array", false)                     \
+	PL_FIELD(hamt_collision_array, "PyHamtNode_Collision", "c_array", false)               \
+	PL_FIELD(hamt_array_array, "PyHamtNode_Array", "a_array", false)                       \
+	PL_FIELD(abc_registry, "_abc_data", "_abc_registry", false)                            \
+	PL_FIELD(abc_cache, "_abc_data", "_abc_cache", false)                                  \
+	PL_FIELD(abc_negative_cache, "_abc_data", "_abc_negative_cache", false)                \
+	PL_FIELD(lru_func, "lru_cache_object", "func", false)                                  \
+	PL_FIELD(lru_maxsize_o, "lru_cache_object", "maxsize_O", false)                        \
+	PL_FIELD(lru_kwd_mark, "lru_cache_object", "kwd_mark", false)                          \
+	PL_FIELD(lru_elem_type, "lru_cache_object", "lru_list_elem_type", false)               \
+	PL_FIELD(lru_cache_info_type, "lru_cache_object", "cache_info_type", false)            \
+	PL_FIELD(lru_dict, "lru_cache_object", "dict", false)                                  \
+	PL_FIELD(chain_source, "chainobject", "source", false)                                 \
+	PL_FIELD(chain_active, "chainobject", "active", false)                                 \
+	PL_FIELD(cycle_it, "cycleobject", "it", false)                                         \
+	PL_FIELD(cycle_saved, "cycleobject", "saved", false)                                   \
+	PL_FIELD(islice_it, "isliceobject", "it", false)                                       \
+	PL_FIELD(groupby_it, "groupbyobject", "it", false)                                     \
+	PL_FIELD(groupby_keyfunc, "groupbyobject", "keyfunc", false)                           \
+	PL_FIELD(groupby_tgtkey, "groupbyobject", "tgtkey", false)                             \
+	PL_FIELD(groupby_currkey, "groupbyobject", "currkey", false)                           \
+	PL_FIELD(groupby_currvalue, "groupbyobject", "currvalue", false)                       \
+	PL_FIELD(grouper_parent, "_grouperobject", "parent", false)                            \
+	PL_FIELD(grouper_tgtkey, "_grouperobject", "tgtkey", false)                            \
+	PL_FIELD(tee_dataobj, "teeobject", "dataobj", false)                                   \
+	PL_FIELD(teedata_it, "teedataobject", "it", false)                                     \
+	PL_FIELD(teedata_numread, "teedataobject", "numread", false)                           \
+	PL_FIELD(teedata_nextlink, "teedataobject", "nextlink", false)                         \
+	PL_FIELD(teedata_values, "teedataobject", "values", false)                             \
+	PL_FIELD(accumulate_total, "accumulateobject", "total", false)                         \
+	PL_FIELD(accumulate_it, "accumulateobject", "it", false)                               \
+	PL_FIELD(accumulate_binop, "accumulateobject", "binop", false)                         \
+	PL_FIELD(accumulate_initial, "accumulateobject", "initial", false)                     \
+	PL_FIELD(product_pools, "productobject", "pools", false)                               \
+	PL_FIELD(product_result, "productobject", "result", false)                             \
+	PL_FIELD(starmap_func, "starmapobject", "func", false)                                 \
+	PL_FIELD(starmap_it, "starmapobject", "it", false)                                     \
+	PL_FIELD(ziplongest_ittuple, "ziplongestobject", "ittuple", false)                     \
+	PL_FIELD(ziplongest_result, "ziplongestobject", "result", false)                       \
+	PL_FIELD(ziplongest_fillvalue, "ziplongestobject", "fillvalue", false)                 \
+	PL_FIELD(compress_data, "compressobject", "data", false)                               \
+	PL_FIELD(compress_selectors, "compressobject", "selectors", false)                     \
+	PL_FIELD(repeat_element, "repeatobject", "element", false)                             \
+	PL_FIELD(count_cnt, "countobject", "long_cnt", false)                                  \
+	PL_FIELD(count_step, "countobject", "long_step", false)                                \
+	PL_FIELD(takewhile_func, "takewhileobject", "func", false)                             \
+	PL_FIELD(takewhile_it, "takewhileobject", "it", false)                                 \
+	PL_FIELD(dropwhile_func, "dropwhileobject", "func", false)                             \
+	PL_FIELD(dropwhile_it, "dropwhileobject", "it", false)                                 \
+	PL_FIELD(filterfalse_func, "filterfalseobject", "func", false)                         \
+	PL_FIELD(filterfalse_it, "filterfalseobject", "it", false)                             \
+	PL_FIELD(combinations_pool, "combinationsobject", "pool", false)                       \
+	PL_FIELD(combinations_result, "combinationsobject", "result", false)                   \
+	PL_FIELD(cwr_pool, "cwrobject", "pool", false)                                         \
+	PL_FIELD(cwr_result, "cwrobject", "result", false)                                     \
+	PL_FIELD(permutations_pool, "permutationsobject", "pool", false)                       \
+	PL_FIELD(permutations_result, "permutationsobject", "result", false)                   \
+	PL_FIELD(pairwise_it, "pairwiseobject", "it", false)                                   \
+	PL_FIELD(pairwise_old, "pairwiseobject", "old", false)                                 \
+	PL_FIELD(batched_it, "batchedobject", "it", false)                                     \
+	PL_FIELD(typevar_name, "typevarobject", "name", false)                                 \
+	PL_FIELD(typevar_bound, "typevarobject", "bound", false)                               \
+	PL_FIELD(typevar_evaluate_bound, "typevarobject", "evaluate_bound", false)             \
+	PL_FIELD(typevar_constraints, "typevarobject", "constraints", false)                   \
+	PL_FIELD(typevar_evaluate_constraints, "typevarobject", "evaluate_constraints", false) \
+	PL_FIELD(typevar_default, "typevarobject", "default_value", false)                     \
+	PL_FIELD(typevar_evaluate_default, "typevarobject", "evaluate_default", false)         \
+	PL_FIELD(typealias_name, "typealiasobject", "name", false)                             \
+	PL_FIELD(typealias_qualname, "typealiasobject", "qualname", false)                     \
+	PL_FIELD(typealias_type_params, "typealiasobject", "type_params", false)               \
+	PL_FIELD(typealias_compute_value, "typealiasobject", "compute_value", false)           \
+	PL_FIELD(typealias_value, "typealiasobject", "value", false)                           \
+	PL_FIELD(typealias_module, "typealiasobject", "module", false)                         \
+	PL_FIELD(paramspec_name, "paramspecobject", "name", false)                             \
+	PL_FIELD(paramspec_bound, "paramspecobject", "bound", false)                           \
+	PL_FIELD(paramspec_default, "paramspecobject", "default_value", false)                 \
+	PL_FIELD(paramspec_evaluate_default, "paramspecobject", "evaluate_default", false)     \
+	PL_FIELD(typevartuple_name, "typevartupleobject", "name", false)                       \
+	PL_FIELD(typevartuple_default, "typevartupleobject", "default_value", false)           \
+	PL_FIELD(typevartuple_evaluate_default, "typevartupleobject", "evaluate_default", false)\
+	PL_FIELD(local_key, "localobject", "key", false)                                       \
+	PL_FIELD(local_args, "localobject", "args", false)                                     \
+	PL_FIELD(local_kw, "localobject", "kw", false)                                         \
+	PL_FIELD(local_dummies, "localobject", "dummies", false)                               \
+	PL_FIELD(local_wr_callback, "localobject", "wr_callback", false)                       \
+	PL_FIELD(local_localdicts, "localobject", "localdicts", false)                         \
+	PL_FIELD(local_thread_watchdogs, "localobject", "thread_watchdogs", false)             \
+	PL_FIELD(textio_buffer, "textio", "buffer", false)                                     \
+	PL_FIELD(textio_encoding, "textio", "encoding", false)                                 \
+	PL_FIELD(textio_encoder, "textio", "encoder", false)                                   \
+	PL_FIELD(textio_decoder, "textio", "decoder", false)                                   \
+	PL_FIELD(textio_readnl, "textio", "readnl", false)                                     \
+	PL_FIELD(textio_errors, "textio", "errors", false)                                     \
+	PL_FIELD(textio_decoded_chars, "textio", "decoded_chars", false)                       \
+	PL_FIELD(textio_pending_bytes, "textio", "pending_bytes", false)                       \
+	PL_FIELD(textio_snapshot, "textio", "snapshot", false)                                 \
+	PL_FIELD(textio_raw, "textio", "raw", false)                                           \
+	PL_FIELD(textio_dict, "textio", "dict", false)                                         \
+	PL_FIELD(buffered_raw, "buffered", "raw", false)                                       \
+	PL_FIELD(buffered_dict, "buffered", "dict", false)                                     \
+	PL_FIELD(fileio_dict, "fileio", "dict", false)                                         \
+	PL_FIELD(bytesio_buf, "bytesio", "buf", false)                                         \
+	PL_FIELD(bytesio_dict, "bytesio", "dict", false)                                       \
+	PL_FIELD(stringio_decoder, "stringio", "decoder", false)                               \
+	PL_FIELD(stringio_readnl, "stringio", "readnl", false)                                 \
+	PL_FIELD(stringio_writenl, "stringio", "writenl", false)                               \
+	PL_FIELD(stringio_dict, "stringio", "dict", false)                                     \
+	PL_FIELD(rwpair_reader, "rwpair", "reader", false)                                     \
+	PL_FIELD(rwpair_writer, "rwpair", "writer", false)                                     \
+	PL_FIELD(rwpair_dict, "rwpair", "dict", false)                                         \
+	/* _asyncio, an extension module: from its own DWARF where it is one (runtime.c) */    \
+	PL_FIELD(future_loop, "FutureObj", "fut_loop", false)                                  \
+	PL_FIELD(future_callback0, "FutureObj", "fut_callback0", false)                        \
+	PL_FIELD(future_context0, "FutureObj", "fut_context0", false)                          \
+	PL_FIELD(future_callbacks, "FutureObj", "fut_callbacks", false)                        \
+	PL_FIELD(future_exception, "FutureObj", "fut_exception", false)                        \
+	PL_FIELD(future_exception_tb, "FutureObj", "fut_exception_tb", false)                  \
+	PL_FIELD(future_result, "FutureObj", "fut_result", false)                              \
+	PL_FIELD(future_source_tb, "FutureObj", "fut_source_tb", false)                        \
+	PL_FIELD(future_cancel_msg, "FutureObj", "fut_cancel_msg", false)                      \
+	PL_FIELD(future_cancelled_exc, "FutureObj", "fut_cancelled_exc", false)                \
+	PL_FIELD(future_dict, "FutureObj", "dict", false)                                      \
+	PL_FIELD(task_loop, "TaskObj", "task_loop", false)                                     \
+	PL_FIELD(task_callback0, "TaskObj", "task_callback0", false)                           \
+	PL_FIELD(task_context0, "TaskObj", "task_context0", false)                             \
+	PL_FIELD(task_callbacks, "TaskObj", "task_callbacks", false)                           \
+	PL_FIELD(task_exception, "TaskObj", "task_exception", false)                           \
+	PL_FIELD(task_exception_tb, "TaskObj", "task_exception_tb", false)                     \
+	PL_FIELD(task_result, "TaskObj", "task_result", false)                                 \
+	PL_FIELD(task_source_tb, "TaskObj", "task_source_tb", false)                           \
+	PL_FIELD(task_cancel_msg, "TaskObj", "task_cancel_msg", false)                         \
+	PL_FIELD(task_cancelled_exc, "TaskObj", "task_cancelled_exc", false)                   \
+	PL_FIELD(task_dict, "TaskObj", "dict", false)                                          \
+	PL_FIELD(task_fut_waiter, "TaskObj", "task_fut_waiter", false)                         \
+	PL_FIELD(task_coro, "TaskObj", "task_coro", false)                                     \
+	PL_FIELD(task_name, "TaskObj", "task_name", false)                                     \
+	PL_FIELD(task_context, "TaskObj", "task_context", false)                               \
+	PL_FIELD(stepwrapper_task, "TaskStepMethWrapper", "sw_task", false)                    \
+	PL_FIELD(stepwrapper_arg, "TaskStepMethWrapper", "sw_arg", false)                      \
+	PL_FIELD(capsule_pointer, "PyCapsule", "pointer", false)                               \
+	PL_FIELD(capsule_name, "PyCapsule", "name", false)                                     \
+	PL_FIELD(socketapi_sock_type, "PySocketModule_APIObject", "Sock_Type", false)          \
+	PL_FIELD(socketapi_error, "PySocketModule_APIObject", "error", false)                  \
+	PL_FIELD(socketapi_timeout_error, "PySocketModule_APIObject", "timeout_error", false)  \
+	/* _sqlite3, an extension module: from its own DWARF where it is one (runtime.c) */    \
+	PL_FIELD(sqlite_isolation_level, "pysqlite_Connection", "isolation_level", false)      \
+	PL_FIELD(sqlite_statement_cache, "pysqlite_Connection", "statement_cache", false)      \
+	PL_FIELD(sqlite_statements, "pysqlite_Connection", "statements", false)                \
+	PL_FIELD(sqlite_cursors, "pysqlite_Connection", "cursors", false)                      \
+	PL_FIELD(sqlite_blobs, "pysqlite_Connection", "blobs", false)                          \
+	PL_FIELD(sqlite_row_factory, "pysqlite_Connection", "row_factory", false)              \
+	PL_FIELD(sqlite_text_factory, "pysqlite_Connection", "text_factory", false)            \
+	PL_FIELD(sqlite_function_pinboard, "pysqlite_Connection", "function_pinboard", false)  \
+	PL_FIELD(sqlite_pinboard_trace, "pysqlite_Connection", "function_pinboard_trace_callback", false)\
+	PL_FIELD(sqlite_pinboard_progress, "pysqlite_Connection", "function_pinboard_progress_handler", false)\
+	PL_FIELD(sqlite_pinboard_authorizer, "pysqlite_Connection", "function_pinboard_authorizer_cb", false)\
+	PL_FIELD(sqlite_collations, "pysqlite_Connection", "collations", false)                \
+	PL_FIELD(pattern_groupindex, "PatternObject", "groupindex", false)                     \
+	PL_FIELD(pattern_indexgroup, "PatternObject", "indexgroup", false)                     \
+	PL_FIELD(pattern_pattern, "PatternObject", "pattern", false)                           \
+	PL_FIELD(combinations_r, "combinationsobject", "r", false)                             \
+	PL_FIELD(cwr_r, "cwrobject", "r", false)                                               \
+	PL_FIELD(permutations_r, "permutationsobject", "r", false)                             \
+	PL_FIELD(sqlitecache_mapping, "pysqlite_Cache", "mapping", false)                      \
+	PL_FIELD(sqlitenode_key, "pysqlite_Node", "key", false)                                \
+	PL_FIELD(sqlitenode_data, "pysqlite_Node", "data", false)                              \
+	PL_FIELD(array_allocated, "arrayobject", "allocated", false)                           \
+	PL_FIELD(array_descr, "arrayobject", "ob_descr", false)                                \
+	PL_FIELD(arraydescr_itemsize, "arraydescr", "itemsize", false)                         \
 	PL_SIZE(deque, "dequeobject", false)                                                   \
 	PL_FIELD(deque_leftblock, "dequeobject", "leftblock", false)                           \
 	PL_FIELD(deque_leftindex, "dequeobject", "leftindex", false)                           \
@@ -304,6 +504,7 @@
 	PL_SIZE(compact_unicode_object, "PyCompactUnicodeObject", true)                        \
 	PL_FIELD(bytes_sval, "PyBytesObject", "ob_sval", true)  /* line tables are bytes */    \
 	PL_FIELD(bytearray_alloc, "PyByteArrayObject", "ob_alloc", false)                    \
+	PL_FIELD(bytearray_bytes_object, "PyByteArrayObject", "ob_bytes_object", false) /* 3.15+ */\
 	PL_FIELD(unicode_wstr, "PyASCIIObject", "wstr", false)             /* <= 3.11 */     \
 	PL_FIELD(unicode_wstr_length, "PyCompactUnicodeObject", "wstr_length", false)        \
 	PL_FIELD(unicode_utf8, "PyCompactUnicodeObject", "utf8", false)                      \

@@ -301,6 +301,40 @@ static bool find_debug_file(struct pl_elf_image *img, const char *debug_dir, cha
 	return false;
 }
 
+/* The stdlib extension modules whose own structs layout_fields.h names (refs/c_types.c). */
+static const char *const extension_modules[] = { "_asyncio.", "_sqlite3.", "_socket.", "array." };
+
+/* Fill the layout's fields of extension modules' structs from the DWARF of those the target
+ * mapped (the file's own, or its separate debug file): where the build compiled them into
+ * the runtime, its DWARF had them already. A module without DWARF keeps them missing (its
+ * objects' words are scanned conservatively). */
+static void add_extension_layouts(struct pl_runtime *rt, const char *debug_dir)
+{
+	const struct pl_target *t = rt->target;
+	for (size_t i = 0; i < t->nmaps; i++) {
+		const char *path = t->maps[i].local_path, *base;
+		bool wanted = false, seen = false;
+		if (!path)
+			continue;
+		base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+		for (size_t k = 0; k < PL_ARRAY_SIZE(extension_modules); k++)
+			wanted |= strncmp(base, extension_modules[k], strlen(extension_modules[k])) == 0;
+		for (size_t j = 0; j < i && wanted && !seen; j++)
+			seen = t->maps[j].local_path && strcmp(t->maps[j].local_path, path) == 0;
+		struct pl_elf_image *img = NULL;
+		struct pl_error *err = wanted && !seen ? pl_elf_image_create(path, &img) : NULL;
+		char debug_file[PL_MAX_PATH];
+		if (img && !err) {
+			const char *dwarf = pl_elf_image_has_dwarf(img) ? path
+					  : find_debug_file(img, debug_dir, debug_file, sizeof(debug_file))
+						  ? debug_file : NULL;
+			err = dwarf ? pl_layout_add_dwarf(dwarf, &rt->layout) : NULL;
+		}
+		pl_error_destroy(err); /* a module's DWARF is a bonus: without it, scanning */
+		pl_elf_image_destroy(img);
+	}
+}
+
 /* Warn if the file found on this machine is not the one the process mapped: the build-id in
  * the target's memory (the ELF header page at the file's first mapping) differs. */
 static void check_build_id(struct pl_runtime *rt, struct pl_elf_image *img,
@@ -376,6 +410,7 @@ struct pl_error *pl_runtime_create(struct pl_target *t, const char *debug_dir,
 				    debug_dir)) ||
 	    (rt->salvaged && (err = pl_runtime_restore_data(rt, img))))
 		goto fail;
+	add_extension_layouts(rt, debug_dir ? debug_dir : "/usr/lib/debug");
 	if (!rt->have_exact_version)
 		refine_version_from_sys(rt);
 	pl_elf_image_destroy(img);
