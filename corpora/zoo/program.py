@@ -16,6 +16,7 @@ import functools
 import gc
 import io
 import itertools
+import operator
 import os
 import sqlite3
 import sys
@@ -227,6 +228,8 @@ ZOO["condition"] = threading.Condition()
 ZOO["array"] = array.array("i", [1, 2, 3])
 ZOO["memoryview"] = memoryview(bytearray(b"zoo"))
 ZOO["bytesio"] = io.BytesIO(b"zoo")
+ZOO["operator"] = [operator.itemgetter(1), operator.attrgetter("a"),
+                   operator.methodcaller("m", [31], k=[32])]
 if sys.version_info >= (3, 11):
     ZOO["exception"].add_note("a note")
 ZOO["weak"] = weakref.ref(ZOO["slotted"][0], lambda ref: None)

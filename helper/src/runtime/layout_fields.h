@@ -474,6 +474,13 @@
 	PL_FIELD(array_allocated, "arrayobject", "allocated", false)                           \
 	PL_FIELD(array_descr, "arrayobject", "ob_descr", false)                                \
 	PL_FIELD(arraydescr_itemsize, "arraydescr", "itemsize", false)                         \
+	PL_FIELD(itemgetter_item, "itemgetterobject", "item", false)                           \
+	PL_FIELD(attrgetter_attr, "attrgetterobject", "attr", false)                           \
+	PL_FIELD(methodcaller_name, "methodcallerobject", "name", false)                       \
+	PL_FIELD(methodcaller_args, "methodcallerobject", "args", false)                       \
+	PL_FIELD(methodcaller_kwds, "methodcallerobject", "kwds", false)                       \
+	PL_FIELD(methodcaller_vectorcall_args, "methodcallerobject", "vectorcall_args", false) \
+	PL_FIELD(methodcaller_vectorcall_kwnames, "methodcallerobject", "vectorcall_kwnames", false)\
 	PL_SIZE(deque, "dequeobject", false)                                                   \
 	PL_FIELD(deque_leftblock, "dequeobject", "leftblock", false)                           \
 	PL_FIELD(deque_leftindex, "dequeobject", "leftindex", false)                           \
