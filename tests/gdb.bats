@@ -90,6 +90,30 @@ teardown() {
 	assert_output --partial "no process or core file"
 }
 
+@test "stopped inside a collection: the objects on the collector's own lists are counted, and said to be" {
+	# 500 two-object cycles, left to the collector; gdb stops where it is about to free them
+	cat >"$BATS_TEST_TMPDIR/cycles.py" <<'PY'
+import gc, os
+class Cycle(object):
+    pass
+gc.disable()
+for i in range(500):
+    a, b = Cycle(), Cycle()
+    a.other, b.other = b, a
+del a, b
+os.getppid()  # gdb stops here first, then inside the collector
+gc.collect()
+PY
+	run timeout 120 gdb -nx -batch -iex 'set auto-load no' -iex 'set debuginfod enabled off' \
+		-ex "source $TOP_SRCDIR/gdb/pyleaks-gdb.py" -ex 'set breakpoint pending on' \
+		-ex 'break getppid' -ex run -ex 'break delete_garbage' -ex continue \
+		-ex 'py-leaks --census --type __main__.Cycle' --args "$PY_EXE" "$BATS_TEST_TMPDIR/cycles.py"
+	echo "$output"
+	assert_output --partial "a garbage collection was running"
+	assert_output --regexp "[0-9]+ objects are on the collector's own list '(final_unreachable|unreachable|collectable) in [a-z_]+'"
+	assert_output --partial "1,000 instances of __main__.Cycle"
+}
+
 @test "py-leaks on a live process under gdb -p" {
 	run_scenario "$PY_EXE" "$CORPORA/registry/program.py" "$BATS_TEST_TMPDIR/live"
 	run timeout 120 gdb -nx -batch -iex 'set auto-load no' -iex 'set debuginfod enabled off' \

@@ -66,6 +66,8 @@ def _declare(lib):
     lib.pyleaks_type_names.argtypes = [vp, cp, ctypes.POINTER(vp)]
     lib.pyleaks_set_debug_dir.restype = i
     lib.pyleaks_set_debug_dir.argtypes = [vp, cp]
+    lib.pyleaks_add_gc_list.restype = i
+    lib.pyleaks_add_gc_list.argtypes = [vp, ctypes.c_uint64, i, cp]
     lib.pyleaks_python_version.restype = cp
     lib.pyleaks_python_version.argtypes = [vp]
     lib.pyleaks_snapshot_take.restype = i
@@ -221,6 +223,9 @@ class Session(object):
 
     def set_debug_dir(self, path):
         self._check(self._lib.pyleaks_set_debug_dir(self._h, _b(path)))
+
+    def add_gc_list(self, head, generation, what):
+        self._check(self._lib.pyleaks_add_gc_list(self._h, head, generation, _b(what)))
 
     def open_core(self, core, exe=None, sysroot=None):
         self._check(self._lib.pyleaks_open_core(self._h, _b(core), _b(exe), _b(sysroot)))

@@ -7,7 +7,7 @@ import re
 
 import gdb
 
-from . import inject, lib
+from . import collector, inject, lib
 
 _cache = {"key": None, "session": None}
 
@@ -149,6 +149,7 @@ def current():
                                 _remote_reader(inferior), _sysroot())
         else:
             session.open_pid(key[1], _sysroot())
+        collector.add_to(session)
         inject.prepare(session, key)
     except gdb.GdbError:
         session.close()

@@ -85,6 +85,16 @@ typedef int (*pyleaks_read_fn)(void *arg, uint64_t addr, void *buf, size_t len);
 int pyleaks_open_remote(struct pyleaks *pl, const char *description, const char *maps,
 			uint64_t at_phdr, pyleaks_read_fn read, void *arg, const char *sysroot);
 
+/**
+ * A GC list the runtime's state does not name: a collection that is running keeps the objects
+ * it found unreachable (and those with legacy finalizers) on lists that are local variables of
+ * the collector's C function, which only a debugger sees (gdb's frames). [in] HEAD: the list's
+ * head (a bare PyGC_Head); [in] GENERATION: the generation being collected (its objects came
+ * from there: 0-2); [in] WHAT: what it is, for the report ("unreachable in gc_collect_main").
+ * After opening, before the first report; up to 8.
+ */
+int pyleaks_add_gc_list(struct pyleaks *pl, uint64_t head, int generation, const char *what);
+
 /** @defgroup reports Reports */
 enum pyleaks_format { PYLEAKS_TEXT = 0, PYLEAKS_JSON = 1, PYLEAKS_DOT = 2 /**< referrers only */ };
 enum pyleaks_sort { PYLEAKS_SORT_COUNT = 0, PYLEAKS_SORT_SIZE = 1 };

@@ -41,6 +41,8 @@ struct pyleaks {
 	pyleaks_progress_fn *progress;
 	void *progress_arg;
 	char *debug_dir;      /* where separate debug files are looked for, or NULL */
+	struct pl_extra_list extra[PL_MAX_EXTRA_LISTS]; /* GC lists a debugger found */
+	size_t nextra;
 };
 
 /* Record ERR (consumed) as the session's last error; returns its public code. */
@@ -132,6 +134,25 @@ PYLEAKS_API int pyleaks_set_debug_dir(struct pyleaks *pl, const char *dir)
 	return PYLEAKS_OK;
 }
 
+PYLEAKS_API int pyleaks_add_gc_list(struct pyleaks *pl, uint64_t head, int generation,
+				    const char *what)
+{
+	if (!pl)
+		return PYLEAKS_EUSAGE;
+	if (!pl->runtime || pl->heap || pl->nextra == PL_MAX_EXTRA_LISTS || !head || head % 8 ||
+	    generation < 0 || generation > 2)
+		return api_fail(pl, pl_error_create(PL_ERR_USAGE, "pyleaks_add_gc_list: %s",
+						    !pl->runtime ? "no target is open"
+						    : pl->heap ? "the heap was walked already"
+						    : pl->nextra == PL_MAX_EXTRA_LISTS ? "too many lists"
+										       : "a bad head or generation"));
+	struct pl_extra_list *x = &pl->extra[pl->nextra++];
+	x->head = head;
+	x->gen = generation;
+	snprintf(x->what, sizeof(x->what), "%s", what ? what : "a list of its own");
+	return PYLEAKS_OK;
+}
+
 PYLEAKS_API const char *pyleaks_python_version(const struct pyleaks *pl)
 {
 	return pl && pl->runtime ? pl->runtime->version : NULL;
@@ -208,7 +229,8 @@ static struct pl_error *api_heap(struct pyleaks *pl)
 		return pl_error_create(PL_ERR_USAGE, "no Python target is open");
 	if (pl->heap)
 		return NULL;
-	struct pl_error *err = pl_heap_create(pl->runtime, pl->progress, pl->progress_arg, &pl->heap);
+	struct pl_error *err = pl_heap_create(pl->runtime, pl->extra, pl->nextra, pl->progress,
+					      pl->progress_arg, &pl->heap);
 	if (!err)
 		api_add_warnings(pl, pl->heap->warnings);
 	if (err && err->code == PL_ERR_INTERRUPTED)

@@ -426,8 +426,32 @@ static struct pl_error *walk_salvaged(struct walk *w)
 	return NULL;
 }
 
-struct pl_error *pl_heap_create(struct pl_runtime *rt, pl_progress_fn *progress,
-				void *progress_arg, struct pl_heap **ret)
+/* The lists a debugger found: walked like a generation's, and said. */
+static struct pl_error *walk_extra(struct walk *w, const struct pl_extra_list *extra, size_t n)
+{
+	for (size_t i = 0; i < n && i < PL_MAX_EXTRA_LISTS; i++) {
+		bool seen = false;
+		for (size_t j = 0; j < i; j++)
+			seen |= extra[j].head == extra[i].head;
+		int gen = extra[i].gen >= 0 && extra[i].gen < 3 ? extra[i].gen : 2;
+		if (seen || !extra[i].head)
+			continue;
+		size_t before = w->h->nobjects;
+		struct pl_error *err = walk_list(w, extra[i].head, gen, 0);
+		if (err)
+			return err;
+		if (w->h->nobjects > before)
+			pl_strbuf_printf(&w->warnings,
+					 "%zu objects are on the collector's own list '%s' (the "
+					 "collection running holds them there): counted in %s, which it "
+					 "collects\n", w->h->nobjects - before, extra[i].what,
+					 gen_name(gen));
+	}
+	return NULL;
+}
+
+struct pl_error *pl_heap_create(struct pl_runtime *rt, const struct pl_extra_list *extra, size_t n,
+				pl_progress_fn *progress, void *progress_arg, struct pl_heap **ret)
 {
 	struct pl_heap *h = calloc(1, sizeof(*h));
 	if (!h)
@@ -439,6 +463,8 @@ struct pl_error *pl_heap_create(struct pl_runtime *rt, pl_progress_fn *progress,
 	w.max_steps = h->memory_size / 16 + 1;
 	pl_strbuf_init(&w.warnings);
 	struct pl_error *err = rt->salvaged ? walk_salvaged(&w) : walk_interpreters(&w);
+	if (!err && !rt->salvaged)
+		err = walk_extra(&w, extra, n);
 	if (err) {
 		pl_strbuf_deinit(&w.warnings);
 		pl_heap_destroy(h);

@@ -82,11 +82,19 @@ struct pl_heap {
 	char *warnings;           /* what went wrong where the walk had to stop early */
 };
 
-/* Walk the heap of RT. Problems with single lists (broken links, unreadable memory) end that
- * list and are reported in heap->warnings; the walk goes on. *RET is freed with
- * pl_heap_destroy. PROGRESS may be NULL. */
-struct pl_error *pl_heap_create(struct pl_runtime *rt, pl_progress_fn *progress,
-				void *progress_arg, struct pl_heap **ret);
+/* A GC list only a debugger sees (a running collection's local list; pyleaks_add_gc_list). */
+enum { PL_MAX_EXTRA_LISTS = 8 };
+struct pl_extra_list {
+	uint64_t head;
+	int gen;               /* the generation its objects are counted in */
+	char what[64];         /* "unreachable in gc_collect_main" */
+};
+
+/* Walk the heap of RT: the lists of every interpreter, then the N lists EXTRA. Problems with
+ * single lists (broken links, unreadable memory) end that list and are reported in
+ * heap->warnings; the walk goes on. *RET is freed with pl_heap_destroy. PROGRESS may be NULL. */
+struct pl_error *pl_heap_create(struct pl_runtime *rt, const struct pl_extra_list *extra, size_t n,
+				pl_progress_fn *progress, void *progress_arg, struct pl_heap **ret);
 void pl_heap_destroy(struct pl_heap *h);
 
 /* Build the table that finds objects by address (once; later calls do nothing). */

@@ -164,13 +164,15 @@ static struct pl_error *load_layout(struct pl_runtime *rt, bool has_dwarf, const
 }
 
 #define CROSS_FIELD(id, type, path, required) \
-	if (a->id != b->id)                    \
+	if (a->id >= 0 && a->id != b->id)      \
 		pl_strbuf_printf(&sb, "%s%s", sb.len ? ", " : "", #id);
-#define CROSS_SIZE(id, type, required)             \
-	if (a->size_##id != b->size_##id)          \
+#define CROSS_SIZE(id, type, required)                        \
+	if (a->size_##id >= 0 && a->size_##id != b->size_##id) \
 		pl_strbuf_printf(&sb, "%s%s", sb.len ? ", " : "", "sizeof " #id);
 
-/* DWARF was used and accepted: say so if the built-in table of the same release disagrees. */
+/* DWARF was used and accepted: say so if the built-in table of the same release disagrees on a
+ * field the DWARF has (the tables also hold the structs of extension modules, which the
+ * runtime's DWARF does not describe where they are modules of their own). */
 static void cross_check_table(struct pl_runtime *rt)
 {
 	const struct pl_layout_table *table = pl_layout_table_find(rt->layout.version_hex);
