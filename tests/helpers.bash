@@ -182,7 +182,8 @@ pyleaks_gdb() {
 if [ -n "${PYLEAKS_SANITIZERS:-}" ] && [ -z "${PYLEAKS_REAL_GDB:-}" ]; then
 	PYLEAKS_REAL_GDB=$(command -v gdb || echo /usr/bin/gdb)
 	PYLEAKS_ASAN_GDB_SHIM=$PWD/tests/asan_gdb_shim.so
-	export PYLEAKS_REAL_GDB PYLEAKS_ASAN_GDB_SHIM
+	PYLEAKS_ASAN_RUNTIME=$(ldd "${PYLEAKS_LIB:-}" 2>/dev/null | awk '/libasan|libclang_rt\.asan/ { print $3; exit }')
+	export PYLEAKS_REAL_GDB PYLEAKS_ASAN_GDB_SHIM PYLEAKS_ASAN_RUNTIME
 	mkdir -p "$PWD/tests/tmp/gdb-asan"
 	ln -sf "$TOP_SRCDIR/tests/gdb-asan" "$PWD/tests/tmp/gdb-asan/gdb"
 	PATH=$PWD/tests/tmp/gdb-asan:$PATH
