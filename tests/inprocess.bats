@@ -153,18 +153,19 @@ EOF
 	[ "$failed" = 0 ]
 }
 
-@test "py-refs of an asyncio Task: its coroutine is a conservative guess read-only, exact in-process" {
+@test "py-refs of an asyncio Task: its coroutine by name, read-only (from _asyncio's DWARF) and in-process" {
 	need_python 3.12
 	local out=$BATS_TEST_TMPDIR/task task
 	run_scenario "$PY_EXE" "$CORPORA/service/program.py" "$out"
 	kill -STOP "$SCENARIO_PID"
 	task=$("$PYLEAKS_CLI" leaks --pid "$SCENARIO_PID" --type _asyncio.Task | awk '/^  0x/ { print $1; exit }')
 	run "$PYLEAKS_CLI" refs --pid "$SCENARIO_PID" "$task"
-	assert_output --regexp "\+0x[0-9a-f]+ +0x[0-9a-f]+ +coroutine  \(conservative\)"
+	assert_output --regexp "_coro +0x[0-9a-f]+ +coroutine"
+	refute_output --partial "(conservative)"
 	kill -CONT "$SCENARIO_PID"
 	run live_gdb "" "$SCENARIO_PID" -ex "py-refs --json $out/task.json $task"
 	assert_success
-	assert_output --regexp "\+0x[0-9a-f]+ +0x[0-9a-f]+ +coroutine"
+	assert_output --regexp "_coro +0x[0-9a-f]+ +coroutine"
 	refute_output --partial "(conservative)"
 	run "$CHECK_PYTHON" -c 'import json, sys; r = json.load(open(sys.argv[1])); print(r["mode"])' "$out/task.json"
 	assert_output "in-process"

@@ -7,7 +7,8 @@
 #include "refs/c_types.h"
 
 #define M(id) offsetof(struct pl_layout, id)
-#define F(id, label) { M(id), label }
+#define F(id, label) { M(id), label, 0 }
+#define F_SINCE(id, label, version) { M(id), label, version }
 #define NO_ITEMS 0, PL_C_COUNT_NONE, 0, NULL
 
 static const struct pl_c_type c_types[] = {
@@ -36,10 +37,10 @@ static const struct pl_c_type c_types[] = {
 	{ "Token", { F(token_ctx, "tok_ctx"), F(token_var, "var"), F(token_oldval, "old_value") },
 	  NO_ITEMS },
 	{ "hamt", { F(hamt_root, "h_root") }, NO_ITEMS },
-	{ "hamt_bitmap_node", { { 0, NULL } }, M(hamt_bitmap_array), PL_C_COUNT_SIZE, 0, "b_array[%llu]" },
-	{ "hamt_collision_node", { { 0, NULL } }, M(hamt_collision_array), PL_C_COUNT_SIZE, 0,
+	{ "hamt_bitmap_node", { { 0, NULL, 0 } }, M(hamt_bitmap_array), PL_C_COUNT_SIZE, 0, "b_array[%llu]" },
+	{ "hamt_collision_node", { { 0, NULL, 0 } }, M(hamt_collision_array), PL_C_COUNT_SIZE, 0,
 	  "c_array[%llu]" },
-	{ "hamt_array_node", { { 0, NULL } }, M(hamt_array_array), PL_C_COUNT_FIXED, 32, "a_array[%llu]" },
+	{ "hamt_array_node", { { 0, NULL, 0 } }, M(hamt_array_array), PL_C_COUNT_FIXED, 32, "a_array[%llu]" },
 	{ "_abc._abc_data", { F(abc_registry, "_abc_registry"), F(abc_cache, "_abc_cache"),
 			      F(abc_negative_cache, "_abc_negative_cache") }, NO_ITEMS },
 	{ "typing.TypeVar", { F(typevar_bound, "__bound__"), F(typevar_evaluate_bound, "evaluate_bound"),
@@ -115,9 +116,10 @@ static const struct pl_c_type c_types[] = {
 	{ "functools._lru_list_elem", { F(lru_elem_key, "key"), F(lru_elem_result, "result") }, NO_ITEMS },
 	{ "operator.itemgetter", { F(itemgetter_item, "item") }, NO_ITEMS },
 	{ "operator.attrgetter", { F(attrgetter_attr, "attr") }, NO_ITEMS },
+	/* (3.13 keeps vectorcall_args as a C array, 3.14+ as a tuple) */
 	{ "operator.methodcaller", { F(methodcaller_name, "name"), F(methodcaller_args, "args"),
-				     F(methodcaller_kwds, "kwds"),
-				     F(methodcaller_vectorcall_args, "vectorcall_args"),
+				     F(methodcaller_xargs, "xargs"), F(methodcaller_kwds, "kwds"),
+				     F_SINCE(methodcaller_vectorcall_args, "vectorcall_args", 0x030e0000),
 				     F(methodcaller_vectorcall_kwnames, "vectorcall_kwnames") }, NO_ITEMS },
 	{ "itertools.chain", { F(chain_source, "source"), F(chain_active, "active") }, NO_ITEMS },
 	{ "itertools.cycle", { F(cycle_it, "it"), F(cycle_saved, "saved") }, NO_ITEMS },

@@ -27,6 +27,8 @@ struct pl_c_type {
 	struct {
 		size_t member;             /* offsetof(struct pl_layout, the field's offset) */
 		const char *label;
+		uint64_t since;            /* PY_VERSION_HEX from which it holds an object (0:
+					    * always; a field of that name may be a C array before) */
 	} fields[PL_C_FIELDS];             /* up to the first with no label */
 	size_t items;                      /* member of the items' offset, if counted */
 	enum pl_c_count count_kind;

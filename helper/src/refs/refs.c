@@ -595,7 +595,8 @@ static void c_fields_refs(struct visit *v, uint64_t obj, const struct pl_c_type 
 	const struct pl_layout *l = &v->rt->layout;
 	struct pl_target *tg = v->rt->target;
 	for (size_t i = 0; i < PL_C_FIELDS && t->fields[i].label; i++)
-		if (!field(v, obj, pl_c_offset(l, t->fields[i].member), t->fields[i].label))
+		if (l->version_hex >= t->fields[i].since &&
+		    !field(v, obj, pl_c_offset(l, t->fields[i].member), t->fields[i].label))
 			return;
 	int64_t items = t->count_kind == PL_C_COUNT_NONE ? -1 : pl_c_offset(l, t->items);
 	uint64_t n = 0;

@@ -478,6 +478,7 @@
 	PL_FIELD(attrgetter_attr, "attrgetterobject", "attr", false)                           \
 	PL_FIELD(methodcaller_name, "methodcallerobject", "name", false)                       \
 	PL_FIELD(methodcaller_args, "methodcallerobject", "args", false)                       \
+	PL_FIELD(methodcaller_xargs, "methodcallerobject", "xargs", false)                     \
 	PL_FIELD(methodcaller_kwds, "methodcallerobject", "kwds", false)                       \
 	PL_FIELD(methodcaller_vectorcall_args, "methodcallerobject", "vectorcall_args", false) \
 	PL_FIELD(methodcaller_vectorcall_kwnames, "methodcallerobject", "vectorcall_kwnames", false)\
