@@ -14,6 +14,17 @@
 
 typedef locale_t newlocale_fn(int mask, const char *locale, locale_t base);
 
+/* Once gdb runs, the preload has done its work: start the runtime (outside any lock), then drop
+ * LD_PRELOAD and ASAN_OPTIONS from gdb's environment, so that what gdb starts (its inferiors,
+ * the compiler behind `compile code`, shell commands) runs without them. */
+__attribute__((constructor)) static void forget_preload(void)
+{
+	void *volatile first = malloc(1);
+	free(first);
+	unsetenv("LD_PRELOAD");
+	unsetenv("ASAN_OPTIONS");
+}
+
 locale_t newlocale(int mask, const char *locale, locale_t base)
 {
 	static newlocale_fn *next;
