@@ -24,6 +24,7 @@ struct walk {
 	pl_progress_fn *progress;
 	void *progress_arg;
 	uint64_t max_steps;
+	bool strict;             /* check back links even while a collection runs */
 	struct pl_strbuf warnings;
 };
 
@@ -237,7 +238,7 @@ static struct pl_error *walk_list(struct walk *w, uint64_t head, int gen, size_t
 			broken = true;
 			break;
 		}
-		if (!w->h->collecting && (gc[1] & mask) != prev) {
+		if ((!w->h->collecting || w->strict) && (gc[1] & mask) != prev) {
 			pl_strbuf_printf(&w->warnings,
 					 "interpreter %zu: %s broken at 0x%llx: back link does not "
 					 "match (after %llu objects)\n", interp, gen_name(gen),
@@ -252,7 +253,7 @@ static struct pl_error *walk_list(struct walk *w, uint64_t head, int gen, size_t
 		g = gc[0] & mask;
 	}
 	/* prev links hold reference counts while a collection runs: no way back then */
-	if (broken && !w->h->collecting)
+	if (broken && (!w->h->collecting || w->strict))
 		return walk_back(w, head, prev, w->max_steps - steps, gen, interp);
 	return NULL;
 }
@@ -437,7 +438,11 @@ static struct pl_error *walk_extra(struct walk *w, const struct pl_extra_list *e
 		if (seen || !extra[i].head)
 			continue;
 		size_t before = w->h->nobjects;
+		/* a list the collector has finished with links both ways: checking that keeps a
+		 * bad head from counting objects twice (one it is still building ends early) */
+		w->strict = true;
 		struct pl_error *err = walk_list(w, extra[i].head, gen, 0);
+		w->strict = false;
 		if (err)
 			return err;
 		if (w->h->nobjects > before)

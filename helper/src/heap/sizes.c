@@ -304,9 +304,15 @@ static uint64_t indices_size(struct pl_runtime *rt, uint64_t obj, uint64_t basic
 {
 	const struct pl_layout *l = &rt->layout;
 	char name[48] = "";
-	uint64_t type = u64_at(rt, obj, l->object_type), p = type ? u64_at(rt, type, l->type_name) : 0;
-	if (p)
-		pl_error_destroy(pl_target_read_cstr(rt->target, p, name, sizeof(name), NULL));
+	uint64_t type = u64_at(rt, obj, l->object_type);
+	/* the itertools type itself, or the nearest one a subclass derives from */
+	for (int i = 0; i < MAX_BASES && type && strncmp(name, "itertools.", 10) != 0; i++) {
+		uint64_t p = u64_at(rt, type, l->type_name);
+		name[0] = '\0';
+		if (p)
+			pl_error_destroy(pl_target_read_cstr(rt->target, p, name, sizeof(name), NULL));
+		type = u64_at(rt, type, l->type_base);
+	}
 	uint64_t n = 0;
 	if (strcmp(name, "itertools.product") == 0)
 		n = length_of(rt, u64_at(rt, obj, l->product_pools));

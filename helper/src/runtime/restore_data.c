@@ -8,15 +8,19 @@
  * compiled, mostly empty. The rebuilt bytes serve only reads of memory the core lost. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "base/strbuf.h"
 #include "runtime/restore_data.h"
 
-enum { MAX_RESTORED = 256 << 20 }; /* bytes of writable segments rebuilt, all files */
+enum { MAX_RESTORED = 256 << 20,  /* bytes of writable segments rebuilt, all files */
+       MAX_FILES = 512 };          /* mapped files opened */
 
 struct restore {
 	struct pl_runtime *rt;
 	struct pl_elf_image *img;   /* the file being rebuilt */
+	const char *path;           /* where it is on this machine */
+	bool runtime;               /* it is the runtime's: a failure is an error (else: skipped) */
 	uint64_t bias;              /* its load bias */
 	size_t first_block;         /* its first block in blocks */
 	struct pl_segment *segs;    /* where the core lost the rebuilt bytes */
@@ -62,19 +66,34 @@ static void restore_load(void *arg, uint64_t vaddr, uint64_t memsz, bool writabl
 	uint64_t lo = r->bias + vaddr, hi = lo + memsz;
 	if (r->err || !writable || !memsz || hi < lo)
 		return;
+	/* the segment must start in one of this file's own mappings (not where an ELF file was
+	 * mapped as plain data, which would put its bytes on someone else's memory) */
+	bool own = false;
+	for (size_t i = 0; i < t->nmaps && !own; i++)
+		own = t->maps[i].local_path && strcmp(t->maps[i].local_path, r->path) == 0 &&
+		      t->maps[i].lo <= lo && lo < t->maps[i].hi;
+	if (!own)
+		return;
 	bool lost = false;
 	for (size_t i = 0; i < t->nsegs && !lost; i++)
 		lost = t->segs[i].lo < hi && t->segs[i].hi > lo && pl_target_lost(t, t->segs[i].lo);
 	if (!lost)
 		return;
 	if (memsz > MAX_RESTORED - r->total) {
-		r->err = pl_error_create(PL_ERR_LIMIT, "the lost writable segments of the mapped "
-					 "files are larger than %d MiB", MAX_RESTORED >> 20);
-		return;
+		if (r->runtime)
+			r->err = pl_error_create(PL_ERR_LIMIT, "the lost writable segments of the "
+						 "mapped files are larger than %d MiB", MAX_RESTORED >> 20);
+		return; /* another file's: left lost */
 	}
 	uint8_t *data = NULL;
-	if ((r->err = pl_elf_image_loaded_bytes(r->img, r->bias, vaddr, memsz, &data)))
+	struct pl_error *err = pl_elf_image_loaded_bytes(r->img, r->bias, vaddr, memsz, &data);
+	if (err) {
+		if (r->runtime)
+			r->err = err;
+		else
+			pl_error_destroy(err); /* another file's: left lost */
 		return;
+	}
 	if (!keep_block(r, data, lo, hi)) {
 		free(data);
 		return;
@@ -98,8 +117,8 @@ static void ready_type(void *arg, uint64_t value)
 	struct restore *r = arg;
 	uint64_t addr = r->bias + value, off = (uint64_t)r->rt->layout.object_type, type;
 	for (size_t i = r->first_block; i < r->nblocks; i++) {
-		if (addr < r->block_lo[i] || addr + off + 8 > r->block_hi[i])
-			continue;
+		if (addr < r->block_lo[i] || addr >= r->block_hi[i] || r->block_hi[i] - addr < off + 8)
+			continue; /* (a symbol's value is the file's: it may be anything) */
 		uint8_t *word = r->blocks[i] + (addr - r->block_lo[i]) + off;
 		memcpy(&type, word, 8);
 		if (!type)
@@ -109,9 +128,12 @@ static void ready_type(void *arg, uint64_t value)
 }
 
 /* Rebuild what the core lost of the file IMG, loaded at BIAS. */
-static void restore_file(struct restore *r, struct pl_elf_image *img, uint64_t bias)
+static void restore_file(struct restore *r, struct pl_elf_image *img, const char *path, bool runtime,
+			 uint64_t bias)
 {
 	r->img = img;
+	r->path = path;
+	r->runtime = runtime;
 	r->bias = bias;
 	r->first_block = r->nblocks;
 	pl_elf_image_each_load(img, restore_load, r);
@@ -119,24 +141,30 @@ static void restore_file(struct restore *r, struct pl_elf_image *img, uint64_t b
 		pl_elf_image_each_object(img, (uint64_t)r->rt->layout.size_type_object, ready_type, r);
 }
 
-/* Each other ELF file the target mapped, once, at the bias its first mapping gives. */
+/* Each other ELF file the target mapped (a regular file), once, at the bias its first mapping
+ * gives; a file's mappings are next to each other, and at most MAX_FILES are opened. */
 static void restore_other_files(struct restore *r)
 {
 	struct pl_target *t = r->rt->target;
-	for (size_t i = 0; i < t->nmaps && !r->err; i++) {
+	size_t opened = 0;
+	for (size_t i = 0; i < t->nmaps && !r->err && opened < MAX_FILES; i++) {
 		const struct pl_mapping *m = &t->maps[i];
-		bool seen = !m->local_path || strcmp(m->local_path, r->rt->image_path) == 0;
-		for (size_t j = 0; j < i && !seen; j++)
-			seen = t->maps[j].local_path && strcmp(t->maps[j].local_path, m->local_path) == 0;
+		struct stat st;
+		if (!m->local_path || strcmp(m->local_path, r->rt->image_path) == 0 ||
+		    (i > 0 && t->maps[i - 1].local_path &&
+		     strcmp(t->maps[i - 1].local_path, m->local_path) == 0) ||
+		    stat(m->local_path, &st) != 0 || !S_ISREG(st.st_mode))
+			continue;
 		struct pl_elf_image *img = NULL;
 		uint64_t vaddr;
-		struct pl_error *not_elf = seen ? NULL : pl_elf_image_create(m->local_path, &img);
-		if (seen || not_elf) {
+		struct pl_error *not_elf = pl_elf_image_create(m->local_path, &img);
+		opened++;
+		if (not_elf) {
 			pl_error_destroy(not_elf); /* a file that is not ELF has no data to rebuild */
 			continue;
 		}
 		if (pl_elf_image_vaddr_of_offset(img, m->offset, &vaddr))
-			restore_file(r, img, m->lo - vaddr);
+			restore_file(r, img, m->local_path, false, m->lo - vaddr);
 		pl_elf_image_destroy(img);
 	}
 }
@@ -146,7 +174,7 @@ struct pl_error *pl_runtime_restore_data(struct pl_runtime *rt, struct pl_elf_im
 	rt->lost_bytes = pl_target_lost_bytes(rt->target);
 	rt->memory_bytes = pl_target_memory_size(rt->target);
 	struct restore r = { .rt = rt };
-	restore_file(&r, img, rt->bias);
+	restore_file(&r, img, rt->image_path, true, rt->bias);
 	restore_other_files(&r);
 	free(r.block_lo);
 	free(r.block_hi);

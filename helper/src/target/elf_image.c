@@ -276,9 +276,10 @@ static bool reloc_value(Elf_Data *symdata, uint64_t type, uint64_t sym, int64_t 
 		return true;
 	}
 	if ((type != R_X86_64_64 && type != R_X86_64_GLOB_DAT) || !symdata ||
-	    !gelf_getsym(symdata, (int)sym, &s) || s.st_shndx == SHN_UNDEF)
+	    !gelf_getsym(symdata, (int)sym, &s) || s.st_shndx == SHN_UNDEF ||
+	    GELF_ST_TYPE(s.st_info) == STT_GNU_IFUNC) /* (the loader would call the resolver) */
 		return false;
-	*ret = bias + s.st_value + (type == R_X86_64_64 ? (uint64_t)addend : 0);
+	*ret = (s.st_shndx == SHN_ABS ? 0 : bias) + s.st_value + (type == R_X86_64_64 ? (uint64_t)addend : 0);
 	return true;
 }
 
