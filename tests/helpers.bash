@@ -152,16 +152,10 @@ take_kernel_core() {
 	mkdir -p "$out"
 	rm -f "$out"/core "$out"/core.* "$out/kcore"
 	ulimit -c unlimited
-	(cd "$out" && exec env PYLEAKS_SCENARIO_OUT="$out" "$python" "$program" >"$out/stdout" 2>"$out/stderr") &
-	SCENARIO_PID=$!
-	local i
-	for i in $(seq 1 600); do
-		grep -q '^READY$' "$out/stdout" 2>/dev/null && break
-		kill -0 "$SCENARIO_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	grep -q '^READY$' "$out/stdout" || { cat "$out/stderr" >&2; return 1; }
-	sed -n 's/^PYLEAKS-TRUTH //p' "$out/stdout" >"$out/truth.json"
+	local here=$PWD
+	cd "$out" || return 1 # the kernel writes the core in the process's directory
+	run_scenario "$python" "$program" "$out" || { cd "$here"; return 1; }
+	cd "$here" || return 1
 	kill -ABRT "$SCENARIO_PID"
 	wait "$SCENARIO_PID" 2>/dev/null || true
 	SCENARIO_PID=
