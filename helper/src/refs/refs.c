@@ -15,8 +15,6 @@
 
 enum { LABEL_MAX = 160, KEY_SHOWN = 60, MAX_DEQUE_BLOCKS = 1 << 22, MAX_ODICT_NODES = 1 << 24 };
 
-/* Generator frame states: a frame is live while its state is below COMPLETED (1). */
-
 struct pl_error *pl_refs_create(struct pl_runtime *rt, const struct pl_heap *heap,
 				struct pl_refs **ret)
 {
@@ -563,32 +561,41 @@ static void lru_refs(struct visit *v, uint64_t obj)
 
 /* A module: its dict and name, and the objects its C state holds (scanned conservatively: the
  * state is the extension's own struct). */
+/* The C state of the module at OBJ: its address and size (at most MAX_MODULE_STATE), from
+ * md_state_size (3.15+) or its def's m_size. False if it has none. */
+static bool module_state(struct pl_runtime *rt, uint64_t obj, uint64_t *state_ret, int64_t *size_ret)
+{
+	const struct pl_layout *l = &rt->layout;
+	struct pl_target *t = rt->target;
+	uint64_t def = 0;
+	int64_t size = 0;
+	if (!pl_target_u64(t, obj + (uint64_t)l->module_state, state_ret) || !*state_ret)
+		return false;
+	if (l->module_state_size >= 0) {
+		if (!pl_target_read_ok(t, obj + (uint64_t)l->module_state_size, &size, 8))
+			return false;
+	} else if (!pl_target_u64(t, obj + (uint64_t)l->module_def, &def) || !def ||
+		   !pl_target_read_ok(t, def + (uint64_t)l->moduledef_size, &size, 8)) {
+		return false;
+	}
+	*size_ret = size < MAX_MODULE_STATE ? size : MAX_MODULE_STATE;
+	return size > 0;
+}
+
 static void module_refs(struct visit *v, uint64_t obj)
 {
 	const struct pl_layout *l = &v->rt->layout;
-	struct pl_target *t = v->rt->target;
 	field(v, obj, l->module_dict, "__dict__");
 	field(v, obj, l->module_name, "__name__");
-	uint64_t def = 0, state = 0;
+	uint64_t state = 0;
 	int64_t size = 0;
 	if (!v->r->heap || v->agent || /* the agent gave what the state holds exactly */
-	    !pl_target_u64(t, obj + (uint64_t)l->module_state, &state) || !state)
+	    !module_state(v->rt, obj, &state, &size))
 		return;
-	if (l->module_state_size >= 0) { /* 3.15: md_state_size, no md_def */
-		if (!pl_target_read_ok(t, obj + (uint64_t)l->module_state_size, &size, 8))
-			return;
-	} else if (!pl_target_u64(t, obj + (uint64_t)l->module_def, &def) || !def ||
-		   !pl_target_read_ok(t, def + (uint64_t)l->moduledef_size, &size, 8))
-		return;
-	if (size <= 0)
-		return;
-	if (size > MAX_MODULE_STATE)
-		size = MAX_MODULE_STATE;
 	for (int64_t off = 0; off + 8 <= size && !v->stopped; off += 8)
 		conservative_word(v, state, (uint64_t)off, obj, "module state ");
 }
 
-/* The references of OBJ's kind. */
 /* A stdlib C type of c_types.c: its fields, then its items. */
 static void c_fields_refs(struct visit *v, uint64_t obj, const struct pl_c_type *t)
 {
@@ -643,6 +650,7 @@ static void capsule_refs(struct visit *v, uint64_t obj)
 	}
 }
 
+/* The references of OBJ's kind. */
 static struct pl_error *kind_refs(struct visit *v, uint64_t obj, const struct pl_typeinfo *ti)
 {
 	const struct pl_layout *l = &v->rt->layout;
@@ -782,7 +790,6 @@ static struct pl_error *attribute_refs(struct visit *v, uint64_t obj, const stru
 static void agent_label(struct visit *v, uint64_t obj, const struct pl_typeinfo *ti, uint64_t target,
 			char *label, size_t size)
 {
-	const struct pl_layout *l = &v->rt->layout;
 	struct pl_target *t = v->rt->target;
 	uint64_t word, n = ti->basicsize < (1u << 16) ? ti->basicsize / 8 : 0;
 	for (uint64_t i = 2; i < n; i++)
@@ -790,15 +797,10 @@ static void agent_label(struct visit *v, uint64_t obj, const struct pl_typeinfo 
 			snprintf(label, size, "+0x%llx", (unsigned long long)(8 * i));
 			return;
 		}
-	uint64_t def = 0, state = 0;
+	uint64_t state = 0;
 	int64_t state_size = 0;
-	if (ti->kind == PL_KIND_MODULE &&
-	    pl_target_u64(t, obj + (uint64_t)l->module_state, &state) && state &&
-	    (l->module_state_size >= 0
-		     ? pl_target_read_ok(t, obj + (uint64_t)l->module_state_size, &state_size, 8)
-		     : pl_target_u64(t, obj + (uint64_t)l->module_def, &def) && def &&
-			       pl_target_read_ok(t, def + (uint64_t)l->moduledef_size, &state_size, 8)))
-		for (int64_t off = 0; off + 8 <= state_size && off < MAX_MODULE_STATE; off += 8)
+	if (ti->kind == PL_KIND_MODULE && module_state(v->rt, obj, &state, &state_size))
+		for (int64_t off = 0; off + 8 <= state_size; off += 8)
 			if (pl_target_u64(t, state + (uint64_t)off, &word) && word == target) {
 				snprintf(label, size, "module state +0x%llx", (unsigned long long)off);
 				return;
