@@ -142,7 +142,7 @@ static void restore_file(struct restore *r, struct pl_elf_image *img, const char
 }
 
 /* Each other ELF file the target mapped (a regular file), once, at the bias its first mapping
- * gives; a file's mappings are next to each other, and at most MAX_FILES are opened. */
+ * gives; at most MAX_FILES are opened. */
 static void restore_other_files(struct restore *r)
 {
 	struct pl_target *t = r->rt->target;
@@ -150,9 +150,7 @@ static void restore_other_files(struct restore *r)
 	for (size_t i = 0; i < t->nmaps && !r->err && opened < MAX_FILES; i++) {
 		const struct pl_mapping *m = &t->maps[i];
 		struct stat st;
-		if (!m->local_path || strcmp(m->local_path, r->rt->image_path) == 0 ||
-		    (i > 0 && t->maps[i - 1].local_path &&
-		     strcmp(t->maps[i - 1].local_path, m->local_path) == 0) ||
+		if (!pl_target_mapping_starts_file(t, i) || strcmp(m->local_path, r->rt->image_path) == 0 ||
 		    stat(m->local_path, &st) != 0 || !S_ISREG(st.st_mode))
 			continue;
 		struct pl_elf_image *img = NULL;

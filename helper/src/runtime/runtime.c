@@ -313,16 +313,14 @@ static void add_extension_layouts(struct pl_runtime *rt, const char *debug_dir)
 	const struct pl_target *t = rt->target;
 	for (size_t i = 0; i < t->nmaps; i++) {
 		const char *path = t->maps[i].local_path, *base;
-		bool wanted = false, seen = false;
-		if (!path)
+		bool wanted = false;
+		if (!pl_target_mapping_starts_file(t, i))
 			continue;
 		base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
 		for (size_t k = 0; k < PL_ARRAY_SIZE(extension_modules); k++)
 			wanted |= strncmp(base, extension_modules[k], strlen(extension_modules[k])) == 0;
-		for (size_t j = 0; j < i && wanted && !seen; j++)
-			seen = t->maps[j].local_path && strcmp(t->maps[j].local_path, path) == 0;
 		struct pl_elf_image *img = NULL;
-		struct pl_error *err = wanted && !seen ? pl_elf_image_create(path, &img) : NULL;
+		struct pl_error *err = wanted ? pl_elf_image_create(path, &img) : NULL;
 		char debug_file[PL_MAX_PATH];
 		if (img && !err) {
 			const char *dwarf = pl_elf_image_has_dwarf(img) ? path

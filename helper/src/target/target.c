@@ -120,6 +120,12 @@ bool pl_target_read_slow(struct pl_target *t, uint64_t addr, void *buf, size_t l
 	return true;
 }
 
+bool pl_target_mapping_starts_file(const struct pl_target *t, size_t i)
+{
+	const char *path = i < t->nmaps ? t->maps[i].local_path : NULL;
+	return path && !(i > 0 && t->maps[i - 1].local_path && strcmp(t->maps[i - 1].local_path, path) == 0);
+}
+
 /* A segment a cut core keeps with no bytes (target_core.c). */
 static bool seg_is_lost(const struct pl_segment *s)
 {

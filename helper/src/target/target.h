@@ -117,6 +117,10 @@ static inline bool pl_target_u64(struct pl_target *t, uint64_t addr, uint64_t *r
 struct pl_error *pl_target_read_cstr(struct pl_target *t, uint64_t addr, char *buf, size_t max,
 				     const char *what);
 
+/* Whether mapping I is the first of its file found on this machine: its mappings are sorted
+ * by address, so a file's come one after another; to visit each mapped file once. */
+bool pl_target_mapping_starts_file(const struct pl_target *t, size_t i);
+
 /* Whether ADDR lies in memory the target had but lost (a core cut short there). */
 bool pl_target_lost(const struct pl_target *t, uint64_t addr);
 
