@@ -474,14 +474,6 @@ static void fixed_refs(struct visit *v, uint64_t obj, const struct pl_typeinfo *
 		{ l->code_code, "co_code" },		     { l->code_lnotab, "co_lnotab" },
 		{ l->code_linetable, "co_linetable" },	     { l->code_exceptiontable, "co_exceptiontable" },
 	};
-	const struct field_label union_[] = { { l->union_args, "__args__" },
-					      { l->union_hashable_args, "hashable_args" },
-					      { l->union_unhashable_args, "unhashable_args" },
-					      { l->union_parameters, "__parameters__" } };
-	const struct field_label lazy_import[] = { { l->lazy_builtins, "builtins" },
-						   { l->lazy_from, "from" },
-						   { l->lazy_attr, "attr" },
-						   { l->lazy_code, "code" } };
 #define CASE(k, table) \
 	case k: fields(v, obj, table, PL_ARRAY_SIZE(table)); break;
 	switch (ti->kind) {
@@ -499,8 +491,6 @@ static void fixed_refs(struct visit *v, uint64_t obj, const struct pl_typeinfo *
 	CASE(PL_KIND_TRACEBACK, traceback)
 	CASE(PL_KIND_PARTIAL, partial)
 	CASE(PL_KIND_CODE, code)
-	CASE(PL_KIND_UNION, union_)
-	CASE(PL_KIND_LAZY_IMPORT, lazy_import)
 	case PL_KIND_WEAKREF:
 		field_as(v, obj, l->weakref_object, "referent", PL_REF_WEAK);
 		field(v, obj, l->weakref_callback, "__callback__");

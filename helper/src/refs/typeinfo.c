@@ -45,8 +45,7 @@ static const char *const kind_names[PL_KIND_COUNT] = {
 	[PL_KIND_GENERATOR] = "generator", [PL_KIND_PARTIAL] = "functools.partial",
 	[PL_KIND_DEQUE] = "collections.deque",
 	[PL_KIND_LRU_CACHE] = "functools._lru_cache_wrapper",
-	[PL_KIND_CODE] = "code",	 [PL_KIND_UNION] = "typing.Union",
-	[PL_KIND_LAZY_IMPORT] = "lazy_import", [PL_KIND_C_FIELDS] = "C fields",
+	[PL_KIND_CODE] = "code",	 [PL_KIND_C_FIELDS] = "C fields",
 	[PL_KIND_CAPSULE] = "capsule",
 };
 
@@ -81,7 +80,7 @@ static const struct {
 	{ PL_T_WEAKREF, PL_KIND_WEAKREF },	   { PL_T_WEAKPROXY, PL_KIND_WEAKREF },
 	{ PL_T_WEAKCALLABLEPROXY, PL_KIND_WEAKREF },
 	{ PL_T_ODICT, PL_KIND_ODICT },		   { PL_T_FROZENDICT, PL_KIND_DICT },
-	{ PL_T_LAZY_IMPORT, PL_KIND_LAZY_IMPORT }, { PL_T_CAPSULE, PL_KIND_CAPSULE },
+	{ PL_T_CAPSULE, PL_KIND_CAPSULE },
 };
 
 struct pl_error *pl_types_create(struct pl_runtime *rt, struct pl_types **ret)
@@ -220,11 +219,6 @@ static enum pl_kind kind_of(struct pl_types *c, uint64_t addr, const struct type
 	if ((strchr(name, '.') || !(f->flags & PL_TPFLAGS_HEAPTYPE)) &&
 	    (*ctype_ret = pl_c_type_find(name, l)))
 		return PL_KIND_C_FIELDS;
-	if ((strcmp(name, "typing.Union") == 0 || strcmp(name, "types.UnionType") == 0) &&
-	    l->union_args >= 0) {
-		*known_ret = l->size_union > 0 ? (uint64_t)l->size_union : f->basicsize;
-		return PL_KIND_UNION;
-	}
 	if (strcmp(name, "collections.OrderedDict") == 0) {
 		*known_ret = (uint64_t)l->size_odict;
 		return PL_KIND_ODICT;

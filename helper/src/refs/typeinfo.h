@@ -47,8 +47,6 @@ enum pl_kind {
 	PL_KIND_DEQUE,         /* collections.deque */
 	PL_KIND_LRU_CACHE,     /* functools.lru_cache's wrapper: its entries are not objects */
 	PL_KIND_CODE,          /* code objects: constants, names, bytecode, line tables */
-	PL_KIND_UNION,         /* int | str: types.UnionType (3.10 - 3.13), typing.Union (3.14+) */
-	PL_KIND_LAZY_IMPORT,   /* 3.15: the value of a lazy import not yet made */
 	PL_KIND_C_FIELDS,      /* a stdlib C type of refs/c_types.c: fields, maybe items */
 	PL_KIND_CAPSULE,       /* PyCapsule: the objects of the C API struct it points to */
 	PL_KIND_COUNT

@@ -264,12 +264,10 @@
 	PL_FIELD(partial_args, "partialobject", "args", false)                                 \
 	PL_FIELD(partial_kw, "partialobject", "kw", false)                                     \
 	PL_FIELD(partial_dict, "partialobject", "dict", false)                                 \
-	PL_SIZE(union, "unionobject", false)               /* types.UnionType, typing.Union */ \
 	PL_FIELD(union_args, "unionobject", "args", false)                                     \
 	PL_FIELD(union_hashable_args, "unionobject", "hashable_args", false)     /* 3.14+ */   \
 	PL_FIELD(union_unhashable_args, "unionobject", "unhashable_args", false) /* 3.14+ */   \
 	PL_FIELD(union_parameters, "unionobject", "parameters", false)                         \
-	PL_SIZE(lazy_import, "PyLazyImportObject", false)                        /* 3.15+ */   \
 	PL_FIELD(lazy_builtins, "PyLazyImportObject", "lz_builtins", false)                    \
 	PL_FIELD(lazy_from, "PyLazyImportObject", "lz_from", false)                            \
 	PL_FIELD(lazy_attr, "PyLazyImportObject", "lz_attr", false)                            \

@@ -55,7 +55,6 @@
 	X(ODICT, "PyODict_Type", false)                                 \
 	X(BYTEARRAY, "PyByteArray_Type", false)                         \
 	X(FROZENDICT, "PyFrozenDict_Type", false)             /* 3.15+ */ \
-	X(LAZY_IMPORT, "PyLazyImport_Type", false)            /* 3.15+ */ \
 	X(CAPSULE, "PyCapsule_Type", false)
 
 #define PL_BUILTIN_TYPE_ENUM(id, symbol, required) PL_T_##id,
