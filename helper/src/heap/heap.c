@@ -91,7 +91,7 @@ static long type_index(struct pl_heap *h, struct pl_runtime *rt, uint64_t addr)
 		  z->basicsize < (1u << 24) && z->itemsize < (1u << 16);
 	if (ok) {
 		ty->name = pl_py_type_name(rt, addr, z->flags);
-		z->kind = pl_size_kind_of(rt, addr);
+		z->kind = pl_rules_size_kind(&rt->rules, addr);
 	} else if (asprintf(&ty->name, "<invalid type 0x%llx>", (unsigned long long)addr) < 0) {
 		ty->name = NULL;
 	}
@@ -123,7 +123,7 @@ static struct pl_error *objects_reserve(struct pl_heap *h)
 static uint64_t size_of(const struct pl_heap *h, struct pl_runtime *rt, const struct pl_type *ty,
 			uint64_t obj)
 {
-	uint64_t size = pl_size_of(rt, &ty->sizing, obj);
+	uint64_t size = pl_rules_size_of(&rt->rules, &ty->sizing, obj);
 	return size < h->memory_size ? size : h->memory_size;
 }
 

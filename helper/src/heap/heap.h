@@ -12,7 +12,7 @@
 
 #include "base/error.h"
 #include "base/internal.h"
-#include "heap/sizes.h"
+#include "runtime/object_rules.h"
 #include "runtime/runtime.h"
 
 enum { PL_GENERATIONS = 4 }; /* 0, 1, 2 and the permanent generation (gc.freeze) */

@@ -654,6 +654,8 @@ static struct pl_error *kind_refs(struct visit *v, uint64_t obj, const struct pl
 	case PL_KIND_TUPLE:
 		if (!pl_target_u64(v->rt->target, obj + (uint64_t)l->varobject_size, &n))
 			return pl_error_fault(obj, "tuple object");
+		if (ti->tuple_fields > n && n < PL_MAX_LIST_ITEMS) /* a struct sequence's hidden items */
+			n = ti->tuple_fields;
 		return word_items(v, obj + (uint64_t)l->tuple_items, n, "[%llu]", false);
 	case PL_KIND_DICT:
 		return dict_refs(v, obj);

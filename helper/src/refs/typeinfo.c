@@ -9,6 +9,7 @@
 
 #include "base/internal.h"
 #include "refs/typeinfo.h"
+#include "runtime/pyread.h"
 
 enum { MAX_BASES = 64, MAX_MRO = 256, MAX_MEMBERS = 4096, MAX_SCAN_WORDS = 4096 };
 
@@ -254,6 +255,24 @@ static enum pl_kind kind_of(struct pl_types *c, uint64_t addr, const struct type
 	return PL_KIND_UNKNOWN;
 }
 
+/* n_fields of the struct sequence type at TYPE (its own dict says how many items its
+ * instances hold, ob_size counting the visible ones only), or 0 if it is not one. Static
+ * struct sequences (sys.flags, ...) are left out: from 3.12 their dict is the interpreter's,
+ * so their hidden items, if they have any, are not read. */
+static uint64_t struct_sequence_fields(struct pl_runtime *rt, uint64_t type)
+{
+	uint64_t dict = pl_runtime_field(rt, type, rt->layout.type_dict), value = 0;
+	int64_t n = 0;
+	if (!dict)
+		return 0;
+	struct pl_error *err = pl_py_dict_get_str(rt, dict, "n_fields", &value);
+	if (err) {
+		pl_error_destroy(err);
+		return 0;
+	}
+	return value && pl_py_int(rt, value, &n) && n > 0 && n < 4096 ? (uint64_t)n : 0;
+}
+
 struct members_acc {
 	struct pl_runtime *rt;
 	struct pl_typeinfo *ti;
@@ -394,6 +413,8 @@ static struct pl_error *classify(struct pl_types *c, uint64_t addr, struct pl_ty
 	ti->kind = kind_of(c, at, &cur, &ti->known_size, &ti->cmethod, &ti->ctype);
 	if (ti->known_size > ti->basicsize)
 		ti->known_size = ti->basicsize;
+	if (ti->kind == PL_KIND_TUPLE && (f.flags & PL_TPFLAGS_HEAPTYPE))
+		ti->tuple_fields = struct_sequence_fields(rt, addr);
 	/* The instance dict is the object's own unless the kind decodes it (functions, modules,
 	 * exceptions, partial and type objects keep theirs inside what they cover). */
 	ti->own_dict = (l->managed_dict != PL_MANAGED_DICT_NONE && (f.flags & PL_TPFLAGS_MANAGED_DICT)) ||

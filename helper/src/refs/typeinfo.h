@@ -74,6 +74,8 @@ struct pl_typeinfo {
 	uint32_t *scan;        /* byte offsets of words scanned conservatively */
 	size_t nscan;
 	bool scan_items;       /* var-sized with pointer-sized items: scan the items too */
+	uint64_t tuple_fields; /* a struct sequence of a heap type: its items, the hidden ones (after
+				* ob_size) too, as its tp_traverse visits them; else 0 */
 };
 
 /* The cache of type infos of one runtime. */

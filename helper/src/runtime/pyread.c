@@ -141,73 +141,40 @@ bool pl_py_int(struct pl_runtime *rt, uint64_t addr, int64_t *ret)
 	return true;
 }
 
-struct dict_shape {
-	uint64_t entries;   /* address of entry 0 */
-	uint64_t nentries;
-	uint64_t entry_size;
-	uint64_t key_off, value_off;
-	uint64_t values;    /* split dict: address of value 0, else 0 */
-};
-
-/* The entries of the dict keys object at KEYS; VALUES (address of value 0, or 0) says where
- * the values of a split table are. */
-static struct pl_error *keys_shape(struct pl_runtime *rt, uint64_t keys, uint64_t values,
-				   struct dict_shape *s)
+/* The error for a shape's status, naming what at ADDR could not be read. */
+static struct pl_error *shape_error(enum pl_dict_shape_status st, uint64_t addr, const char *what)
 {
-	const struct pl_layout *l = &rt->layout;
-	struct pl_target *t = rt->target;
-	uint64_t nentries, size, index_bytes;
-	if (!pl_target_u64(t, keys + (uint64_t)l->dictkeys_nentries, &nentries))
-		return pl_error_fault(keys, "dict keys");
-	s->key_off = (uint64_t)l->dict_entry_key;
-	s->value_off = (uint64_t)l->dict_entry_value;
-	s->entry_size = (uint64_t)l->size_dict_entry;
-	if (l->dict_keys_have_kind) {
-		uint8_t log2_size, log2_index, kind;
-		if (!pl_target_read_ok(t, keys + (uint64_t)l->dictkeys_log2_size, &log2_size, 1) ||
-		    !pl_target_read_ok(t, keys + (uint64_t)l->dictkeys_log2_index_bytes, &log2_index, 1) ||
-		    !pl_target_read_ok(t, keys + (uint64_t)l->dictkeys_kind, &kind, 1))
-			return pl_error_fault(keys, "dict keys");
-		if (log2_size > 40 || log2_index > 43)
-			return pl_error_create(PL_ERR_BAD_DATA, "dict keys at 0x%llx: bad size",
-					       (unsigned long long)keys);
-		size = 1ull << log2_size;
-		index_bytes = 1ull << log2_index;
-		if (kind != 0) { /* unicode or split: PyDictUnicodeEntry */
-			s->key_off = (uint64_t)l->dict_unicode_entry_key;
-			s->value_off = (uint64_t)l->dict_unicode_entry_value;
-			s->entry_size = (uint64_t)l->size_dict_unicode_entry;
-		}
-	} else {
-		if (!pl_target_u64(t, keys + (uint64_t)l->dictkeys_size, &size))
-			return pl_error_fault(keys, "dict keys");
-		if (size == 0 || size > (1ull << 40))
-			return pl_error_create(PL_ERR_BAD_DATA, "dict keys at 0x%llx: bad size",
-					       (unsigned long long)keys);
-		unsigned w = size <= 0xff ? 1 : size <= 0xffff ? 2 : size <= 0xffffffffull ? 4 : 8;
-		index_bytes = size * w;
+	switch (st) {
+	case PL_DICT_SHAPE_OK:
+		return NULL;
+	case PL_DICT_SHAPE_BAD_SIZE:
+		return pl_error_create(PL_ERR_BAD_DATA, "%s at 0x%llx: bad size", what,
+				       (unsigned long long)addr);
+	case PL_DICT_SHAPE_TOO_MANY:
+		return pl_error_create(PL_ERR_BAD_DATA, "%s at 0x%llx: more entries than it has room for",
+				       what, (unsigned long long)addr);
+	default:
+		return pl_error_fault(addr, what);
 	}
-	if (nentries > size || nentries > PL_MAX_DICT_ENTRIES)
-		return pl_error_create(PL_ERR_BAD_DATA, "dict keys at 0x%llx claim %llu entries",
-				       (unsigned long long)keys, (unsigned long long)nentries);
-	s->entries = keys + (uint64_t)l->dictkeys_indices + index_bytes;
-	s->nentries = nentries;
-	s->values = values;
-	return NULL;
 }
 
-static struct pl_error *dict_shape(struct pl_runtime *rt, uint64_t addr, struct dict_shape *s)
+/* The entries of the keys object at KEYS; VALUES (address of value 0, or 0) says where
+ * the values of a split table are. */
+static struct pl_error *keys_shape(struct pl_runtime *rt, uint64_t keys, uint64_t values,
+				   struct pl_dict_shape *s)
 {
-	const struct pl_layout *l = &rt->layout;
-	uint64_t keys, values;
-	if (!pl_target_u64(rt->target, addr + (uint64_t)l->dict_keys, &keys) ||
-	    !pl_target_u64(rt->target, addr + (uint64_t)l->dict_values, &values))
-		return pl_error_fault(addr, "dict object");
-	return keys_shape(rt, keys, values ? values + (uint64_t)l->dict_values_items : 0, s);
+	return shape_error(pl_rules_keys_shape(&rt->rules, keys, values, PL_MAX_DICT_ENTRIES, s), keys,
+			   "dict keys");
+}
+
+static struct pl_error *dict_shape(struct pl_runtime *rt, uint64_t addr, struct pl_dict_shape *s)
+{
+	return shape_error(pl_rules_dict_shape(&rt->rules, addr, PL_MAX_DICT_ENTRIES, s), addr,
+			   "dict object");
 }
 
 /* Visit the live entries of a shape. */
-static struct pl_error *shape_each(struct pl_runtime *rt, const struct dict_shape *s,
+static struct pl_error *shape_each(struct pl_runtime *rt, const struct pl_dict_shape *s,
 				   pl_dict_visit_fn *fn, void *arg)
 {
 	for (uint64_t i = 0; i < s->nentries; i++) {
@@ -230,7 +197,7 @@ static struct pl_error *shape_each(struct pl_runtime *rt, const struct dict_shap
 struct pl_error *pl_py_dict_each(struct pl_runtime *rt, uint64_t addr, pl_dict_visit_fn *fn,
 				 void *arg)
 {
-	struct dict_shape s = { 0 };
+	struct pl_dict_shape s = { 0 };
 	struct pl_error *err = dict_shape(rt, addr, &s);
 	return err ? err : shape_each(rt, &s, fn, arg);
 }
@@ -238,7 +205,7 @@ struct pl_error *pl_py_dict_each(struct pl_runtime *rt, uint64_t addr, pl_dict_v
 struct pl_error *pl_py_values_each(struct pl_runtime *rt, uint64_t keys, uint64_t values,
 				   pl_dict_visit_fn *fn, void *arg)
 {
-	struct dict_shape s = { 0 };
+	struct pl_dict_shape s = { 0 };
 	struct pl_error *err = keys_shape(rt, keys, values, &s);
 	return err ? err : shape_each(rt, &s, fn, arg);
 }

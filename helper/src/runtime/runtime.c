@@ -361,6 +361,40 @@ static void refine_version_from_sys(struct pl_runtime *rt)
 	snprintf(rt->version, sizeof(rt->version), "%u.%u.%u", major, minor, micro);
 }
 
+static bool target_read(void *ctx, uint64_t addr, void *buf, size_t n)
+{
+	return pl_target_read_ok(ctx, addr, buf, n);
+}
+
+/* The object rules of RT: its layout, its target, and the builtin types with a __sizeof__ of
+ * their own. */
+static void init_rules(struct pl_runtime *rt)
+{
+	static const struct {
+		enum pl_builtin_type type;
+		enum pl_size_kind kind;
+	} kinds[] = {
+		{ PL_T_LIST, PL_SIZE_LIST },	     { PL_T_DICT, PL_SIZE_DICT },
+		{ PL_T_ODICT, PL_SIZE_ODICT },	     { PL_T_SET, PL_SIZE_SET },
+		{ PL_T_FROZENDICT, PL_SIZE_DICT },   { PL_T_FROZENSET, PL_SIZE_SET },
+		{ PL_T_BYTEARRAY, PL_SIZE_BYTEARRAY }, { PL_T_UNICODE, PL_SIZE_STR },
+		{ PL_T_LONG, PL_SIZE_INT },	     { PL_T_TYPE, PL_SIZE_TYPE },
+		{ PL_T_CODE, PL_SIZE_CODE },	     { PL_T_FRAME, PL_SIZE_FRAME },
+		{ PL_T_GEN, PL_SIZE_GENERATOR },     { PL_T_CORO, PL_SIZE_GENERATOR },
+		{ PL_T_ASYNC_GEN, PL_SIZE_GENERATOR },
+	};
+	_Static_assert(PL_ARRAY_SIZE(kinds) <= PL_RULES_BUILTINS, "room for the builtin kinds");
+	struct pl_object_rules *r = &rt->rules;
+	r->l = &rt->layout;
+	r->read = target_read;
+	r->ctx = rt->target;
+	r->nbuiltins = 0;
+	for (size_t i = 0; i < PL_ARRAY_SIZE(kinds); i++)
+		if (rt->types[kinds[i].type])
+			r->builtins[r->nbuiltins++] = (struct pl_rules_builtin){ rt->types[kinds[i].type],
+										  kinds[i].kind };
+}
+
 struct pl_error *pl_runtime_create(struct pl_target *t, const char *debug_dir,
 				   struct pl_runtime **ret)
 {
@@ -399,6 +433,7 @@ struct pl_error *pl_runtime_create(struct pl_target *t, const char *debug_dir,
 	}
 	if ((err = find_roots(rt, img, dbg)) || (err = find_builtin_types(rt, img, dbg)))
 		goto fail;
+	init_rules(rt); /* the layout it points to is filled below */
 	uint64_t dummy_var;
 	if (!symbol_addr(rt, img, dbg, "_PySet_Dummy", &dummy_var))
 		pl_target_u64(t, dummy_var, &rt->set_dummy); /* in .data: in the core */

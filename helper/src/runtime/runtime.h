@@ -11,6 +11,7 @@
 #include "base/error.h"
 #include "base/internal.h"
 #include "runtime/layout.h"
+#include "runtime/object_rules.h"
 #include "target/target.h"
 
 /* The builtin types pyleaks tells apart, each by the symbol that defines it. Required ones must
@@ -78,6 +79,7 @@ struct pl_runtime {
 	bool have_exact_version;    /* from Py_Version; else refined from sys.version */
 	char sys_version[64];       /* sys.version as the layout check read it */
 	struct pl_layout layout;
+	struct pl_object_rules rules; /* sizes and dict shapes, read through the target */
 	char layout_source[PL_MAX_PATH + 64]; /* "DWARF", "DWARF of FILE", "built-in table ..." */
 	char *warnings;             /* disagreements between layout sources, or NULL */
 	/* A core that lost the runtime's own state (cut short before its data): the layout is
