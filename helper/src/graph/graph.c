@@ -69,11 +69,9 @@ long pl_graph_node(const struct pl_graph *g, uint64_t addr)
 	return pl_heap_find_object(g->heap, addr);
 }
 
-/* A growing array of edges, and where each node's start. */
-/* A reference read but not looked up yet: its target, and whether it is a guess. */
+/* A reference read but not looked up yet. */
 struct pending {
 	uint64_t target;
-	bool conservative;
 };
 
 /* A growing array of edges, and where each node's start. */
@@ -115,7 +113,7 @@ static bool add_edge(void *arg, uint64_t target, const char *label, enum pl_ref_
 		e->err = &pl_enomem;
 		return false;
 	}
-	e->pending[e->npending++] = (struct pending){ target, kind == PL_REF_CONSERVATIVE };
+	e->pending[e->npending++] = (struct pending){ target };
 	return true;
 }
 
@@ -141,7 +139,7 @@ static bool sink_flush(struct edge_sink *e)
 	for (uint64_t i = 0; i < e->npending && !e->err; i++) {
 		const struct pending *p = &e->pending[i];
 		long node = pl_heap_find_object(e->heap, p->target);
-		if (node < 0 && !p->conservative) /* a conservative word only ever names a tracked one */
+		if (node < 0) /* refs.c emits a conservative word only where it names an object */
 			node = pl_heap_add_untracked(e->heap, e->rt, p->target, &e->err);
 		if (node >= 0)
 			e->edges[e->n++] = (uint32_t)node;

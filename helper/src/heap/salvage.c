@@ -14,9 +14,7 @@
 #include "heap/salvage.h"
 
 enum { MAX_META_DEPTH = 8 };                     /* type(type(...(T))) steps to `type` */
-#define TPFLAGS_TYPE_SUBCLASS (UINT64_C(1) << 31) /* Py_TPFLAGS_TYPE_SUBCLASS */
 #define PREV_MASK (~UINT64_C(7))                 /* _gc_prev keeps flags in its low bits */
-#define MAX_REFCNT (UINT64_C(1) << 40)            /* more is not a reference count */
 /* 3.6 and 3.7 keep a state in the header's third word (gc_refs >> 1): an untracked object's
  * links are stale, and outside a collection every tracked one is "reachable". */
 enum { GC_UNTRACKED = -2, GC_REACHABLE = -3 };
@@ -38,7 +36,7 @@ static bool is_type(const struct scan *s, uint64_t type, int depth)
 	if (meta == s->rt->types[PL_T_TYPE])
 		return true;
 	return meta != type && pl_target_u64(s->t, meta + (uint64_t)s->l->type_flags, &flags) &&
-	       (flags & TPFLAGS_TYPE_SUBCLASS) && is_type(s, meta, depth + 1);
+	       (flags & PL_TPFLAGS_TYPE_SUBCLASS) && is_type(s, meta, depth + 1);
 }
 
 enum links { LINKS_NO, LINKS_YES, LINKS_UNKNOWN };
@@ -78,7 +76,7 @@ static bool is_gc_object(const struct scan *s, const struct pl_segment *seg, uin
 	    !pl_target_u64(s->t, obj + (uint64_t)s->l->object_type, &type) || !is_type(s, type, 0))
 		return false;
 	return links == LINKS_YES ||
-	       (refcnt < MAX_REFCNT && pl_target_u64(s->t, type + (uint64_t)s->l->type_flags, &flags) &&
+	       (refcnt < PL_MAX_REFCNT && pl_target_u64(s->t, type + (uint64_t)s->l->type_flags, &flags) &&
 		(flags & PL_TPFLAGS_HAVE_GC));
 }
 

@@ -59,9 +59,11 @@ struct visit {
 	bool labels;
 	bool attrs;   /* dict entries are attributes (.name), not items (['name']) */
 	bool stopped;
-	bool agent;   /* the in-process agent traversed the object: no conservative scans */
+	bool agent;   /* the in-process agent traversed the object */
 	uint64_t *emitted; /* with AGENT: what the decoders emitted, so as not to repeat it */
 	size_t nemitted, emitted_cap;
+	const uint64_t *traversed; /* with AGENT: what its tp_traverse visited (not scanned) */
+	size_t ntraversed;
 };
 
 /* Pass one reference on; false once the caller has asked to stop. */
@@ -504,16 +506,26 @@ static void fixed_refs(struct visit *v, uint64_t obj, const struct pl_typeinfo *
 enum { MAX_MODULE_STATE = 1 << 16, MAX_LRU_ENTRIES = 1 << 24, MAX_C_ITEMS = 1 << 20 };
 
 /* The word at BASE + OFF (memory OWNER holds), emitted as a conservative reference labelled
- * PREFIX+0xOFF if it is the address of a tracked object other than OWNER: a word pointing
- * back at its owner is a link of a structure inside it (an empty lru_cache's list head), not
- * a reference that could keep it alive. */
+ * PREFIX+0xOFF if it is the address of an object other than OWNER: a tracked one, or, if
+ * UNTRACKED, a live one the collector does not track (a module's C state holding a dict of
+ * constants: the graph adds it). Only words of memory that a tp_traverse covers may name
+ * untracked objects (module states, GC objects): the in-process census finds those, and a
+ * word of a plain C struct is too often not a reference. A word pointing back at its owner is
+ * a link of a structure inside it (an empty lru_cache's list head), not a reference that
+ * could keep it alive. */
 static void conservative_word(struct visit *v, uint64_t base, uint64_t off, uint64_t owner,
-			      const char *prefix)
+			      const char *prefix, bool untracked)
 {
 	uint64_t word;
 	long i;
-	if (!pl_target_u64(v->rt->target, base + off, &word) || word == owner ||
-	    (i = pl_heap_find_object(v->r->heap, word)) < 0 || !pl_heap_is_tracked(v->r->heap, (size_t)i))
+	if (!pl_target_u64(v->rt->target, base + off, &word) || word == owner || !word)
+		return;
+	for (size_t k = 0; k < v->ntraversed; k++)
+		if (v->traversed[k] == word) /* the agent gave it exactly */
+			return;
+	i = pl_heap_find_object(v->r->heap, word);
+	if (i >= 0 ? !untracked && !pl_heap_is_tracked(v->r->heap, (size_t)i)
+		   : !untracked || !pl_py_is_untracked_object(v->rt, word))
 		return;
 	char label[64];
 	snprintf(label, sizeof(label), "%s+0x%llx", prefix, (unsigned long long)off);
@@ -579,11 +591,10 @@ static void module_refs(struct visit *v, uint64_t obj)
 	field(v, obj, l->module_name, "__name__");
 	uint64_t state = 0;
 	int64_t size = 0;
-	if (!v->r->heap || v->agent || /* the agent gave what the state holds exactly */
-	    !module_state(v->rt, obj, &state, &size))
+	if (!v->r->heap || !module_state(v->rt, obj, &state, &size))
 		return;
 	for (int64_t off = 0; off + 8 <= size && !v->stopped; off += 8)
-		conservative_word(v, state, (uint64_t)off, obj, "module state ");
+		conservative_word(v, state, (uint64_t)off, obj, "module state ", true);
 }
 
 /* A stdlib C type of c_types.c: its fields, then its items. */
@@ -704,7 +715,7 @@ static void member_refs(struct visit *v, uint64_t obj, const struct pl_typeinfo 
 	}
 }
 
-/* The words no decoder explains that hold the address of a tracked object. */
+/* The words no decoder explains that hold the address of an object (see conservative_word). */
 static void conservative_refs(struct visit *v, uint64_t obj, const struct pl_typeinfo *ti)
 {
 	const struct pl_heap *h = v->r->heap;
@@ -717,7 +728,8 @@ static void conservative_refs(struct visit *v, uint64_t obj, const struct pl_typ
 			count = 4096;
 	}
 	for (uint64_t i = 0; i < n + count && !v->stopped; i++)
-		conservative_word(v, obj, i < n ? ti->scan[i] : ti->basicsize + 8 * (i - n), obj, "");
+		conservative_word(v, obj, i < n ? ti->scan[i] : ti->basicsize + 8 * (i - n), obj, "",
+				  ti->flags & PL_TPFLAGS_HAVE_GC);
 }
 
 /* Where OBJ keeps its attributes, if outside what its kind decodes: a dict, or values stored
@@ -864,7 +876,10 @@ struct pl_error *pl_refs_each(struct pl_refs *r, uint64_t obj, bool labels, pl_r
 		return err;
 	size_t nagent = 0;
 	const uint64_t *agent = r->agent ? pl_agent_edges_of(r->agent, obj, &nagent) : NULL;
-	struct visit v = { .r = r, .rt = rt, .fn = fn, .arg = arg, .labels = labels, .agent = agent != NULL };
+	/* in-process, what tp_traverse visited is exact; the words it does not visit stay guesses
+	 * (a module's state or a C struct may hold objects its traverse leaves out) */
+	struct visit v = { .r = r, .rt = rt, .fn = fn, .arg = arg, .labels = labels, .agent = agent != NULL,
+			   .traversed = agent, .ntraversed = nagent };
 	if (ti->holds_type)
 		emit(&v, type, "__class__", PL_REF_STRONG);
 	if (!v.stopped)
@@ -872,7 +887,7 @@ struct pl_error *pl_refs_each(struct pl_refs *r, uint64_t obj, bool labels, pl_r
 	/* a broken part ends that part only: the object's other references still count */
 	if (!v.stopped)
 		member_refs(&v, obj, ti);
-	if (!v.stopped && !agent)
+	if (!v.stopped)
 		conservative_refs(&v, obj, ti);
 	if (!v.stopped && ti->own_dict) {
 		struct pl_error *more = attribute_refs(&v, obj, ti);

@@ -4,7 +4,8 @@
  * (attribute or slot), "local name" (a frame's variable), "__class__", "__dict__",
  * "__closure__", ... Every builtin layout that holds references has an exact decoder (see
  * typeinfo.h for the kinds); words of C types without one are scanned for the addresses of
- * tracked objects and reported as conservative. Weak references are reported as such and are
+ * objects (tracked ones; in GC objects and module states also live untracked ones) and
+ * reported as conservative. Weak references are reported as such and are
  * not strong edges. */
 #ifndef PL_REFS_H
 #define PL_REFS_H
@@ -20,7 +21,7 @@
 
 enum pl_ref_kind {
 	PL_REF_STRONG,       /* decoded exactly */
-	PL_REF_CONSERVATIVE, /* a word of an undecoded C type that holds a tracked object's address */
+	PL_REF_CONSERVATIVE, /* a word of an undecoded C type that holds an object's address */
 	PL_REF_WEAK,         /* a weak reference: does not keep its target alive */
 };
 

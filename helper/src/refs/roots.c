@@ -18,7 +18,6 @@
 
 enum { MAX_THREADS = 1 << 16, MAX_FRAMES = 1 << 17, MAX_STATIC_TYPES = 1 << 16, MAX_BASES = 64 };
 
-#define TPFLAGS_TYPE_SUBCLASS (1ul << 31)
 
 static const char *const root_kind_names[] = {
 	[PL_ROOT_MODULE] = "module",	     [PL_ROOT_THREAD] = "thread",
@@ -153,7 +152,7 @@ static bool module_value(void *arg, uint64_t key, uint64_t value)
 	uint64_t type, flags;
 	if (pl_target_u64(rt->target, value + (uint64_t)rt->layout.object_type, &type) &&
 	    pl_target_u64(rt->target, type + (uint64_t)rt->layout.type_flags, &flags) &&
-	    (flags & TPFLAGS_TYPE_SUBCLASS))
+	    (flags & PL_TPFLAGS_TYPE_SUBCLASS))
 		note_static_type(c, value);
 	return !c->failed;
 }

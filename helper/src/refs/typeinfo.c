@@ -20,7 +20,6 @@ enum { T_OBJECT = 6, T_OBJECT_EX = 16 };
 #define TPFLAGS_BYTES_SUBCLASS (1ul << 27)
 #define TPFLAGS_UNICODE_SUBCLASS (1ul << 28)
 #define TPFLAGS_BASE_EXC_SUBCLASS (1ul << 30)
-#define TPFLAGS_TYPE_SUBCLASS (1ul << 31)
 
 struct pl_types {
 	struct pl_runtime *rt;
@@ -231,7 +230,7 @@ static enum pl_kind kind_of(struct pl_types *c, uint64_t addr, const struct type
 		*known_ret = (uint64_t)l->size_base_exception;
 		return PL_KIND_EXCEPTION;
 	}
-	if (f->flags & TPFLAGS_TYPE_SUBCLASS)
+	if (f->flags & PL_TPFLAGS_TYPE_SUBCLASS)
 		base = rt->types[PL_T_TYPE];
 	else if (f->flags & PL_TPFLAGS_DICT_SUBCLASS)
 		base = rt->types[PL_T_DICT];

@@ -27,6 +27,8 @@ enum {
 	PL_TPFLAGS_DICT_SUBCLASS = 1ul << 29,
 	PL_TPFLAGS_HAVE_GC = 1ul << 14,
 };
+#define PL_TPFLAGS_TYPE_SUBCLASS (UINT64_C(1) << 31) /* instances are types (past an int) */
+#define PL_MAX_REFCNT (UINT64_C(1) << 40) /* more is not a reference count (immortal ones are less) */
 
 struct pl_layout {
 	/* Offsets (PL_FIELD) and sizes (PL_SIZE); -1 where the target has no such field. */
@@ -49,6 +51,20 @@ struct pl_layout {
 	int8_t gen_executing;          /* gi_frame_state of a running generator (3.11+) */
 	int8_t gen_finished;           /* the lowest gi_frame_state of a finished one */
 };
+
+/* A fingerprint of struct pl_layout, its size and its fields' names: libpyleaks hands its
+ * layout whole to the in-process agent, a separate build that must have been made from the
+ * same layout_fields.h. */
+#define PL_LAYOUT_NAME(id, type, path, required) #id ","
+#define PL_LAYOUT_SIZE_NAME(id, type, required) "size_" #id ","
+static inline uint64_t pl_layout_abi_hash(void)
+{
+	static const char names[] = PL_LAYOUT_FIELDS(PL_LAYOUT_NAME, PL_LAYOUT_SIZE_NAME);
+	uint64_t h = UINT64_C(1469598103934665603) ^ sizeof(struct pl_layout);
+	for (const char *p = names; *p; p++)
+		h = (h ^ (unsigned char)*p) * UINT64_C(1099511628211);
+	return h;
+}
 
 /* Fill L from DWARF in the ELF file at PATH. Missing required fields are an error naming them. */
 struct pl_error *pl_layout_from_dwarf(const char *path, struct pl_layout *l);

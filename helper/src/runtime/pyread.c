@@ -297,3 +297,30 @@ char *pl_py_type_name(struct pl_runtime *rt, uint64_t addr, uint64_t flags)
 		return NULL;
 	return out;
 }
+
+bool pl_py_is_untracked_object(struct pl_runtime *rt, uint64_t addr)
+{
+	const struct pl_layout *l = &rt->layout;
+	uint64_t refcnt, type, meta, meta_flags, type_flags, flags, gc;
+	if (!addr || addr % 8 || !pl_target_u64(rt->target, addr + (uint64_t)l->object_refcnt, &refcnt) ||
+	    !refcnt || refcnt >= PL_MAX_REFCNT ||
+	    !pl_target_u64(rt->target, addr + (uint64_t)l->object_type, &type) || !type || type % 8 ||
+	    !pl_target_u64(rt->target, type + (uint64_t)l->object_type, &meta) ||
+	    !pl_target_u64(rt->target, meta + (uint64_t)l->type_flags, &meta_flags) ||
+	    !(meta_flags & PL_TPFLAGS_TYPE_SUBCLASS) ||
+	    !pl_target_u64(rt->target, type + (uint64_t)l->type_flags, &type_flags))
+		return false;
+	/* an object of a GC type the collector does not track says so in its header */
+	if (type_flags & PL_TPFLAGS_HAVE_GC) {
+		uint64_t g = addr - (uint64_t)l->size_gc_head;
+		if (l->size_gc_head >= 24) /* 3.6, 3.7: the state in the third word, shifted */
+			return pl_target_u64(rt->target, g + 16, &gc) && (int64_t)gc >> 1 == -2;
+		if (!pl_target_u64(rt->target, g, &gc) || gc != 0)
+			return false;
+	}
+	/* a type object: only a heap type is in the heap */
+	if (!(type_flags & PL_TPFLAGS_TYPE_SUBCLASS))
+		return true;
+	return pl_target_u64(rt->target, addr + (uint64_t)l->type_flags, &flags) &&
+	       (flags & PL_TPFLAGS_HEAPTYPE);
+}

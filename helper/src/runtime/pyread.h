@@ -48,4 +48,11 @@ struct pl_error *pl_py_list_items(struct pl_runtime *rt, uint64_t addr, uint64_t
  * qualname for builtins), tp_name for static types. Caller frees; NULL if out of memory. */
 char *pl_py_type_name(struct pl_runtime *rt, uint64_t addr, uint64_t flags);
 
+/* Does the word ADDR name a live object the collector does not track: aligned, with a
+ * believable reference count, a type that is a type (its metatype says so), and, of a GC
+ * type, a header that says untracked? Static types are not (they live in their binary). For
+ * words read without knowing what they are (a C struct's): a struct that starts with two
+ * pointers, the second to a type, is not taken for an object. */
+bool pl_py_is_untracked_object(struct pl_runtime *rt, uint64_t addr);
+
 #endif
