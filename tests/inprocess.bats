@@ -158,6 +158,31 @@ EOF
 	[ "$failed" = 0 ]
 }
 
+@test "on one stop, the census the agent takes where the objects lie equals the read-only census, type by type, on every build" {
+	local pythons failed=0 v exe debug_dir out
+	pythons=$(selected_pythons)
+	[ -n "$pythons" ] || skip "no supported CPython build found"
+	while read -r v exe debug_dir; do
+		for scenario in zoo registry; do
+			out=$BATS_TEST_TMPDIR/census-$v-$scenario
+			run_scenario "$exe" "$CORPORA/$scenario/program.py" "$out" || { failed=1; continue; }
+			live_gdb "${debug_dir:-}" "$SCENARIO_PID" -ex "py-leaks --census --top 0 --json $out/inprocess.json" \
+				-ex 'show pyleaks inject' -ex 'set pyleaks inject off' \
+				-ex "py-leaks --census --top 0 --json $out/readonly.json" >"$out/gdb.txt" 2>&1 ||
+				{ echo "$v $scenario: gdb failed"; cat "$out/gdb.txt"; failed=1; }
+			grep -q "the last command: in-process: .*; the agent counted [0-9]* objects in place" "$out/gdb.txt" ||
+				{ echo "$v $scenario: the census was not taken in place:"; grep -i pyleaks "$out/gdb.txt"; failed=1; }
+			"$CHECK_PYTHON" "$TOP_SRCDIR/tests/check_census_inprocess.py" "$out/inprocess.json" "$out/readonly.json" >"$out/check" ||
+				{ echo "$v $scenario:"; cat "$out/check"; failed=1; }
+			"$CHECK_PYTHON" "$CHECK" "$out/truth.json" "$CORPORA/$scenario/expected.json" "$out/inprocess.json" >>"$out/check" ||
+				{ echo "$v $scenario: against the program's own count:"; cat "$out/check"; failed=1; }
+			echo "# $v $scenario: $(head -1 "$out/check")" >&3
+			stop_scenario
+		done
+	done <<<"$pythons"
+	[ "$failed" = 0 ]
+}
+
 @test "py-refs of an asyncio Task: its coroutine by name, read-only (from _asyncio's DWARF) and in-process" {
 	need_python 3.12
 	local out=$BATS_TEST_TMPDIR/task task

@@ -71,7 +71,9 @@ Examples:
   py-leaks --since before --new Request
 
 The heap walk and the graph are kept until the process runs again; later commands on the
-same stop reuse them."""
+same stop reuse them. On a live process at a safe point (see 'help set pyleaks inject') the
+census, --snapshot and --since are taken in place by pyleaks' agent, the suspects and
+--retained with each C type's own tp_traverse; the report's first line says in-process."""
 
     def __init__(self):
         # no completer class: gdb calls complete() only without one
@@ -106,7 +108,9 @@ same stop reuse them."""
         if args.snapshot is not None:
             gdb.write(snapshots.take(args.snapshot, args.save))
             return
-        session = source.current()
+        # the census, snapshots and growth need only the objects: the agent counts them in
+        # place; the suspects and retained sizes read every reference
+        session = source.current("census" if args.census or args.since is not None else "edges")
         if args.since is not None:
             if args.load:
                 snapshots.load(args.since, args.load)

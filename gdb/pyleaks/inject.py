@@ -1,6 +1,7 @@
 """In-process mode: load the agent (libpyleaks-agent.so) into the stopped process and let each
 object's own tp_traverse say what it holds, where the read-only path could only scan a C type's
-words conservatively.
+words conservatively ("edges"), or have the agent take the whole census where the objects lie
+("census": the census, snapshots and growth, without reading the heap from outside).
 
 It happens only at a stop where calling into the process cannot harm it:
   - a live process on this machine (not a core, not a remote target);
@@ -289,15 +290,29 @@ def compile_available():
         for d in os.environ.get("PATH", "").split(os.pathsep))
 
 
-def run(session, loader="call"):
-    """Run the agent for SESSION (a lib.Session on a live process stopped at a safe point) and
-    hand its answer to libpyleaks. Raises gdb.GdbError (or gdb.error) if anything fails; the
-    process is left as it was but for the agent, which stays loaded for later stops. The
-    mapping holds the request, then the agent's path."""
+def calling():
+    """Is the agent being called? gdb reports the calls as the process running (and the agent's
+    loading as a new objfile): the session must not be dropped for them."""
+    return _state.get("calling", False)
+
+
+def run(session, task, loader="call"):
+    """Run the agent's TASK ("census" or "edges") for SESSION (a lib.Session on a live process
+    stopped at a safe point) and hand its answer to libpyleaks. Raises gdb.GdbError (or
+    gdb.error) if anything fails; the process is left as it was but for the agent, which stays
+    loaded for later stops. The mapping holds the request, then the agent's path."""
     path = agent_path()
-    request = session.agent_request()
+    request = session.agent_request(census=task == "census")
     path_at = (len(request) + 15) // 16 * 16
     size = (path_at + len(path) + 1 + 4095) // 4096 * 4096
+    _state["calling"] = True
+    try:
+        _call(session, path, request, path_at, size, loader)
+    finally:
+        _state["calling"] = False
+
+
+def _call(session, path, request, path_at, size, loader):
     with _Calls():
         buf = _value("(void *) mmap((void *) 0, (unsigned long) %d, 3, 0x22, -1, (long) 0)" % size)
         if buf in (0, (1 << 64) - 1, -1):
@@ -317,43 +332,71 @@ def run(session, loader="call"):
             _value("(int) munmap((void *) %d, (unsigned long) %d)" % (buf, size))
 
 
-def prepare(session, key):
-    """Called on a fresh session: run the agent if the setting and the stop allow it; if it
-    fails, the session stays read-only (the agent only reads, and libpyleaks takes its answer
-    whole or not at all). _state["last"] says what was done and why."""
+def _assess_once(session, key):
+    """(ok, why) for SESSION's stop, worked out once per stop; says why not where the mode
+    allows read-only."""
+    if getattr(session, "inject_assessed", None) is not None:
+        return session.inject_assessed
     mode = _state["mode"]
+    if key[0] != "pid":
+        what = "a core file" if key[0] == "core" else "a remote target"
+        result = (False, "read-only: %s (nothing to call into%s)" % (
+            what, "" if key[0] == "core" else " from here"))
+        if mode == "on":
+            gdb.write("pyleaks: %s is read read-only\n" % what, gdb.STDERR)
+    else:
+        ok, why = assess()
+        if ok and session.gc_collecting():
+            ok, why = False, "a garbage collection is in progress (its lists are being moved)"
+        result = (ok, why if ok else "read-only: " + why)
+        if not ok:
+            if mode == "on":
+                session.inject_assessed = result
+                raise gdb.GdbError("pyleaks: in-process mode refused: %s (set pyleaks inject "
+                                   "auto to read it read-only instead)" % why)
+            gdb.write("pyleaks: read-only: %s\n" % why, gdb.STDERR)
+    session.inject_assessed = result
+    return result
+
+
+def ensure(session, key, task):
+    """Before a command's report: run the agent's TASK for SESSION if the setting and the stop
+    allow it and it has not run on this stop. TASK is "census" (py-leaks' census, snapshots and
+    growth: the agent counts every object in place), "edges" (reports that read references: the
+    agent traverses the C types read-only would scan), or None (nothing). The census comes
+    before the heap is walked: after an edges run the census is read-only's, with the agent's
+    edges. If the agent fails, the session stays read-only (libpyleaks takes its answer whole or
+    not at all). _state["last"] says what was done and why."""
+    mode = _state["mode"]
+    if task is None:
+        return
     if mode == "off":
         _state["last"] = "read-only: set pyleaks inject off"
         return
-    if key[0] != "pid":
-        what = "a core file" if key[0] == "core" else "a remote target"
-        _state["last"] = "read-only: %s (nothing to call into%s)" % (
-            what, "" if key[0] == "core" else " from here")
-        if mode == "on":
-            gdb.write("pyleaks: %s is read read-only\n" % what, gdb.STDERR)
+    ran = session.__dict__.setdefault("inject_ran", set())
+    if "failed" in ran or task in ran or (task == "census" and "edges" in ran):
         return
-    ok, why = assess()
-    if ok and session.gc_collecting():
-        ok, why = False, "a garbage collection is in progress (its lists are being moved)"
+    ok, why = _assess_once(session, key)
     if not ok:
-        _state["last"] = "read-only: " + why
-        if mode == "on":
-            raise gdb.GdbError("pyleaks: in-process mode refused: %s (set pyleaks inject auto "
-                               "to read it read-only instead)" % why)
-        gdb.write("pyleaks: read-only: %s\n" % why, gdb.STDERR)
+        _state["last"] = why
         return
     try:
-        run(session, loader=_state.get("loader", "call"))
+        run(session, task, loader=_state.get("loader", "call"))
     except (gdb.GdbError, gdb.error, RuntimeError) as e:
+        ran.add("failed")
         message = str(e).replace("pyleaks: ", "").splitlines()[0] if str(e) else repr(e)
         _state["last"] = "read-only: the in-process run failed (%s)" % message
         if mode == "on":
             raise gdb.GdbError("pyleaks: in-process mode failed: %s" % message)
         gdb.write("pyleaks: read-only: in-process mode failed: %s\n" % message, gdb.STDERR)
         return
+    ran.add(task)
     objects, edges = session.agent_stats()
-    _state["last"] = "in-process: %s; the agent traversed %d objects (%d references)" % (
-        why, objects, edges)
+    if task == "census":
+        _state["last"] = "in-process: %s; the agent counted %d objects in place" % (why, objects)
+    else:
+        _state["last"] = "in-process: %s; the agent traversed %d objects (%d references)" % (
+            why, objects, edges)
 
 
 class InjectParameter(gdb.Parameter):

@@ -304,10 +304,12 @@ class Session(object):
         return self._text(self._lib.pyleaks_growth_report(self._h, snapshot.handle, fmt, top,
                                                           _b(new_type), ctypes.byref(out)), out)
 
-    def agent_request(self, all_objects=False):
-        """The bytes of the in-process agent's request for this stop (walks the heap)."""
+    def agent_request(self, all_objects=False, census=False):
+        """The bytes of the in-process agent's request for this stop: the census (before the
+        heap is walked), or the edges of the C types read-only would scan (walks the heap)."""
         out, size = ctypes.c_void_p(), ctypes.c_size_t()
-        self._check(self._lib.pyleaks_agent_request(self._h, 1 if all_objects else 0,
+        flags = (1 if all_objects else 0) | (2 if census else 0)
+        self._check(self._lib.pyleaks_agent_request(self._h, flags,
                                                     ctypes.byref(out), ctypes.byref(size)))
         try:
             return ctypes.string_at(out.value, size.value)

@@ -65,7 +65,7 @@ def complete_type(text, word, otherwise):
     from . import source
 
     try:
-        return source.current().type_names(word or "")
+        return source.current(None).type_names(word or "")
     except gdb.GdbError:
         return []
 

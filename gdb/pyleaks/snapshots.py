@@ -13,7 +13,7 @@ def take(name, save_to=None):
     """Snapshot the current target as NAME (replacing an older NAME); write it to SAVE_TO too.
     Returns a line saying what was recorded."""
     key = source.current_key()
-    session = source.current()
+    session = source.current("census")
     snap = session.snapshot(name)
     if save_to:
         session.save_snapshot(snap, save_to)
@@ -30,7 +30,7 @@ def take(name, save_to=None):
 def load(name, path):
     """Read the snapshot in PATH and keep it as NAME (its own name if NAME is None). Returns
     the name it is kept under."""
-    snap = source.current().load_snapshot(path)
+    snap = source.current(None).load_snapshot(path)
     name = name or snap.name
     old = _named.pop(name, None)
     if old is not None:

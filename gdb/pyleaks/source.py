@@ -13,6 +13,8 @@ _cache = {"key": None, "session": None}
 
 
 def _drop(*_args):
+    if inject.calling():  # the agent's own calls: the process has not moved
+        return
     session = _cache["session"]
     _cache["key"] = _cache["session"] = None
     if session is not None:
@@ -131,12 +133,18 @@ def current_key():
     return key
 
 
-def current():
-    """A lib.Session for the selected inferior; raises gdb.GdbError if there is none."""
+def current(task="edges"):
+    """A lib.Session for the selected inferior, with the in-process agent's TASK run on it where
+    allowed (see inject.ensure; None: no agent); raises gdb.GdbError if there is none."""
     key = current_key()
+    if _cache["key"] != key:
+        _open(key)
+    inject.ensure(_cache["session"], key, task)
+    return _cache["session"]
+
+
+def _open(key):
     exe = gdb.selected_inferior().progspace.filename
-    if _cache["key"] == key:
-        return _cache["session"]
     _drop()
     session = lib.Session()
     try:
@@ -150,9 +158,7 @@ def current():
         else:
             session.open_pid(key[1], _sysroot())
         collector.add_to(session)
-        inject.prepare(session, key)
     except gdb.GdbError:
         session.close()
         raise
     _cache["key"], _cache["session"] = key, session
-    return session

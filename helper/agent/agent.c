@@ -1,17 +1,20 @@
 /* SPDX-License-Identifier: MIT */
 /* agent.c - the in-process agent: a small shared object, linked with libc alone, that gdb loads
- * into a stopped CPython process (dlopen) and calls once per stop. It walks the collector's
- * lists in place and, for the objects asked for, calls each one's own tp_traverse, recording
- * the addresses it visits in a buffer it maps itself. It allocates nothing with malloc, takes
- * no lock, runs no Python code, changes no object, and calls nothing of the process but the
- * tp_traverse functions (which only read). Every loop is capped: a broken list ends the walk
- * with a status, not a hang. gdb calls it with unwindonsignal on: a fault unwinds the call. */
+ * into a stopped CPython process (dlopen) and calls once per task. Its two tasks (agent_abi.h):
+ * walk the collector's lists in place and record, for the objects asked for, what their own
+ * tp_traverse visits; or take the whole census there (census.c). It allocates nothing with
+ * malloc, takes no lock, runs no Python code, changes no object, and calls nothing of the
+ * process but the tp_traverse functions (which only read). Every loop is capped: a broken list
+ * ends the walk with a status, not a hang. gdb calls it with unwindonsignal on: a fault unwinds
+ * the call. */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
 
 #include "agent_abi.h"
+#include "agent_out.h"
+#include "census.h"
 
 #define AGENT_API __attribute__((visibility("default")))
 
@@ -20,45 +23,20 @@ typedef int (*traverseproc)(void *self, visitproc visit, void *arg);
 
 enum { FIRST_MAPPING = 16 << 20 }; /* bytes; grown by doubling */
 
-struct out {
+struct edges {
 	struct pl_agent_request *req;
-	uint64_t *words;
-	size_t used, cap;  /* in words */
-	int failed;
+	struct pl_agent_words *out;
 };
-
-static int grow(struct out *o, size_t need)
-{
-	size_t cap = o->cap;
-	while (cap - o->used < need)
-		cap *= 2;
-	void *p = mremap(o->words, o->cap * 8, cap * 8, MREMAP_MAYMOVE);
-	if (p == MAP_FAILED) {
-		o->failed = 1;
-		return -1;
-	}
-	o->words = p;
-	o->cap = cap;
-	return 0;
-}
-
-static int put(struct out *o, uint64_t word)
-{
-	if (o->used == o->cap && grow(o, 1) != 0)
-		return -1;
-	o->words[o->used++] = word;
-	return 0;
-}
 
 /* tp_traverse's callback: note one reference of the current record. */
 static int visit(void *object, void *arg)
 {
-	struct out *o = arg;
+	struct edges *e = arg;
 	if (!object)
 		return 0;
-	if (put(o, (uint64_t)(uintptr_t)object) != 0)
+	if (pl_agent_put(e->out, (uint64_t)(uintptr_t)object) != 0)
 		return 1; /* stop this traverse; the status says why */
-	o->req->edges++;
+	e->req->edges++;
 	return 0;
 }
 
@@ -79,20 +57,52 @@ static int wanted(const struct pl_agent_request *req, const uint64_t *types, uin
 	return 0;
 }
 
-/* Traverse the object OBJ of type TYPE into O: its record is its address, then the count of
- * references (filled in after), then the references. */
-static void record(struct out *o, uint64_t obj, uint64_t type)
+/* Traverse the object OBJ of type TYPE into E's output: its record is its address, then the
+ * count of references (filled in after), then the references. */
+static void record(struct edges *e, uint64_t obj, uint64_t type)
 {
-	const struct pl_agent_request *req = o->req;
+	const struct pl_agent_request *req = e->req;
 	traverseproc traverse = *(traverseproc *)(uintptr_t)(type + req->tp_traverse);
 	if (!traverse)
 		return;
-	if (put(o, obj) != 0 || put(o, 0) != 0)
+	if (pl_agent_put(e->out, obj) != 0 || pl_agent_put(e->out, 0) != 0)
 		return;
-	size_t count_at = o->used - 1;
-	traverse((void *)(uintptr_t)obj, visit, o);
-	o->words[count_at] = o->used - count_at - 1;
-	o->req->objects++;
+	size_t count_at = e->out->used - 1;
+	traverse((void *)(uintptr_t)obj, visit, e);
+	e->out->words[count_at] = e->out->used - count_at - 1;
+	e->req->objects++;
+}
+
+/* Task PL_AGENT_EDGES: walk every list, traversing the objects of the types asked for. */
+static long edges(struct pl_agent_request *req, struct pl_agent_words *out)
+{
+	if (!req->all && req->ntypes && req->types_offset < sizeof(*req))
+		return PL_AGENT_BAD_REQUEST;
+	const uint64_t *types = (const uint64_t *)((const char *)req + req->types_offset);
+	struct edges e = { req, out };
+	long status = PL_AGENT_OK;
+	for (uint64_t l = 0; l < req->nlists && !out->failed; l++) {
+		uint64_t head = req->lists[l], g, n = 0;
+		req->counts[l] = 0;
+		if (!head) /* no such list (3.6 has no permanent generation) */
+			continue;
+		g = *(uint64_t *)(uintptr_t)head & req->gc_next_mask;
+		for (; g != head && g && !out->failed; n++) {
+			if (n >= req->max_objects) {
+				status = PL_AGENT_LIST_BROKEN;
+				break;
+			}
+			uint64_t obj = g + req->gc_head_size;
+			uint64_t type = *(uint64_t *)(uintptr_t)(obj + req->ob_type);
+			if (type && wanted(req, types, type))
+				record(&e, obj, type);
+			g = *(uint64_t *)(uintptr_t)g & req->gc_next_mask;
+		}
+		if (!g)
+			status = PL_AGENT_LIST_BROKEN;
+		req->counts[l] = n;
+	}
+	return status;
 }
 
 static void say(struct pl_agent_request *req, int64_t status, const char *message)
@@ -105,6 +115,24 @@ static void say(struct pl_agent_request *req, int64_t status, const char *messag
 	req->message[n] = '\0';
 }
 
+static const char *status_text(long status)
+{
+	switch (status) {
+	case PL_AGENT_OK:
+		return "ok";
+	case PL_AGENT_BAD_REQUEST:
+		return "the request does not fit this agent (another build of pyleaks?)";
+	case PL_AGENT_NO_MEMORY:
+		return "out of memory for the output (mmap or mremap failed)";
+	case PL_AGENT_LIST_BROKEN:
+		return "a collector list is broken (it does not come back to its head)";
+	case PL_AGENT_TOO_MANY:
+		return "more untracked objects than the process's memory could hold: something loops";
+	default:
+		return "unknown status";
+	}
+}
+
 AGENT_API long pyleaks_agent_run(struct pl_agent_request *req);
 AGENT_API long pyleaks_agent_release(struct pl_agent_request *req);
 
@@ -112,50 +140,25 @@ long pyleaks_agent_run(struct pl_agent_request *req)
 {
 	if (!req || req->magic != PL_AGENT_MAGIC || req->abi != PL_AGENT_ABI ||
 	    req->nlists > PL_AGENT_MAX_LISTS || req->gc_head_size > 64 || req->ob_type > 64 ||
-	    req->tp_traverse > 1024 || (!req->all && req->ntypes && req->types_offset < sizeof(*req))) {
+	    req->tp_traverse > 1024 || (req->task != PL_AGENT_EDGES && req->task != PL_AGENT_CENSUS)) {
 		if (req)
-			say(req, PL_AGENT_BAD_REQUEST, "the request does not fit this agent");
+			say(req, PL_AGENT_BAD_REQUEST, status_text(PL_AGENT_BAD_REQUEST));
 		return PL_AGENT_BAD_REQUEST;
 	}
-	const uint64_t *types = (const uint64_t *)((const char *)req + req->types_offset);
 	req->out = req->out_used = req->out_mapped = req->objects = req->edges = 0;
-	struct out o = { .req = req, .cap = FIRST_MAPPING / 8 };
-	o.words = mmap(NULL, FIRST_MAPPING, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-		       -1, 0);
-	if (o.words == MAP_FAILED) {
-		say(req, PL_AGENT_NO_MEMORY, "mmap failed");
+	req->tracked = req->untracked = 0;
+	struct pl_agent_words out;
+	if (pl_agent_words_init(&out, FIRST_MAPPING) != 0) {
+		say(req, PL_AGENT_NO_MEMORY, status_text(PL_AGENT_NO_MEMORY));
 		return PL_AGENT_NO_MEMORY;
 	}
-	long status = PL_AGENT_OK;
-	for (uint64_t l = 0; l < req->nlists && !o.failed; l++) {
-		uint64_t head = req->lists[l], g, n = 0;
-		req->counts[l] = 0;
-		if (!head) /* no such list (3.6 has no permanent generation) */
-			continue;
-		g = *(uint64_t *)(uintptr_t)head & req->gc_next_mask;
-		for (; g != head && g && !o.failed; n++) {
-			if (n >= req->max_objects) {
-				status = PL_AGENT_LIST_BROKEN;
-				break;
-			}
-			uint64_t obj = g + req->gc_head_size;
-			uint64_t type = *(uint64_t *)(uintptr_t)(obj + req->ob_type);
-			if (type && wanted(req, types, type))
-				record(&o, obj, type);
-			g = *(uint64_t *)(uintptr_t)g & req->gc_next_mask;
-		}
-		if (!g)
-			status = PL_AGENT_LIST_BROKEN;
-		req->counts[l] = n;
-	}
-	req->out = (uint64_t)(uintptr_t)o.words;
-	req->out_used = o.used * 8;
-	req->out_mapped = o.cap * 8;
-	if (o.failed)
+	long status = req->task == PL_AGENT_CENSUS ? pl_agent_census(req, &out) : edges(req, &out);
+	if (out.failed && status == PL_AGENT_OK)
 		status = PL_AGENT_NO_MEMORY;
-	say(req, status, status == PL_AGENT_OK ? "ok"
-			 : status == PL_AGENT_NO_MEMORY ? "out of memory for the output (mremap failed)"
-							: "a collector list is broken (it does not come back to its head)");
+	req->out = (uint64_t)(uintptr_t)out.words;
+	req->out_used = out.used * 8;
+	req->out_mapped = out.cap * 8;
+	say(req, status, status_text(status));
 	return status;
 }
 

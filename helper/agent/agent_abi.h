@@ -5,19 +5,41 @@
  * and the output the agent mapped, then calls pyleaks_agent_release(request). Plain fixed-size
  * fields only: the two sides are separate builds, and neither trusts the other's numbers.
  *
- * The output, in the agent's own mapping: for each object it traversed, its address, the
- * number of references its tp_traverse visited, and their addresses; all uint64_t. */
+ * The output, in the agent's own mapping, all uint64_t:
+ *   PL_AGENT_EDGES: for each object it traversed, its address, the number of references its
+ *     tp_traverse visited, and their addresses;
+ *   PL_AGENT_CENSUS: for each object, tracked ones first (in list order) then the untracked
+ *     ones their references reach, three words: its address, its type's address with the
+ *     generation in the low three bits (PL_AGENT_UNTRACKED for an untracked one), and its size
+ *     (sys.getsizeof). */
 #ifndef PL_AGENT_ABI_H
 #define PL_AGENT_ABI_H
 
 #include <stdint.h>
 
 #define PL_AGENT_MAGIC 0x3151455241594c50ull /* "PLYAREQ1" */
-#define PL_AGENT_ABI 1
+#define PL_AGENT_ABI 2
 
 enum {
 	PL_AGENT_MAX_LISTS = 64,      /* GC list heads: 4 per interpreter */
 	PL_AGENT_MESSAGE = 128,
+	PL_AGENT_BUILTINS = 16,       /* builtin types with a __sizeof__ of their own */
+	PL_AGENT_EXTRAS = 16,         /* types whose objects hold more than their tp_traverse says */
+	PL_AGENT_EXTRA_FIELDS = 16,
+	PL_AGENT_UNTRACKED = 4,       /* the "generation" of an untracked object's record */
+};
+
+enum pl_agent_task {
+	PL_AGENT_EDGES = 1,           /* the references of the objects of some types */
+	PL_AGENT_CENSUS = 2,          /* every object, tracked and untracked, with its size */
+};
+
+/* Census: the fields (offsets) an object of TYPE holds that its tp_traverse does not visit,
+ * or for TYPE 0 those of every heap type object (a class's name, qualname, __slots__, ...). */
+struct pl_agent_extra {
+	uint64_t type;
+	uint64_t nfields;
+	int64_t fields[PL_AGENT_EXTRA_FIELDS];
 };
 
 enum pl_agent_status {
@@ -25,6 +47,7 @@ enum pl_agent_status {
 	PL_AGENT_BAD_REQUEST = -1,    /* wrong magic, ABI or numbers */
 	PL_AGENT_NO_MEMORY = -2,      /* mmap or mremap failed */
 	PL_AGENT_LIST_BROKEN = -3,    /* a list did not come back to its head in time */
+	PL_AGENT_TOO_MANY = -4,       /* more untracked objects than the process's memory holds */
 };
 
 struct pl_agent_request {
@@ -40,10 +63,29 @@ struct pl_agent_request {
 	uint64_t all;                       /* 1: traverse every object; 0: those whose type is in */
 	uint64_t ntypes, types_offset;      /* a sorted array of type addresses at request +
 					     * types_offset, ntypes long */
+	uint64_t task;                      /* enum pl_agent_task */
+	/* in, census: how to size objects and find what they hold */
+	uint64_t layout_size, layout_hash;  /* of struct pl_layout (layout.h): both builds' */
+	uint64_t layout_offset;             /* the target's struct pl_layout, at request + it */
+	uint64_t nbuiltins;
+	struct { uint64_t type, kind; } builtins[PL_AGENT_BUILTINS]; /* enum pl_size_kind */
+	uint64_t nextras;
+	struct pl_agent_extra extras[PL_AGENT_EXTRAS];
+	uint64_t nroots, roots_offset;      /* what the roots (threads' frames, interpreters,
+					     * static types) hold: addresses at request + it */
+	uint64_t gc_refs_state;             /* 1: 3.6/3.7, a GC header's third word >> 1 is -2
+					     * when untracked; 0: its first word is 0 then */
+	uint64_t max_untracked;             /* more means something loops */
+	uint64_t dict_subclass_flag, heaptype_flag, type_subclass_flag, have_gc_flag,
+		 tuple_subclass_flag;       /* tp_flags bits */
+	uint64_t tuple_type, tuple_traverse; /* &PyTuple_Type and its tp_traverse */
+	uint64_t managed_dict_flag;         /* 3.11+: an instance of a type with this flag may
+					     * have its dict at -24 (3.12: unless tagged 1) */
 	/* out: what the agent did */
 	int64_t status;                     /* enum pl_agent_status */
 	uint64_t out, out_used, out_mapped; /* the output mapping: address, bytes written, mapped */
 	uint64_t objects, edges;            /* records and references in the output */
+	uint64_t tracked, untracked;        /* census: the records of each */
 	uint64_t counts[PL_AGENT_MAX_LISTS]; /* objects on each list */
 	char message[PL_AGENT_MESSAGE];
 };

@@ -181,7 +181,10 @@ enum { PYLEAKS_GRAPH_LABELS = 1,      /**< "labels": one per reference (every ob
 int pyleaks_graph_export(struct pyleaks *pl, const char *path, int flags);
 
 /** @defgroup inprocess In-process mode (see helper/agent/agent_abi.h) */
-enum { PYLEAKS_AGENT_ALL = 1 /**< traverse every object, not only those read-only scans guess at */ };
+enum {
+	PYLEAKS_AGENT_ALL = 1,    /**< traverse every object, not only those read-only scans guess at */
+	PYLEAKS_AGENT_CENSUS = 2, /**< the census: the agent counts and sizes every object in place */
+};
 /**
  * The request for the in-process agent (libpyleaks-agent.so, loaded into the stopped process
  * PL has open with pyleaks_open_pid): the collector's lists to walk and the types whose
@@ -192,6 +195,12 @@ enum { PYLEAKS_AGENT_ALL = 1 /**< traverse every object, not only those read-onl
  */
 int pyleaks_agent_request(struct pyleaks *pl, int flags, char **bytes, size_t *len);
 /**
+ * With PYLEAKS_AGENT_CENSUS, the request is for the census instead, before the heap is walked:
+ * the agent walks the lists, sizes every object and finds the untracked ones through each
+ * object's tp_traverse, the fields the read-only decoders read beyond it and the roots; its
+ * records become the session's heap (census, snapshots and growth need nothing more; chains and
+ * references read the objects read-only on top of it).
+ *
  * What the agent did: REQUEST is where the caller wrote the request in the process; the agent's
  * answer there (its status, per-list counts and output mapping) and its output are read back
  * through /proc/PID/mem and checked (the counts must be those of the read-only walk of the same

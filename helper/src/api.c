@@ -16,6 +16,7 @@
 #include "heap/snapshot.h"
 #include "heap/type_names.h"
 #include "pyleaks.h"
+#include "refs/agent_census.h"
 #include "refs/refs.h"
 #include "refs/roots.h"
 #include "report/report.h"
@@ -36,6 +37,9 @@ struct pyleaks {
 	struct pl_dominators *dominators; /* built on the first report that needs them */
 	struct pl_suspects *suspects;
 	struct pl_agent_edges *agent; /* in-process mode: what the agent's tp_traverse calls found */
+	struct pl_heap *bare;     /* the heap without its objects, for the in-process census */
+	bool counted;             /* the heap is the in-process census's: untracked objects too */
+	uint64_t agent_objects;   /* records of the agent's last task */
 	char *errmsg;
 	char *warnings;       /* target warnings + heap warnings */
 	pyleaks_progress_fn *progress;
@@ -75,6 +79,9 @@ static void api_drop_heap(struct pyleaks *pl)
 	pl_refs_destroy(pl->refs);
 	pl_agent_edges_destroy(pl->agent);
 	pl_heap_destroy(pl->heap);
+	pl_heap_destroy(pl->bare);
+	pl->bare = NULL;
+	pl->counted = false;
 	pl->suspects = NULL;
 	pl->dominators = NULL;
 	pl->labels = NULL;
@@ -249,12 +256,43 @@ static struct pl_error *api_refs(struct pyleaks *pl)
 	return pl_refs_create(pl->runtime, pl->heap, &pl->refs);
 }
 
+/* The heap without its objects (the collector's state, the interpreters), once. */
+static struct pl_error *api_bare(struct pyleaks *pl)
+{
+	if (!pl->runtime)
+		return pl_error_create(PL_ERR_USAGE, "no Python target is open");
+	return pl->bare ? NULL : pl_heap_create_bare(pl->runtime, &pl->bare);
+}
+
+/* The in-process census's request: before the heap is walked. */
+static struct pl_error *api_census_request(struct pyleaks *pl, uint8_t **bytes, size_t *len)
+{
+	struct pl_error *err = pl->heap ? pl_error_create(PL_ERR_USAGE, "the in-process census "
+							    "comes before the heap is walked")
+					: api_bare(pl);
+	if (!err && pl->target->kind != PL_TARGET_PID)
+		err = pl_error_create(PL_ERR_USAGE, "the in-process agent runs in a live local process "
+					"only, not in %s", pl->target->description);
+	if (!err && pl->bare->collecting)
+		err = pl_error_create(PL_ERR_USAGE, "a garbage collection is in progress (its lists "
+					"are being moved): not a point to call into the process");
+	return err ? err : pl_agent_census_request(pl->runtime, pl->bare, bytes, len);
+}
+
 PYLEAKS_API int pyleaks_agent_request(struct pyleaks *pl, int flags, char **bytes, size_t *len)
 {
 	if (!pl || !bytes || !len)
 		return PYLEAKS_EUSAGE;
 	*bytes = NULL;
 	*len = 0;
+	if (flags & PYLEAKS_AGENT_CENSUS) {
+		uint8_t *req = NULL;
+		struct pl_error *err = api_census_request(pl, &req, len);
+		if (err)
+			return api_fail(pl, err);
+		*bytes = (char *)req;
+		return PYLEAKS_OK;
+	}
 	struct pl_error *err = api_refs(pl);
 	if (!err && (pl->graph || pl->agent))
 		err = pl_error_create(PL_ERR_USAGE, "the in-process agent must run before the first "
@@ -279,15 +317,15 @@ PYLEAKS_API int pyleaks_agent_result(struct pyleaks *pl, uint64_t request)
 {
 	if (!pl)
 		return PYLEAKS_EUSAGE;
-	struct pl_error *err = api_refs(pl);
-	if (!err && (pl->graph || pl->agent))
-		err = pl_error_create(PL_ERR_USAGE, "the in-process agent's result comes before the "
-					"first report of a session, once");
 	struct pl_agent_request req;
+	struct pl_error *err = pl->runtime ? NULL : pl_error_create(PL_ERR_USAGE, "no Python target is open");
 	uint8_t *out = NULL;
 	if (!err)
 		err = pl_target_read_fresh(pl->target, request, &req, sizeof(req), "the agent's request");
 	/* the output's size is the process's word: no more than its memory could hold */
+	if (!err && req.task != PL_AGENT_CENSUS && !(err = api_refs(pl)) && (pl->graph || pl->agent))
+		err = pl_error_create(PL_ERR_USAGE, "the in-process agent's result comes before the "
+					"first report of a session, once");
 	if (!err && req.status == PL_AGENT_OK &&
 	    (req.out_used > req.out_mapped || req.out_used > pl_target_memory_size(pl->target) + (1u << 30)))
 		err = pl_error_create(PL_ERR_BAD_DATA, "the in-process agent says it wrote %llu bytes",
@@ -297,13 +335,28 @@ PYLEAKS_API int pyleaks_agent_result(struct pyleaks *pl, uint64_t request)
 		err = &pl_enomem;
 	if (!err && out)
 		err = pl_target_read_fresh(pl->target, req.out, out, req.out_used, "the agent's output");
-	if (!err)
-		err = pl_agent_edges_create(pl->heap, &req, sizeof(req), out,
-					    req.status == PL_AGENT_OK ? req.out_used : 0, &pl->agent);
+	size_t used = req.status == PL_AGENT_OK ? req.out_used : 0;
+	if (!err && req.task == PL_AGENT_CENSUS) {
+		err = pl->bare && !pl->heap ? pl_agent_census_take(pl->runtime, pl->bare, &req, sizeof(req),
+								   out, used)
+					    : pl_error_create(PL_ERR_USAGE, "no census was asked for");
+		if (!err)
+			err = pl_agent_census_finish(pl->runtime, pl->bare);
+		if (!err) {
+			pl->heap = pl->bare;
+			pl->bare = NULL;
+			pl->counted = true;
+			api_add_warnings(pl, pl->heap->warnings);
+		}
+	} else if (!err) {
+		err = pl_agent_edges_create(pl->heap, &req, sizeof(req), out, used, &pl->agent);
+		if (!err)
+			pl->refs->agent = pl->agent;
+	}
 	free(out);
 	if (err)
 		return api_fail(pl, err);
-	pl->refs->agent = pl->agent;
+	pl->agent_objects = req.objects;
 	pl->target->mode = "in-process";
 	return PYLEAKS_OK;
 }
@@ -312,10 +365,11 @@ PYLEAKS_API int pyleaks_gc_collecting(struct pyleaks *pl, int *collecting)
 {
 	if (!pl || !collecting)
 		return PYLEAKS_EUSAGE;
-	struct pl_error *err = api_heap(pl);
+	struct pl_error *err = pl->heap ? NULL : api_bare(pl); /* the lists are not needed */
 	if (err)
 		return api_fail(pl, err);
-	*collecting = pl->heap->gc.collecting < 0 ? -1 : pl->heap->collecting != 0;
+	const struct pl_heap *h = pl->heap ? pl->heap : pl->bare;
+	*collecting = h->gc.collecting < 0 ? -1 : h->collecting != 0;
 	return PYLEAKS_OK;
 }
 
@@ -326,12 +380,12 @@ PYLEAKS_API const char *pyleaks_mode(const struct pyleaks *pl)
 
 PYLEAKS_API int pyleaks_agent_stats(const struct pyleaks *pl, uint64_t *objects, uint64_t *edges)
 {
-	if (!pl || !pl->agent)
+	if (!pl || (!pl->agent && !pl->counted))
 		return PYLEAKS_EUSAGE;
 	if (objects)
-		*objects = pl->agent->nrecords;
+		*objects = pl->agent_objects;
 	if (edges)
-		*edges = pl->agent->edges;
+		*edges = pl->agent ? pl->agent->edges : 0;
 	return PYLEAKS_OK;
 }
 
@@ -365,6 +419,13 @@ static struct pl_error *api_graph(struct pyleaks *pl)
 	if (!err)
 		err = pl_labels_create(pl->refs, pl->graph, &pl->labels);
 	return err;
+}
+
+/* The census: every object, the untracked ones too (the in-process census has them all; the
+ * read-only path finds them building the graph). */
+static struct pl_error *api_census(struct pyleaks *pl)
+{
+	return pl->counted ? NULL : api_graph(pl);
 }
 
 /* The graph and its dominator tree, once per session. */
@@ -443,7 +504,7 @@ PYLEAKS_API int pyleaks_leaks_report(struct pyleaks *pl, enum pyleaks_format for
 		return api_fail(pl, pl_error_create(PL_ERR_USAGE, "unknown report format %d", format));
 	if (sort != PYLEAKS_SORT_COUNT && sort != PYLEAKS_SORT_SIZE)
 		return api_fail(pl, pl_error_create(PL_ERR_USAGE, "unknown sort order %d", sort));
-	struct pl_error *err = api_graph(pl); /* the untracked objects too */
+	struct pl_error *err = api_census(pl);
 	if (err)
 		return api_fail(pl, err);
 	struct pl_leaks_options o = {
@@ -517,7 +578,7 @@ PYLEAKS_API int pyleaks_snapshot_take(struct pyleaks *pl, const char *name,
 		return PYLEAKS_EUSAGE;
 	*ret = NULL;
 	struct pyleaks_snapshot *snap = calloc(1, sizeof(*snap));
-	struct pl_error *err = snap ? api_graph(pl) : &pl_enomem; /* the untracked objects too */
+	struct pl_error *err = snap ? api_census(pl) : &pl_enomem;
 	if (!err)
 		err = pl_snapshot_take(pl->heap, name && name[0] ? name : "snapshot",
 				       pl->target->description, pl->runtime->version, &snap->s);
@@ -584,7 +645,7 @@ PYLEAKS_API int pyleaks_growth_report(struct pyleaks *pl, struct pyleaks_snapsho
 		return api_fail(pl, pl_error_create(PL_ERR_USAGE, "unknown report format %d", format));
 	if (top < 0)
 		return api_fail(pl, pl_error_create(PL_ERR_USAGE, "the number of types must be >= 0"));
-	struct pl_error *err = api_graph(pl);
+	struct pl_error *err = api_census(pl);
 	if (err)
 		return api_fail(pl, err);
 	struct pl_growth_options o = { format == PYLEAKS_JSON, (unsigned)top,

@@ -25,6 +25,7 @@ struct walk {
 	void *progress_arg;
 	uint64_t max_steps;
 	bool strict;             /* check back links even while a collection runs */
+	bool bare;               /* the lists are not walked (the in-process census counts them) */
 	struct pl_strbuf warnings;
 };
 
@@ -84,7 +85,7 @@ static long type_index(struct pl_heap *h, struct pl_runtime *rt, uint64_t addr)
 	uint64_t meta = 0, meta_flags = 0;
 	bool ok = pl_target_u64(rt->target, addr + (uint64_t)l->object_type, &meta) &&
 		  pl_target_u64(rt->target, meta + (uint64_t)l->type_flags, &meta_flags) &&
-		  (meta_flags & (1ul << 31)) && /* Py_TPFLAGS_TYPE_SUBCLASS: it is a type */
+		  (meta_flags & PL_TPFLAGS_TYPE_SUBCLASS) && /* it is a type */
 		  pl_target_u64(rt->target, addr + (uint64_t)l->type_flags, &z->flags) &&
 		  pl_target_u64(rt->target, addr + (uint64_t)l->type_basicsize, &z->basicsize) &&
 		  pl_target_u64(rt->target, addr + (uint64_t)l->type_itemsize, &z->itemsize) &&
@@ -334,12 +335,12 @@ static struct pl_error *walk_gc(struct walk *w, uint64_t interp, size_t n)
 		pl_strbuf_printf(&w->warnings, "interpreter %zu: a garbage collection was running "
 					       "when the target stopped; counts may be incomplete\n", n);
 	}
-	for (int gen = 0; gen < 3; gen++) {
+	for (int gen = 0; gen < 3 && !w->bare; gen++) {
 		err = walk_list(w, g.gen0 + (uint64_t)gen * (uint64_t)l->size_gc_generation, gen, n);
 		if (err)
 			return err;
 	}
-	if (g.permanent && (err = walk_list(w, g.permanent, 3, n)))
+	if (g.permanent && !w->bare && (err = walk_list(w, g.permanent, 3, n)))
 		return err;
 	return read_garbage(w, g.garbage, n);
 }
@@ -455,20 +456,25 @@ static struct pl_error *walk_extra(struct walk *w, const struct pl_extra_list *e
 	return NULL;
 }
 
-struct pl_error *pl_heap_create(struct pl_runtime *rt, const struct pl_extra_list *extra, size_t n,
-				pl_progress_fn *progress, void *progress_arg, struct pl_heap **ret)
+/* The walk of pl_heap_create; BARE: everything but the lists. */
+static struct pl_error *heap_create(struct pl_runtime *rt, const struct pl_extra_list *extra, size_t n,
+				    pl_progress_fn *progress, void *progress_arg, bool bare,
+				    struct pl_heap **ret)
 {
 	struct pl_heap *h = calloc(1, sizeof(*h));
 	if (!h)
 		return &pl_enomem;
 	struct walk w = { .rt = rt, .t = rt->target, .l = &rt->layout, .h = h,
-			  .progress = progress, .progress_arg = progress_arg };
+			  .progress = progress, .progress_arg = progress_arg, .bare = bare };
 	/* No list can hold more objects than the target has 16-byte GC heads. */
 	h->memory_size = pl_target_memory_size(rt->target);
 	w.max_steps = h->memory_size / 16 + 1;
 	pl_strbuf_init(&w.warnings);
-	struct pl_error *err = rt->salvaged ? walk_salvaged(&w) : walk_interpreters(&w);
-	if (!err && !rt->salvaged)
+	struct pl_error *err = rt->salvaged ? (bare ? pl_error_create(PL_ERR_USAGE, "a salvaged "
+							   "heap has no lists to count in place")
+					 : walk_salvaged(&w))
+				   : walk_interpreters(&w);
+	if (!err && !rt->salvaged && !bare)
 		err = walk_extra(&w, extra, n);
 	if (err) {
 		pl_strbuf_deinit(&w.warnings);
@@ -491,6 +497,45 @@ struct pl_error *pl_heap_create(struct pl_runtime *rt, const struct pl_extra_lis
 	h->warnings = w.warnings.len ? pl_strbuf_finish(&w.warnings, NULL) : NULL;
 	pl_strbuf_deinit(&w.warnings);
 	*ret = h;
+	return NULL;
+}
+
+struct pl_error *pl_heap_create(struct pl_runtime *rt, const struct pl_extra_list *extra, size_t n,
+				pl_progress_fn *progress, void *progress_arg, struct pl_heap **ret)
+{
+	return heap_create(rt, extra, n, progress, progress_arg, false, ret);
+}
+
+struct pl_error *pl_heap_create_bare(struct pl_runtime *rt, struct pl_heap **ret)
+{
+	return heap_create(rt, NULL, 0, NULL, NULL, true, ret);
+}
+
+struct pl_error *pl_heap_add_counted(struct pl_heap *h, struct pl_runtime *rt, uint64_t addr,
+				     uint64_t type, uint64_t size, int gen)
+{
+	if (gen < 0 || gen > PL_GEN_UNTRACKED || (gen != PL_GEN_UNTRACKED && h->ntracked != h->nobjects))
+		return pl_error_create(PL_ERR_BAD_DATA, "an object counted out of order (generation %d)",
+				       gen);
+	long ti = type_index(h, rt, type);
+	if (ti < 0 || objects_reserve(h))
+		return &pl_enomem;
+	struct pl_type *ty = &h->types[ti];
+	if (size > h->memory_size)
+		size = h->memory_size;
+	h->objects[h->nobjects++] = (struct pl_object){ addr, size, (uint32_t)ti, (uint8_t)gen };
+	if (gen == PL_GEN_UNTRACKED) {
+		ty->ucount++;
+		ty->usize += size;
+		h->untracked_size += size;
+		return NULL;
+	}
+	h->ntracked++;
+	ty->count++;
+	ty->size += size;
+	h->gen_count[gen]++;
+	h->gen_size[gen] += size;
+	h->total_size += size;
 	return NULL;
 }
 

@@ -97,6 +97,15 @@ struct pl_error *pl_heap_create(struct pl_runtime *rt, const struct pl_extra_lis
 				pl_progress_fn *progress, void *progress_arg, struct pl_heap **ret);
 void pl_heap_destroy(struct pl_heap *h);
 
+/* The heap of RT without its objects: the interpreters, the collector's state and gc.garbage,
+ * for the in-process census to fill in with pl_heap_add_counted. */
+struct pl_error *pl_heap_create_bare(struct pl_runtime *rt, struct pl_heap **ret);
+
+/* Add the object at ADDR of the type at TYPE, SIZE bytes (capped at the target's memory), in
+ * generation GEN (PL_GEN_UNTRACKED for an untracked one): the tracked ones first. */
+struct pl_error *pl_heap_add_counted(struct pl_heap *h, struct pl_runtime *rt, uint64_t addr,
+				     uint64_t type, uint64_t size, int gen);
+
 /* Build the table that finds objects by address (once; later calls do nothing). */
 struct pl_error *pl_heap_index_objects(struct pl_heap *h);
 

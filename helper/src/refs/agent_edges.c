@@ -15,21 +15,19 @@ static bool scanned(const struct pl_typeinfo *ti)
 	return ti->nscan > 0 || ti->scan_items || ti->kind == PL_KIND_MODULE;
 }
 
-struct pl_error *pl_agent_request_build(struct pl_runtime *rt, const struct pl_heap *h,
-					struct pl_types *types, bool all, uint8_t **bytes,
-					size_t *len)
+struct pl_error *pl_agent_request_init(struct pl_runtime *rt, const struct pl_heap *h,
+				       enum pl_agent_task task, struct pl_agent_request *req)
 {
 	const struct pl_layout *l = &rt->layout;
-	struct pl_agent_request req;
-	memset(&req, 0, sizeof(req));
-	req.magic = PL_AGENT_MAGIC;
-	req.abi = PL_AGENT_ABI;
-	req.gc_head_size = (uint64_t)l->size_gc_head;
-	req.gc_next_mask = l->gc_next_mask;
-	req.ob_type = (uint64_t)l->object_type;
-	req.tp_traverse = (uint64_t)l->type_flags + 16; /* tp_flags, tp_doc, tp_traverse: every 3.x */
-	req.max_objects = pl_target_memory_size(rt->target) / 16 + 1;
-	req.all = all;
+	memset(req, 0, sizeof(*req));
+	req->magic = PL_AGENT_MAGIC;
+	req->abi = PL_AGENT_ABI;
+	req->task = task;
+	req->gc_head_size = (uint64_t)l->size_gc_head;
+	req->gc_next_mask = l->gc_next_mask;
+	req->ob_type = (uint64_t)l->object_type;
+	req->tp_traverse = (uint64_t)l->type_flags + 16; /* tp_flags, tp_doc, tp_traverse: every 3.x */
+	req->max_objects = pl_target_memory_size(rt->target) / 16 + 1;
 	for (size_t i = 0; i < h->ninterpreters; i++) {
 		struct pl_gc_where g;
 		struct pl_error *err = pl_runtime_gc_where(rt, h->interps[i], &g);
@@ -38,22 +36,34 @@ struct pl_error *pl_agent_request_build(struct pl_runtime *rt, const struct pl_h
 		for (int gen = 0; gen < 4; gen++) {
 			uint64_t head = gen < 3 ? g.gen0 + (uint64_t)gen * (uint64_t)l->size_gc_generation
 						: g.permanent;
-			if (req.nlists == PL_AGENT_MAX_LISTS)
+			if (req->nlists == PL_AGENT_MAX_LISTS)
 				return pl_error_create(PL_ERR_LIMIT, "more interpreters than the "
 							"in-process agent walks (%d lists)", PL_AGENT_MAX_LISTS);
 			/* 3.6 has no permanent generation: an empty list stands in for it */
-			req.lists[req.nlists++] = head ? head : 0;
+			req->lists[req->nlists++] = head ? head : 0;
 		}
 		if (l->interp_gc < 0) /* 3.6 - 3.8: one GC state for the process */
 			break;
 	}
+	return NULL;
+}
+
+struct pl_error *pl_agent_request_build(struct pl_runtime *rt, const struct pl_heap *h,
+					struct pl_types *types, bool all, uint8_t **bytes,
+					size_t *len)
+{
+	struct pl_agent_request req;
+	struct pl_error *err = pl_agent_request_init(rt, h, PL_AGENT_EDGES, &req);
+	if (err)
+		return err;
+	req.all = all;
 	uint64_t *want = malloc((h->ntypes + 1) * sizeof(*want));
 	if (!want)
 		return &pl_enomem;
 	size_t n = 0;
 	for (size_t t = 0; !all && t < h->ntypes; t++) {
 		const struct pl_typeinfo *ti;
-		struct pl_error *err = pl_types_get(types, h->types[t].addr, &ti);
+		err = pl_types_get(types, h->types[t].addr, &ti);
 		if (err)
 			pl_error_destroy(err); /* an unreadable type: its objects stay read-only */
 		else if (scanned(ti))
@@ -87,7 +97,8 @@ void pl_agent_edges_destroy(struct pl_agent_edges *e)
 /* The agent's status and counts against the read-only walk of the same stop. */
 static struct pl_error *check_request(const struct pl_heap *h, const struct pl_agent_request *r)
 {
-	if (r->magic != PL_AGENT_MAGIC || r->abi != PL_AGENT_ABI || r->nlists > PL_AGENT_MAX_LISTS)
+	if (r->magic != PL_AGENT_MAGIC || r->abi != PL_AGENT_ABI || r->nlists > PL_AGENT_MAX_LISTS ||
+	    r->task != PL_AGENT_EDGES)
 		return pl_error_create(PL_ERR_BAD_DATA, "the in-process agent's answer is not one");
 	if (r->status != PL_AGENT_OK) {
 		char message[PL_AGENT_MESSAGE + 1];

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "agent_abi.h"
 #include "base/error.h"
 #include "heap/heap.h"
 #include "refs/typeinfo.h"
@@ -31,6 +32,11 @@ struct pl_agent_edges {
 	size_t index_cap;
 	uint64_t edges;   /* references in all */
 };
+
+/* The fields of the request (agent_abi.h) for TASK that both tasks share: the layout basics and
+ * the collector's lists of the interpreters of heap H (walked or bare) of RT. */
+struct pl_error *pl_agent_request_init(struct pl_runtime *rt, const struct pl_heap *h,
+				       enum pl_agent_task task, struct pl_agent_request *req);
 
 /* The request (agent_abi.h) for heap H of RT: its collector lists, and, unless ALL, the types
  * whose instances the read-only decoders scan conservatively (TYPES gives each type's info).

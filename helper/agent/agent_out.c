@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/* agent_out.c - the agent's growing arrays of words (see agent_out.h). */
+#include <sys/mman.h>
+
+#include "agent_out.h"
+
+int pl_agent_words_init(struct pl_agent_words *w, size_t first)
+{
+	w->used = 0;
+	w->failed = 0;
+	w->cap = first / 8;
+	w->words = mmap(NULL, first, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (w->words == MAP_FAILED) {
+		w->words = NULL;
+		w->cap = 0;
+		w->failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
+int pl_agent_words_grow(struct pl_agent_words *w, size_t need)
+{
+	size_t cap = w->cap;
+	while (cap - w->used < need)
+		cap *= 2;
+	void *p = mremap(w->words, w->cap * 8, cap * 8, MREMAP_MAYMOVE);
+	if (p == MAP_FAILED) {
+		w->failed = 1;
+		return -1;
+	}
+	w->words = p;
+	w->cap = cap;
+	return 0;
+}
+
+void pl_agent_words_free(struct pl_agent_words *w)
+{
+	if (w->words)
+		munmap(w->words, w->cap * 8);
+	w->words = NULL;
+	w->cap = w->used = 0;
+}

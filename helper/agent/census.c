@@ -1,0 +1,338 @@
+/* SPDX-License-Identifier: MIT */
+/* census.c - the in-process census: the collector's lists walked in place, every object sized
+ * by the rules libpyleaks sizes with (object_rules.c, compiled in), and the objects the
+ * collector does not track found as libpyleaks' graph finds them: through each object's own
+ * tp_traverse, the fields the read-only decoders read beyond it (the request's extras, a
+ * dict's keys) and what the roots hold. Reads its own address space; allocates nothing but
+ * mappings; calls nothing of the process but tp_traverse functions, never on a static type or
+ * a static struct sequence (3.12's structseq_traverse reads the interpreter's state there). */
+#include <stdbool.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "census.h"
+#include "runtime/object_rules.h"
+
+typedef int (*visitproc)(void *object, void *arg);
+typedef int (*traverseproc)(void *self, visitproc visit, void *arg);
+
+enum { FIRST_TYPES = 1 << 12, FIRST_SEEN = 1 << 16, FIRST_STACK = 1 << 20 /* bytes */ };
+#define MAX_DICT_ENTRIES (UINT64_C(1) << 32)
+
+/* What the census needs of a type, read once. */
+struct type_entry {
+	uint64_t type;          /* 0: an empty slot */
+	uint64_t flags;
+	traverseproc traverse;
+	struct pl_size_type size;
+	int32_t extra;          /* index into the request's extras, or -1 */
+	bool structseq;         /* a static tuple subclass with a traverse of its own */
+	bool meta;              /* its instances are types */
+};
+
+struct census {
+	struct pl_agent_request *req;
+	const struct pl_layout *l;
+	struct pl_object_rules rules;
+	struct pl_agent_words *out;
+	struct type_entry *types;  /* open addressing on the type's address */
+	size_t types_cap, ntypes;
+	uint64_t *seen;            /* open addressing: the untracked objects found */
+	size_t seen_cap, nseen;
+	struct pl_agent_words stack; /* untracked objects whose references are still to read */
+	int32_t heaptype_extra;    /* the extra of every heap type object, or -1 */
+	long status;
+};
+
+static bool self_read(void *ctx, uint64_t addr, void *buf, size_t n)
+{
+	(void)ctx;
+	if (!addr)
+		return false;
+	memcpy(buf, (const void *)(uintptr_t)addr, n);
+	return true;
+}
+
+static inline uint64_t word_at(uint64_t addr)
+{
+	return *(const uint64_t *)(uintptr_t)addr;
+}
+
+static inline size_t slot_of(uint64_t addr, size_t cap)
+{
+	return (size_t)(((addr >> 3) * UINT64_C(0x9E3779B97F4A7C15)) >> 29) & (cap - 1);
+}
+
+static void *map(size_t bytes)
+{
+	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+		       -1, 0);
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static void fail(struct census *c, long status)
+{
+	if (c->status == PL_AGENT_OK)
+		c->status = status;
+}
+
+/* Insert ADDR into the seen set: 1 if it is new, 0 if it was there, -1 if out of memory. */
+static int seen_insert(struct census *c, uint64_t addr)
+{
+	if ((c->nseen + 1) * 2 > c->seen_cap) {
+		size_t cap = c->seen_cap * 2;
+		uint64_t *n = map(cap * 8);
+		if (!n)
+			return -1;
+		for (size_t i = 0; i < c->seen_cap; i++) {
+			uint64_t a = c->seen[i];
+			if (!a)
+				continue;
+			size_t s = slot_of(a, cap);
+			while (n[s])
+				s = (s + 1) & (cap - 1);
+			n[s] = a;
+		}
+		munmap(c->seen, c->seen_cap * 8);
+		c->seen = n;
+		c->seen_cap = cap;
+	}
+	size_t s = slot_of(addr, c->seen_cap);
+	for (; c->seen[s]; s = (s + 1) & (c->seen_cap - 1))
+		if (c->seen[s] == addr)
+			return 0;
+	c->seen[s] = addr;
+	c->nseen++;
+	return 1;
+}
+
+static struct type_entry *type_slot(struct type_entry *types, size_t cap, uint64_t type)
+{
+	size_t s = slot_of(type, cap);
+	while (types[s].type && types[s].type != type)
+		s = (s + 1) & (cap - 1);
+	return &types[s];
+}
+
+/* The entry of the type at TYPE, read on first sight; NULL if out of memory. */
+static struct type_entry *type_get(struct census *c, uint64_t type)
+{
+	struct type_entry *e = type_slot(c->types, c->types_cap, type);
+	if (e->type)
+		return e;
+	if ((c->ntypes + 1) * 2 > c->types_cap) {
+		size_t cap = c->types_cap * 2;
+		struct type_entry *n = map(cap * sizeof(*n));
+		if (!n)
+			return NULL;
+		for (size_t i = 0; i < c->types_cap; i++)
+			if (c->types[i].type)
+				*type_slot(n, cap, c->types[i].type) = c->types[i];
+		munmap(c->types, c->types_cap * sizeof(*n));
+		c->types = n;
+		c->types_cap = cap;
+		e = type_slot(c->types, c->types_cap, type);
+	}
+	const struct pl_layout *l = c->l;
+	const struct pl_agent_request *req = c->req;
+	e->type = type;
+	e->flags = word_at(type + (uint64_t)l->type_flags);
+	e->traverse = *(traverseproc *)(uintptr_t)(type + req->tp_traverse);
+	e->size = (struct pl_size_type){ e->flags, word_at(type + (uint64_t)l->type_basicsize),
+					 word_at(type + (uint64_t)l->type_itemsize),
+					 pl_rules_size_kind(&c->rules, type) };
+	e->extra = -1;
+	for (uint64_t i = 0; i < req->nextras; i++)
+		if (req->extras[i].type == type)
+			e->extra = (int32_t)i;
+	e->structseq = (e->flags & req->tuple_subclass_flag) && !(e->flags & req->heaptype_flag) &&
+		       type != req->tuple_type &&
+		       (uint64_t)(uintptr_t)e->traverse != req->tuple_traverse;
+	e->meta = (e->flags & req->type_subclass_flag) != 0;
+	c->ntypes++;
+	return e;
+}
+
+static bool is_tracked(const struct census *c, uint64_t obj, const struct type_entry *e)
+{
+	if (!(e->flags & c->req->have_gc_flag))
+		return false;
+	uint64_t g = obj - (uint64_t)c->l->size_gc_head;
+	if (c->req->gc_refs_state)
+		return ((int64_t)word_at(g + 16) >> 1) != -2;
+	return word_at(g) != 0;
+}
+
+static void record(struct census *c, uint64_t obj, uint64_t type_gen, uint64_t size)
+{
+	if (pl_agent_put(c->out, obj) || pl_agent_put(c->out, type_gen) || pl_agent_put(c->out, size))
+		fail(c, PL_AGENT_NO_MEMORY);
+}
+
+/* An object a reference names: if the collector does not track it and it is new, size it,
+ * record it and queue it to read its references. */
+static void consider(struct census *c, uint64_t obj)
+{
+	const struct pl_layout *l = c->l;
+	if (!obj || obj % 8 || c->status != PL_AGENT_OK)
+		return;
+	uint64_t type = word_at(obj + (uint64_t)l->object_type);
+	if (!type || type % 8)
+		return;
+	struct type_entry *e = type_get(c, type);
+	if (!e) {
+		fail(c, PL_AGENT_NO_MEMORY);
+		return;
+	}
+	if (is_tracked(c, obj, e) || !word_at(obj + (uint64_t)l->object_refcnt))
+		return;
+	/* a static type lives in its binary, not the heap: a root of its own */
+	if (e->meta && !(word_at(obj + (uint64_t)l->type_flags) & c->req->heaptype_flag))
+		return;
+	int fresh = seen_insert(c, obj);
+	if (fresh < 0)
+		fail(c, PL_AGENT_NO_MEMORY);
+	if (fresh <= 0)
+		return;
+	if (c->nseen > c->req->max_untracked) {
+		fail(c, PL_AGENT_TOO_MANY);
+		return;
+	}
+	record(c, obj, type | PL_AGENT_UNTRACKED, pl_rules_size_of(&c->rules, &e->size, obj));
+	if (pl_agent_put(&c->stack, obj))
+		fail(c, PL_AGENT_NO_MEMORY);
+}
+
+static int visit(void *object, void *arg)
+{
+	struct census *c = arg;
+	consider(c, (uint64_t)(uintptr_t)object);
+	return c->status != PL_AGENT_OK;
+}
+
+static void extra_fields(struct census *c, uint64_t obj, const struct pl_agent_extra *x)
+{
+	for (uint64_t i = 0; i < x->nfields && i < PL_AGENT_EXTRA_FIELDS; i++)
+		if (x->fields[i] >= 0)
+			consider(c, word_at(obj + (uint64_t)x->fields[i]));
+}
+
+/* The keys of the dict at OBJ whose value is set: its tp_traverse skips str keys. */
+static void dict_keys(struct census *c, uint64_t obj)
+{
+	struct pl_dict_shape s;
+	if (pl_rules_dict_shape(&c->rules, obj, MAX_DICT_ENTRIES, &s) != PL_DICT_SHAPE_OK)
+		return;
+	for (uint64_t i = 0; i < s.nentries && c->status == PL_AGENT_OK; i++) {
+		uint64_t entry = s.entries + i * s.entry_size;
+		uint64_t value = s.values ? word_at(s.values + 8 * i) : word_at(entry + s.value_off);
+		if (value)
+			consider(c, word_at(entry + s.key_off));
+	}
+}
+
+/* What the object at OBJ (of the type of E) holds. */
+static void references(struct census *c, uint64_t obj, const struct type_entry *e)
+{
+	const struct pl_agent_request *req = c->req;
+	if (e->structseq) { /* its items, as a tuple's */
+		uint64_t n = word_at(obj + (uint64_t)c->l->varobject_size);
+		for (uint64_t i = 0; i < n && i < 4096; i++)
+			consider(c, word_at(obj + (uint64_t)c->l->tuple_items + 8 * i));
+	} else if ((e->flags & req->have_gc_flag) && e->traverse) {
+		e->traverse((void *)(uintptr_t)obj, visit, c);
+	}
+	if (e->extra >= 0)
+		extra_fields(c, obj, &req->extras[e->extra]);
+	if (e->meta && c->heaptype_extra >= 0 &&
+	    (word_at(obj + (uint64_t)c->l->type_flags) & req->heaptype_flag))
+		extra_fields(c, obj, &req->extras[c->heaptype_extra]);
+	if ((e->flags & req->dict_subclass_flag) || e->size.kind == PL_SIZE_DICT ||
+	    e->size.kind == PL_SIZE_ODICT) /* 3.15's frozendict is a dict, not a subclass */
+		dict_keys(c, obj);
+	if (e->flags & req->managed_dict_flag) { /* 3.13.0's traverse visits only the values */
+		uint64_t dict = word_at(obj - 24);
+		if (!(dict & 1))
+			consider(c, dict);
+	}
+}
+
+/* Walk list L (its head at HEAD) of generation GEN; the number of objects on it. */
+static uint64_t walk_list(struct census *c, uint64_t head, uint64_t gen)
+{
+	const struct pl_agent_request *req = c->req;
+	uint64_t gch = (uint64_t)c->l->size_gc_head, n = 0;
+	uint64_t g = word_at(head) & req->gc_next_mask;
+	for (; g != head && c->status == PL_AGENT_OK; n++) {
+		if (!g || n >= req->max_objects) {
+			fail(c, PL_AGENT_LIST_BROKEN);
+			break;
+		}
+		uint64_t obj = g + gch, type = word_at(obj + (uint64_t)c->l->object_type);
+		struct type_entry *e = type ? type_get(c, type) : NULL;
+		if (!e) {
+			fail(c, type ? PL_AGENT_NO_MEMORY : PL_AGENT_LIST_BROKEN);
+			break;
+		}
+		record(c, obj, type | gen, pl_rules_size_of(&c->rules, &e->size, obj));
+		references(c, obj, e);
+		g = word_at(g) & req->gc_next_mask;
+	}
+	return n;
+}
+
+static bool request_fits(const struct pl_agent_request *req)
+{
+	return req->layout_size == sizeof(struct pl_layout) &&
+	       req->layout_hash == pl_layout_abi_hash() && req->layout_offset >= sizeof(*req) &&
+	       req->layout_offset % 8 == 0 && req->nbuiltins <= PL_AGENT_BUILTINS &&
+	       req->nextras <= PL_AGENT_EXTRAS && (!req->nroots || req->roots_offset >= sizeof(*req)) &&
+	       req->roots_offset % 8 == 0;
+}
+
+long pl_agent_census(struct pl_agent_request *req, struct pl_agent_words *out)
+{
+	if (!request_fits(req))
+		return PL_AGENT_BAD_REQUEST;
+	struct census c = { .req = req, .out = out, .heaptype_extra = -1, .status = PL_AGENT_OK };
+	c.l = (const struct pl_layout *)((const char *)req + req->layout_offset);
+	c.rules = (struct pl_object_rules){ .l = c.l, .read = self_read, .ctx = NULL };
+	for (uint64_t i = 0; i < req->nbuiltins; i++)
+		c.rules.builtins[c.rules.nbuiltins++] = (struct pl_rules_builtin){
+			req->builtins[i].type, (uint32_t)req->builtins[i].kind };
+	for (uint64_t i = 0; i < req->nextras; i++)
+		if (!req->extras[i].type)
+			c.heaptype_extra = (int32_t)i;
+	c.types_cap = FIRST_TYPES;
+	c.seen_cap = FIRST_SEEN;
+	c.types = map(c.types_cap * sizeof(*c.types));
+	c.seen = map(c.seen_cap * 8);
+	if (!c.types || !c.seen || pl_agent_words_init(&c.stack, FIRST_STACK))
+		fail(&c, PL_AGENT_NO_MEMORY);
+	for (uint64_t i = 0; i < req->nlists && c.status == PL_AGENT_OK; i++)
+		req->counts[i] = req->lists[i] ? walk_list(&c, req->lists[i], i % 4) : 0;
+	req->tracked = 0;
+	for (uint64_t i = 0; i < req->nlists; i++)
+		req->tracked += req->counts[i];
+	const uint64_t *roots = (const uint64_t *)((const char *)req + req->roots_offset);
+	for (uint64_t i = 0; i < req->nroots && c.status == PL_AGENT_OK; i++)
+		consider(&c, roots[i]);
+	while (c.stack.used && c.status == PL_AGENT_OK) {
+		uint64_t obj = c.stack.words[--c.stack.used];
+		struct type_entry *e = type_get(&c, word_at(obj + (uint64_t)c.l->object_type));
+		if (!e)
+			fail(&c, PL_AGENT_NO_MEMORY);
+		else
+			references(&c, obj, e);
+	}
+	req->untracked = c.nseen;
+	req->objects = out->used / 3;
+	if (c.types)
+		munmap(c.types, c.types_cap * sizeof(*c.types));
+	if (c.seen)
+		munmap(c.seen, c.seen_cap * 8);
+	pl_agent_words_free(&c.stack);
+	if (out->failed)
+		fail(&c, PL_AGENT_NO_MEMORY);
+	return c.status;
+}
