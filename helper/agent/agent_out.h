@@ -28,6 +28,9 @@ static inline int pl_agent_put(struct pl_agent_words *w, uint64_t word)
 	return 0;
 }
 
+/* Fault in the pages of [P, P + N) at once (page-aligned). */
+void pl_agent_prefault(void *p, size_t n);
+
 /* Unmap W. */
 void pl_agent_words_free(struct pl_agent_words *w);
 

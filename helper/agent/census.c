@@ -17,6 +17,7 @@ typedef int (*visitproc)(void *object, void *arg);
 typedef int (*traverseproc)(void *self, visitproc visit, void *arg);
 
 enum { FIRST_TYPES = 1 << 12, FIRST_SEEN = 1 << 16, FIRST_STACK = 1 << 20 /* bytes */ };
+enum { BATCH = 64 }; /* references whose headers are fetched together */
 #define MAX_DICT_ENTRIES (UINT64_C(1) << 32)
 
 /* What the census needs of a type, read once. */
@@ -42,6 +43,8 @@ struct census {
 	struct pl_agent_words stack; /* untracked objects whose references are still to read */
 	int32_t heaptype_extra;    /* the extra of every heap type object, or -1 */
 	long status;
+	uint64_t batch[BATCH];     /* references visited, not considered yet */
+	size_t nbatch;
 };
 
 static bool self_read(void *ctx, uint64_t addr, void *buf, size_t n)
@@ -67,7 +70,10 @@ static void *map(size_t bytes)
 {
 	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
 		       -1, 0);
-	return p == MAP_FAILED ? NULL : p;
+	if (p == MAP_FAILED)
+		return NULL;
+	pl_agent_prefault(p, bytes);
+	return p;
 }
 
 static void fail(struct census *c, long status)
@@ -169,26 +175,33 @@ static void record(struct census *c, uint64_t obj, uint64_t type_gen, uint64_t s
 		fail(c, PL_AGENT_NO_MEMORY);
 }
 
-/* An object a reference names: if the collector does not track it and it is new, size it,
- * record it and queue it to read its references. */
-static void consider(struct census *c, uint64_t obj)
+/* The type entry of the object a reference names, if it is one the collector does not track
+ * and that lives in the heap; NULL otherwise (or out of memory: the status says so). */
+static struct type_entry *untracked_type(struct census *c, uint64_t obj)
 {
 	const struct pl_layout *l = c->l;
 	if (!obj || obj % 8 || c->status != PL_AGENT_OK)
-		return;
+		return NULL;
 	uint64_t type = word_at(obj + (uint64_t)l->object_type);
 	if (!type || type % 8)
-		return;
+		return NULL;
 	struct type_entry *e = type_get(c, type);
 	if (!e) {
 		fail(c, PL_AGENT_NO_MEMORY);
-		return;
+		return NULL;
 	}
 	if (is_tracked(c, obj, e) || !word_at(obj + (uint64_t)l->object_refcnt))
-		return;
+		return NULL;
 	/* a static type lives in its binary, not the heap: a root of its own */
 	if (e->meta && !(word_at(obj + (uint64_t)l->type_flags) & c->req->heaptype_flag))
-		return;
+		return NULL;
+	return e;
+}
+
+/* The untracked object OBJ, of the type of E: if it is new, size it, record it and queue it
+ * to read its references. */
+static void admit(struct census *c, uint64_t obj, struct type_entry *e)
+{
 	int fresh = seen_insert(c, obj);
 	if (fresh < 0)
 		fail(c, PL_AGENT_NO_MEMORY);
@@ -198,15 +211,51 @@ static void consider(struct census *c, uint64_t obj)
 		fail(c, PL_AGENT_TOO_MANY);
 		return;
 	}
-	record(c, obj, type | PL_AGENT_UNTRACKED, pl_rules_size_of(&c->rules, &e->size, obj));
+	record(c, obj, e->type | PL_AGENT_UNTRACKED, pl_rules_size_of(&c->rules, &e->size, obj));
 	if (pl_agent_put(&c->stack, obj))
 		fail(c, PL_AGENT_NO_MEMORY);
+}
+
+/* An object a reference names. */
+static void consider(struct census *c, uint64_t obj)
+{
+	struct type_entry *e = untracked_type(c, obj);
+	if (e)
+		admit(c, obj, e);
+}
+
+/* Consider the references batched, in three passes so that the cache misses of one object's
+ * references overlap (they are most of the census's time): their headers are fetched; those
+ * of untracked objects have their slots in the seen set fetched; then they are admitted. */
+static void flush(struct census *c)
+{
+	size_t gch = (size_t)c->l->size_gc_head, n = 0;
+	uint64_t types[BATCH];
+	for (size_t i = 0; i < c->nbatch; i++)
+		if (c->batch[i] > gch)
+			__builtin_prefetch((const char *)(uintptr_t)c->batch[i] - gch);
+	for (size_t i = 0; i < c->nbatch; i++) {
+		struct type_entry *e = untracked_type(c, c->batch[i]);
+		if (!e)
+			continue;
+		__builtin_prefetch(&c->seen[slot_of(c->batch[i], c->seen_cap)]);
+		types[n] = e->type; /* the entry moves if the table grows meanwhile */
+		c->batch[n++] = c->batch[i];
+	}
+	for (size_t i = 0; i < n && c->status == PL_AGENT_OK; i++) {
+		struct type_entry *e = type_get(c, types[i]);
+		if (e)
+			admit(c, c->batch[i], e);
+	}
+	c->nbatch = 0;
 }
 
 static int visit(void *object, void *arg)
 {
 	struct census *c = arg;
-	consider(c, (uint64_t)(uintptr_t)object);
+	if (c->nbatch == BATCH)
+		flush(c);
+	c->batch[c->nbatch++] = (uint64_t)(uintptr_t)object;
 	return c->status != PL_AGENT_OK;
 }
 
@@ -231,16 +280,19 @@ static void dict_keys(struct census *c, uint64_t obj)
 	}
 }
 
-/* What the object at OBJ (of the type of E) holds. */
-static void references(struct census *c, uint64_t obj, const struct type_entry *e)
+/* What the object at OBJ (of the type of ENTRY) holds. ENTRY is copied first: the table moves
+ * when a type seen first below makes it grow. */
+static void references(struct census *c, uint64_t obj, const struct type_entry *entry)
 {
 	const struct pl_agent_request *req = c->req;
+	const struct type_entry copy = *entry, *e = &copy;
 	if (e->structseq) { /* its items, as a tuple's */
 		uint64_t n = word_at(obj + (uint64_t)c->l->varobject_size);
 		for (uint64_t i = 0; i < n && i < 4096; i++)
 			consider(c, word_at(obj + (uint64_t)c->l->tuple_items + 8 * i));
 	} else if ((e->flags & req->have_gc_flag) && e->traverse) {
 		e->traverse((void *)(uintptr_t)obj, visit, c);
+		flush(c);
 	}
 	if (e->extra >= 0)
 		extra_fields(c, obj, &req->extras[e->extra]);

@@ -322,10 +322,28 @@ PYLEAKS_API int pyleaks_agent_result(struct pyleaks *pl, uint64_t request)
 	uint8_t *out = NULL;
 	if (!err)
 		err = pl_target_read_fresh(pl->target, request, &req, sizeof(req), "the agent's request");
-	/* the output's size is the process's word: no more than its memory could hold */
-	if (!err && req.task != PL_AGENT_CENSUS && !(err = api_refs(pl)) && (pl->graph || pl->agent))
+	if (!err && req.task == PL_AGENT_CENSUS) { /* its records are read a chunk at a time */
+		err = pl->bare && !pl->heap ? pl_agent_census_take(pl->runtime, pl->bare, &req, sizeof(req))
+					    : pl_error_create(PL_ERR_USAGE, "no census was asked for");
+		if (!err)
+			err = pl_agent_census_finish(pl->runtime, pl->bare);
+		if (err) { /* nothing half-counted is kept: the next walk starts afresh */
+			pl_heap_destroy(pl->bare);
+			pl->bare = NULL;
+			return api_fail(pl, err);
+		}
+		pl->heap = pl->bare;
+		pl->bare = NULL;
+		pl->counted = true;
+		api_add_warnings(pl, pl->heap->warnings);
+		pl->agent_objects = req.objects;
+		pl->target->mode = "in-process";
+		return PYLEAKS_OK;
+	}
+	if (!err && !(err = api_refs(pl)) && (pl->graph || pl->agent))
 		err = pl_error_create(PL_ERR_USAGE, "the in-process agent's result comes before the "
 					"first report of a session, once");
+	/* the output's size is the process's word: no more than its memory could hold */
 	if (!err && req.status == PL_AGENT_OK &&
 	    (req.out_used > req.out_mapped || req.out_used > pl_target_memory_size(pl->target) + (1u << 30)))
 		err = pl_error_create(PL_ERR_BAD_DATA, "the in-process agent says it wrote %llu bytes",
@@ -336,23 +354,10 @@ PYLEAKS_API int pyleaks_agent_result(struct pyleaks *pl, uint64_t request)
 	if (!err && out)
 		err = pl_target_read_fresh(pl->target, req.out, out, req.out_used, "the agent's output");
 	size_t used = req.status == PL_AGENT_OK ? req.out_used : 0;
-	if (!err && req.task == PL_AGENT_CENSUS) {
-		err = pl->bare && !pl->heap ? pl_agent_census_take(pl->runtime, pl->bare, &req, sizeof(req),
-								   out, used)
-					    : pl_error_create(PL_ERR_USAGE, "no census was asked for");
-		if (!err)
-			err = pl_agent_census_finish(pl->runtime, pl->bare);
-		if (!err) {
-			pl->heap = pl->bare;
-			pl->bare = NULL;
-			pl->counted = true;
-			api_add_warnings(pl, pl->heap->warnings);
-		}
-	} else if (!err) {
+	if (!err)
 		err = pl_agent_edges_create(pl->heap, &req, sizeof(req), out, used, &pl->agent);
-		if (!err)
-			pl->refs->agent = pl->agent;
-	}
+	if (!err)
+		pl->refs->agent = pl->agent;
 	free(out);
 	if (err)
 		return api_fail(pl, err);

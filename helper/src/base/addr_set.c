@@ -54,6 +54,7 @@ uint32_t *pl_addr_index(const void *base, size_t stride, size_t n, size_t cap)
 	uint32_t *idx = calloc(cap, sizeof(*idx));
 	if (!idx)
 		return NULL;
+	pl_prefault(idx, cap * sizeof(*idx));
 	for (size_t i = 0; i < n; i++) {
 		uint64_t addr;
 		memcpy(&addr, (const char *)base + i * stride, sizeof(addr));

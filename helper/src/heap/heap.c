@@ -105,6 +105,22 @@ static long type_index(struct pl_heap *h, struct pl_runtime *rt, uint64_t addr)
 	return (long)h->ntypes++;
 }
 
+struct pl_error *pl_heap_reserve(struct pl_heap *h, uint64_t n)
+{
+	if (n >= UINT32_MAX / 2)
+		return pl_error_create(PL_ERR_LIMIT, "more than %u objects", UINT32_MAX / 2 - 1);
+	if (h->nobjects + n <= h->objects_cap)
+		return NULL;
+	size_t cap = h->nobjects + (size_t)n + 1;
+	struct pl_object *more = realloc(h->objects, cap * sizeof(*more));
+	if (!more)
+		return &pl_enomem;
+	pl_prefault(more + h->objects_cap, (cap - h->objects_cap) * sizeof(*more));
+	h->objects = more;
+	h->objects_cap = cap;
+	return NULL;
+}
+
 /* Room for one more object in the table. */
 static struct pl_error *objects_reserve(struct pl_heap *h)
 {

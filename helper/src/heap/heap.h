@@ -101,6 +101,9 @@ void pl_heap_destroy(struct pl_heap *h);
  * for the in-process census to fill in with pl_heap_add_counted. */
 struct pl_error *pl_heap_create_bare(struct pl_runtime *rt, struct pl_heap **ret);
 
+/* Make room for N more objects in the table at once. */
+struct pl_error *pl_heap_reserve(struct pl_heap *h, uint64_t n);
+
 /* Add the object at ADDR of the type at TYPE, SIZE bytes (capped at the target's memory), in
  * generation GEN (PL_GEN_UNTRACKED for an untracked one): the tracked ones first. */
 struct pl_error *pl_heap_add_counted(struct pl_heap *h, struct pl_runtime *rt, uint64_t addr,

@@ -11,6 +11,7 @@
 #include "refs/refs.h"
 #include "refs/roots.h"
 #include "refs/typeinfo.h"
+#include "target/target.h"
 
 /* The addresses the roots hold, gathered. */
 struct root_refs {
@@ -144,32 +145,40 @@ struct pl_error *pl_agent_census_request(struct pl_runtime *rt, const struct pl_
 	return NULL;
 }
 
-/* Add the records of OUT (N of them) of one kind: the tracked ones, or the untracked ones. */
-static struct pl_error *add_records(struct pl_runtime *rt, struct pl_heap *h, const uint64_t *out,
-				    size_t n, bool tracked, uint64_t *added)
+enum { CHUNK_RECORDS = 1 << 15 }; /* read 768 KiB of records at a time */
+
+/* Add the records at OUT in the process (N of them) of one kind: the tracked ones, or the
+ * untracked ones; read a chunk at a time, so that no copy of them all is made. */
+static struct pl_error *add_records(struct pl_runtime *rt, struct pl_heap *h, uint64_t out,
+				    uint64_t n, bool tracked, uint64_t *buf, uint64_t *added)
 {
-	for (size_t i = 0; i < n; i++) {
-		const uint64_t *rec = out + 3 * i;
-		uint64_t gen = rec[1] & 7, type = rec[1] & ~UINT64_C(7);
-		if (gen > PL_AGENT_UNTRACKED || !rec[0] || rec[0] % 8 || !type)
-			return pl_error_create(PL_ERR_BAD_DATA, "the in-process census's record %zu "
-						"is broken", i);
-		if ((gen == PL_AGENT_UNTRACKED) == tracked)
-			continue;
-		struct pl_error *err = pl_heap_add_counted(h, rt, rec[0], type, rec[2],
-							   tracked ? (int)gen : PL_GEN_UNTRACKED);
+	for (uint64_t at = 0; at < n; at += CHUNK_RECORDS) {
+		uint64_t k = n - at < CHUNK_RECORDS ? n - at : CHUNK_RECORDS;
+		struct pl_error *err = pl_target_read_fresh(rt->target, out + 24 * at, buf, 24 * k,
+							    "the agent's census");
+		for (uint64_t i = 0; !err && i < k; i++) {
+			const uint64_t *rec = buf + 3 * i;
+			uint64_t gen = rec[1] & 7, type = rec[1] & ~UINT64_C(7);
+			if (gen > PL_AGENT_UNTRACKED || !rec[0] || rec[0] % 8 || !type)
+				return pl_error_create(PL_ERR_BAD_DATA, "the in-process census's record "
+							"%llu is broken", (unsigned long long)(at + i));
+			if ((gen == PL_AGENT_UNTRACKED) == tracked)
+				continue;
+			err = pl_heap_add_counted(h, rt, rec[0], type, rec[2],
+						  tracked ? (int)gen : PL_GEN_UNTRACKED);
+			++*added;
+		}
 		if (err)
 			return err;
-		++*added;
 	}
 	return NULL;
 }
 
 struct pl_error *pl_agent_census_take(struct pl_runtime *rt, struct pl_heap *bare, const void *req,
-				      size_t req_len, const void *out, size_t out_len)
+				      size_t req_len)
 {
 	struct pl_agent_request r;
-	if (req_len < sizeof(r) || (out_len && !out) || out_len % 24)
+	if (req_len < sizeof(r))
 		return pl_error_create(PL_ERR_BAD_DATA, "the in-process census's answer is cut short");
 	memcpy(&r, req, sizeof(r));
 	if (r.magic != PL_AGENT_MAGIC || r.abi != PL_AGENT_ABI || r.task != PL_AGENT_CENSUS)
@@ -180,13 +189,23 @@ struct pl_error *pl_agent_census_take(struct pl_runtime *rt, struct pl_heap *bar
 		message[PL_AGENT_MESSAGE] = '\0';
 		return pl_error_create(PL_ERR_BAD_DATA, "the in-process census failed: %s", message);
 	}
-	size_t n = out_len / 24;
-	uint64_t tracked = 0, untracked = 0;
+	/* the output's size is the process's word: no more records than its memory could hold */
+	uint64_t n = r.out_used / 24;
+	if (r.out_used % 24 || r.out_used > r.out_mapped || (r.out_used && !r.out) ||
+	    n > pl_target_memory_size(rt->target) / 16 + 1 || n != r.objects)
+		return pl_error_create(PL_ERR_BAD_DATA, "the in-process census says it wrote %llu "
+					"bytes for %llu objects", (unsigned long long)r.out_used,
+					(unsigned long long)r.objects);
 	if (bare->nobjects)
 		return pl_error_create(PL_ERR_USAGE, "the heap has objects already");
-	struct pl_error *err = add_records(rt, bare, out, n, true, &tracked);
+	uint64_t tracked = 0, untracked = 0;
+	uint64_t *buf = malloc(24 * CHUNK_RECORDS);
+	struct pl_error *err = buf ? pl_heap_reserve(bare, n) : &pl_enomem;
 	if (!err)
-		err = add_records(rt, bare, out, n, false, &untracked);
+		err = add_records(rt, bare, r.out, n, true, buf, &tracked);
+	if (!err)
+		err = add_records(rt, bare, r.out, n, false, buf, &untracked);
+	free(buf);
 	if (!err && (tracked != r.tracked || untracked != r.untracked))
 		err = pl_error_create(PL_ERR_BAD_DATA, "the in-process census says %llu tracked and "
 					"%llu untracked objects, its records %llu and %llu",

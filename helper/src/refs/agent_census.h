@@ -20,10 +20,11 @@
 struct pl_error *pl_agent_census_request(struct pl_runtime *rt, const struct pl_heap *bare,
 					 uint8_t **bytes, size_t *len);
 
-/* Check what the agent left in the request REQ (REQ_LEN bytes) and add the objects of its
- * output OUT (OUT_LEN bytes) to BARE, tracked ones first; its object index built after. */
+/* Check what the agent left in the request REQ (REQ_LEN bytes, read back from the process)
+ * and add the objects of its output, read from the process a chunk at a time, to BARE,
+ * tracked ones first; its object index built after. */
 struct pl_error *pl_agent_census_take(struct pl_runtime *rt, struct pl_heap *bare, const void *req,
-				      size_t req_len, const void *out, size_t out_len);
+				      size_t req_len);
 
 /* After pl_agent_census_take: add the untracked objects the agent cannot see, read read-only
  * (those only a module's C state holds, or only a root found through the census's own types

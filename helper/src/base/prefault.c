@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: MIT */
+/* prefault.c - faulting in the pages of a large table just allocated, at once (internal.h). */
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "base/internal.h"
+
+enum { PREFAULT_MIN = 1 << 20 }; /* smaller tables: the faults cost little */
+
+void pl_prefault(void *p, size_t n)
+{
+#ifdef MADV_POPULATE_WRITE
+	if (!p || n < PREFAULT_MIN)
+		return;
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t lo = ((uintptr_t)p + page - 1) & ~(page - 1), hi = ((uintptr_t)p + n) & ~(page - 1);
+	if (hi > lo)
+		(void)madvise((void *)lo, hi - lo, MADV_POPULATE_WRITE);
+#else
+	(void)p;
+	(void)n;
+#endif
+}
