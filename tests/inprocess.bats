@@ -4,7 +4,8 @@
 # only guess at. Idle services are read in-process where they stand and go on serving; a busy
 # multi-threaded program stopped at 20 points (inside malloc, inside a collection, at its own
 # breakpoints, anywhere by Ctrl-C) is read in-process only where that is safe and ends with
-# the output it gives when never stopped; in-process and read-only agree on one stop.
+# the output it gives when never stopped; in-process and read-only agree on one stop (the
+# census the agent takes where the objects lie, type by type, and the graph).
 # (Kill only the processes a test started: other suites may run the same corpora at once.)
 load helpers
 
@@ -135,7 +136,7 @@ EOF
 	[ "$failed" = 0 ]
 }
 
-@test "on one stop, in-process and read-only agree: the same objects, every exact edge, and conservative edges made exact, on every build" {
+@test "on one stop, in-process and read-only agree: the census type by type, the same objects, every exact edge, and conservative edges made exact, on every build" {
 	local pythons failed=0 v exe debug_dir out
 	pythons=$(selected_pythons)
 	[ -n "$pythons" ] || skip "no supported CPython build found"
@@ -143,40 +144,27 @@ EOF
 		for scenario in zoo service; do
 			out=$BATS_TEST_TMPDIR/$v-$scenario
 			run_scenario "$exe" "$CORPORA/$scenario/program.py" "$out" || { failed=1; continue; }
-			live_gdb "${debug_dir:-}" "$SCENARIO_PID" -ex "py-graph --labels $out/inprocess.graph" \
-				-ex 'set pyleaks inject off' -ex "py-graph --labels $out/readonly.graph" \
-				-ex 'show pyleaks inject' >"$out/gdb.txt" 2>&1 || { echo "$v $scenario: gdb failed"; cat "$out/gdb.txt"; failed=1; }
+			# the census first: the agent counts in place; the graph then reads the references
+			# on top of it, with the agent's edges
+			live_gdb "${debug_dir:-}" "$SCENARIO_PID" -ex "py-leaks --census --top 0 --json $out/census-inprocess.json" \
+				-ex 'show pyleaks inject' -ex "py-graph --labels $out/inprocess.graph" \
+				-ex 'set pyleaks inject off' -ex "py-leaks --census --top 0 --json $out/census-readonly.json" \
+				-ex "py-graph --labels $out/readonly.graph" -ex 'show pyleaks inject' >"$out/gdb.txt" 2>&1 ||
+				{ echo "$v $scenario: gdb failed"; cat "$out/gdb.txt"; failed=1; }
+			grep -q "the last command: in-process: .*; the agent counted [0-9]* objects in place" "$out/gdb.txt" ||
+				{ echo "$v $scenario: the census was not taken in place:"; grep -i pyleaks "$out/gdb.txt"; failed=1; }
+			"$CHECK_PYTHON" "$TOP_SRCDIR/tests/check_census_inprocess.py" "$out/census-inprocess.json" \
+				"$out/census-readonly.json" >"$out/census.check" &&
+				"$CHECK_PYTHON" "$CHECK" "$out/truth.json" "$CORPORA/$scenario/expected.json" \
+					"$out/census-inprocess.json" >>"$out/census.check" ||
+				{ echo "$v $scenario: the census:"; cat "$out/census.check"; failed=1; }
+			echo "# $v $scenario census: $(head -1 "$out/census.check")" >&3
 			"$CHECK_PYTHON" "$TOP_SRCDIR/tests/check_inprocess.py" "$out/readonly.graph" "$out/inprocess.graph" ||
 				{ echo "$v $scenario"; failed=1; }
 			if [ "$scenario" = zoo ]; then
 				"$CHECK_PYTHON" "$TOP_SRCDIR/tests/check_refs.py" "$out/referents.txt" "$out/inprocess.graph" >"$out/refs.check" ||
 					{ echo "$v zoo: in-process graph vs gc.get_referents"; cat "$out/refs.check"; failed=1; }
 			fi
-			stop_scenario
-		done
-	done <<<"$pythons"
-	[ "$failed" = 0 ]
-}
-
-@test "on one stop, the census the agent takes where the objects lie equals the read-only census, type by type, on every build" {
-	local pythons failed=0 v exe debug_dir out
-	pythons=$(selected_pythons)
-	[ -n "$pythons" ] || skip "no supported CPython build found"
-	while read -r v exe debug_dir; do
-		for scenario in zoo registry; do
-			out=$BATS_TEST_TMPDIR/census-$v-$scenario
-			run_scenario "$exe" "$CORPORA/$scenario/program.py" "$out" || { failed=1; continue; }
-			live_gdb "${debug_dir:-}" "$SCENARIO_PID" -ex "py-leaks --census --top 0 --json $out/inprocess.json" \
-				-ex 'show pyleaks inject' -ex 'set pyleaks inject off' \
-				-ex "py-leaks --census --top 0 --json $out/readonly.json" >"$out/gdb.txt" 2>&1 ||
-				{ echo "$v $scenario: gdb failed"; cat "$out/gdb.txt"; failed=1; }
-			grep -q "the last command: in-process: .*; the agent counted [0-9]* objects in place" "$out/gdb.txt" ||
-				{ echo "$v $scenario: the census was not taken in place:"; grep -i pyleaks "$out/gdb.txt"; failed=1; }
-			"$CHECK_PYTHON" "$TOP_SRCDIR/tests/check_census_inprocess.py" "$out/inprocess.json" "$out/readonly.json" >"$out/check" ||
-				{ echo "$v $scenario:"; cat "$out/check"; failed=1; }
-			"$CHECK_PYTHON" "$CHECK" "$out/truth.json" "$CORPORA/$scenario/expected.json" "$out/inprocess.json" >>"$out/check" ||
-				{ echo "$v $scenario: against the program's own count:"; cat "$out/check"; failed=1; }
-			echo "# $v $scenario: $(head -1 "$out/check")" >&3
 			stop_scenario
 		done
 	done <<<"$pythons"
