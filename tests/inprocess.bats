@@ -195,9 +195,12 @@ EOF
 	mkdir -p "$out"
 	PYLEAKS_BUSY_ROUNDS=300 run_scenario "$PY_EXE" "$CORPORA/busy/program.py" "$out"
 	run live_gdb "" "$SCENARIO_PID" -ex 'set pyleaks inject on' -ex "shell touch $out/go" -ex 'tbreak malloc' -ex continue \
-		-ex 'py-leaks --census --top 1' -ex 'show pyleaks inject' -ex 'set pyleaks inject off' \
+		-ex 'py-leaks --census --top 1' -ex 'py-leaks --max 1' -ex 'show pyleaks inject' -ex 'set pyleaks inject off' \
 		-ex 'py-leaks --census --top 1' -ex 'show pyleaks inject' -ex 'help set pyleaks inject' -ex kill
 	assert_output --partial "in-process mode refused: thread"
+	# every command of the refused stop is refused, not only the first
+	[ "$(grep -c "in-process mode refused: thread" <<<"$output")" = 2 ]
+	assert_output --partial "pyleaks inject is on; the last command: refused (set pyleaks inject on): thread"
 	assert_output --partial "is inside"
 	assert_output --partial "pyleaks inject is off; the last command: read-only: set pyleaks inject off"
 	assert_output --partial "auto (the default): only at a stop where it is safe"

@@ -333,30 +333,30 @@ def _call(session, path, request, path_at, size, loader):
 
 
 def _assess_once(session, key):
-    """(ok, why) for SESSION's stop, worked out once per stop; says why not where the mode
-    allows read-only."""
-    if getattr(session, "inject_assessed", None) is not None:
-        return session.inject_assessed
+    """(ok, why) for SESSION's stop, worked out once per stop. Where it is not safe, set
+    pyleaks inject on refuses every command of the stop with the reason; auto says it once and
+    reads read-only."""
     mode = _state["mode"]
-    if key[0] != "pid":
+    first = getattr(session, "inject_assessed", None) is None
+    if first and key[0] != "pid":
         what = "a core file" if key[0] == "core" else "a remote target"
-        result = (False, "read-only: %s (nothing to call into%s)" % (
-            what, "" if key[0] == "core" else " from here"))
+        session.inject_assessed = (False, "read-only: %s (nothing to call into%s)" % (
+            what, "" if key[0] == "core" else " from here"), None)
         if mode == "on":
             gdb.write("pyleaks: %s is read read-only\n" % what, gdb.STDERR)
-    else:
+    elif first:
         ok, why = assess()
         if ok and session.gc_collecting():
             ok, why = False, "a garbage collection is in progress (its lists are being moved)"
-        result = (ok, why if ok else "read-only: " + why)
-        if not ok:
-            if mode == "on":
-                session.inject_assessed = result
-                raise gdb.GdbError("pyleaks: in-process mode refused: %s (set pyleaks inject "
-                                   "auto to read it read-only instead)" % why)
+        session.inject_assessed = (ok, why if ok else "read-only: " + why, None if ok else why)
+        if not ok and mode != "on":
             gdb.write("pyleaks: read-only: %s\n" % why, gdb.STDERR)
-    session.inject_assessed = result
-    return result
+    ok, why, refused = session.inject_assessed
+    if refused and mode == "on":
+        _state["last"] = "refused (set pyleaks inject on): " + refused
+        raise gdb.GdbError("pyleaks: in-process mode refused: %s (set pyleaks inject auto to "
+                           "read it read-only instead)" % refused)
+    return ok, why
 
 
 def ensure(session, key, task):
@@ -374,6 +374,9 @@ def ensure(session, key, task):
         _state["last"] = "read-only: set pyleaks inject off"
         return
     ran = session.__dict__.setdefault("inject_ran", set())
+    if "failed" in ran and mode == "on":
+        raise gdb.GdbError("pyleaks: in-process mode failed on this stop: %s"
+                           % session.inject_failure)
     if "failed" in ran or task in ran or (task == "census" and "edges" in ran):
         return
     ok, why = _assess_once(session, key)
@@ -385,6 +388,7 @@ def ensure(session, key, task):
     except (gdb.GdbError, gdb.error, RuntimeError) as e:
         ran.add("failed")
         message = str(e).replace("pyleaks: ", "").splitlines()[0] if str(e) else repr(e)
+        session.inject_failure = message
         _state["last"] = "read-only: the in-process run failed (%s)" % message
         if mode == "on":
             raise gdb.GdbError("pyleaks: in-process mode failed: %s" % message)
