@@ -18,7 +18,7 @@
 #include <stdint.h>
 
 #define PL_AGENT_MAGIC 0x3151455241594c50ull /* "PLYAREQ1" */
-#define PL_AGENT_ABI 2
+#define PL_AGENT_ABI 3
 
 enum {
 	PL_AGENT_MAX_LISTS = 64,      /* GC list heads: 4 per interpreter */
@@ -73,14 +73,8 @@ struct pl_agent_request {
 	struct pl_agent_extra extras[PL_AGENT_EXTRAS];
 	uint64_t nroots, roots_offset;      /* what the roots (threads' frames, interpreters,
 					     * static types) hold: addresses at request + it */
-	uint64_t gc_refs_state;             /* 1: 3.6/3.7, a GC header's third word >> 1 is -2
-					     * when untracked; 0: its first word is 0 then */
 	uint64_t max_untracked;             /* more means something loops */
-	uint64_t dict_subclass_flag, heaptype_flag, type_subclass_flag, have_gc_flag,
-		 tuple_subclass_flag;       /* tp_flags bits */
 	uint64_t tuple_type, tuple_traverse; /* &PyTuple_Type and its tp_traverse */
-	uint64_t managed_dict_flag;         /* 3.11+: an instance of a type with this flag may
-					     * have its dict at -24 (3.12: unless tagged 1) */
 	/* out: what the agent did */
 	int64_t status;                     /* enum pl_agent_status */
 	uint64_t out, out_used, out_mapped; /* the output mapping: address, bytes written, mapped */

@@ -151,22 +151,21 @@ static struct type_entry *type_get(struct census *c, uint64_t type)
 	for (uint64_t i = 0; i < req->nextras; i++)
 		if (req->extras[i].type == type)
 			e->extra = (int32_t)i;
-	e->structseq = (e->flags & req->tuple_subclass_flag) && !(e->flags & req->heaptype_flag) &&
+	e->structseq = (e->flags & PL_TPFLAGS_TUPLE_SUBCLASS) && !(e->flags & PL_TPFLAGS_HEAPTYPE) &&
 		       type != req->tuple_type &&
 		       (uint64_t)(uintptr_t)e->traverse != req->tuple_traverse;
-	e->meta = (e->flags & req->type_subclass_flag) != 0;
+	e->meta = (e->flags & PL_TPFLAGS_TYPE_SUBCLASS) != 0;
 	c->ntypes++;
 	return e;
 }
 
 static bool is_tracked(const struct census *c, uint64_t obj, const struct type_entry *e)
 {
-	if (!(e->flags & c->req->have_gc_flag))
+	if (!(e->flags & PL_TPFLAGS_HAVE_GC))
 		return false;
-	uint64_t g = obj - (uint64_t)c->l->size_gc_head;
-	if (c->req->gc_refs_state)
-		return ((int64_t)word_at(g + 16) >> 1) != -2;
-	return word_at(g) != 0;
+	const struct pl_layout *l = c->l;
+	return !pl_gc_says_untracked(l, word_at(obj - (uint64_t)l->size_gc_head +
+						 (uint64_t)pl_gc_state_offset(l)));
 }
 
 static void record(struct census *c, uint64_t obj, uint64_t type_gen, uint64_t size)
@@ -193,7 +192,7 @@ static struct type_entry *untracked_type(struct census *c, uint64_t obj)
 	if (is_tracked(c, obj, e) || !word_at(obj + (uint64_t)l->object_refcnt))
 		return NULL;
 	/* a static type lives in its binary, not the heap: a root of its own */
-	if (e->meta && !(word_at(obj + (uint64_t)l->type_flags) & c->req->heaptype_flag))
+	if (e->meta && !(word_at(obj + (uint64_t)l->type_flags) & PL_TPFLAGS_HEAPTYPE))
 		return NULL;
 	return e;
 }
@@ -290,19 +289,19 @@ static void references(struct census *c, uint64_t obj, const struct type_entry *
 		uint64_t n = word_at(obj + (uint64_t)c->l->varobject_size);
 		for (uint64_t i = 0; i < n && i < 4096; i++)
 			consider(c, word_at(obj + (uint64_t)c->l->tuple_items + 8 * i));
-	} else if ((e->flags & req->have_gc_flag) && e->traverse) {
+	} else if ((e->flags & PL_TPFLAGS_HAVE_GC) && e->traverse) {
 		e->traverse((void *)(uintptr_t)obj, visit, c);
 		flush(c);
 	}
 	if (e->extra >= 0)
 		extra_fields(c, obj, &req->extras[e->extra]);
 	if (e->meta && c->heaptype_extra >= 0 &&
-	    (word_at(obj + (uint64_t)c->l->type_flags) & req->heaptype_flag))
+	    (word_at(obj + (uint64_t)c->l->type_flags) & PL_TPFLAGS_HEAPTYPE))
 		extra_fields(c, obj, &req->extras[c->heaptype_extra]);
-	if ((e->flags & req->dict_subclass_flag) || e->size.kind == PL_SIZE_DICT ||
+	if ((e->flags & PL_TPFLAGS_DICT_SUBCLASS) || e->size.kind == PL_SIZE_DICT ||
 	    e->size.kind == PL_SIZE_ODICT) /* 3.15's frozendict is a dict, not a subclass */
 		dict_keys(c, obj);
-	if (e->flags & req->managed_dict_flag) { /* 3.13.0's traverse visits only the values */
+	if (c->l->managed_dict != PL_MANAGED_DICT_NONE && (e->flags & PL_TPFLAGS_MANAGED_DICT)) { /* 3.13.0's traverse visits only the values */
 		uint64_t dict = word_at(obj - 24);
 		if (!(dict & 1))
 			consider(c, dict);

@@ -16,8 +16,9 @@
 enum { MAX_META_DEPTH = 8 };                     /* type(type(...(T))) steps to `type` */
 #define PREV_MASK (~UINT64_C(7))                 /* _gc_prev keeps flags in its low bits */
 /* 3.6 and 3.7 keep a state in the header's third word (gc_refs >> 1): an untracked object's
- * links are stale, and outside a collection every tracked one is "reachable". */
-enum { GC_UNTRACKED = -2, GC_REACHABLE = -3 };
+ * links are stale (pl_gc_says_untracked), and outside a collection every tracked one is
+ * "reachable". */
+enum { GC_REACHABLE = -3 };
 
 struct scan {
 	struct pl_runtime *rt;
@@ -67,8 +68,9 @@ static bool is_gc_object(const struct scan *s, const struct pl_segment *seg, uin
 	enum links links = links_back(s, g, w);
 	if (links != LINKS_NO && s->gch >= 24) { /* 3.6, 3.7: the header says it is tracked */
 		uint64_t refs;
-		int64_t state = pl_target_u64(s->t, g + 16, &refs) ? (int64_t)refs >> 1 : GC_UNTRACKED;
-		if (state == GC_UNTRACKED || (links == LINKS_UNKNOWN && state != GC_REACHABLE))
+		if (!pl_target_u64(s->t, g + (uint64_t)pl_gc_state_offset(s->l), &refs) ||
+		    pl_gc_says_untracked(s->l, refs) ||
+		    (links == LINKS_UNKNOWN && (int64_t)refs >> 1 != GC_REACHABLE))
 			links = LINKS_NO;
 	}
 	if (links == LINKS_NO ||

@@ -113,15 +113,8 @@ struct pl_error *pl_agent_census_request(struct pl_runtime *rt, const struct pl_
 		req.nbuiltins++;
 	}
 	add_extras(rt, &req);
-	req.gc_refs_state = l->size_gc_head >= 24; /* 3.6, 3.7 */
 	req.max_untracked = pl_target_memory_size(rt->target) / 16 + 1;
-	req.dict_subclass_flag = PL_TPFLAGS_DICT_SUBCLASS;
-	req.heaptype_flag = PL_TPFLAGS_HEAPTYPE;
-	req.type_subclass_flag = PL_TPFLAGS_TYPE_SUBCLASS;
-	req.have_gc_flag = PL_TPFLAGS_HAVE_GC;
-	req.tuple_subclass_flag = PL_TPFLAGS_TUPLE_SUBCLASS;
 	req.tuple_type = rt->types[PL_T_TUPLE];
-	req.managed_dict_flag = l->managed_dict != PL_MANAGED_DICT_NONE ? PL_TPFLAGS_MANAGED_DICT : 0;
 	pl_target_u64(rt->target, req.tuple_type + req.tp_traverse, &req.tuple_traverse);
 	struct root_refs roots = { 0 };
 	if ((err = gather_roots(rt, bare, &roots))) {
@@ -181,14 +174,9 @@ struct pl_error *pl_agent_census_take(struct pl_runtime *rt, struct pl_heap *bar
 	if (req_len < sizeof(r))
 		return pl_error_create(PL_ERR_BAD_DATA, "the in-process census's answer is cut short");
 	memcpy(&r, req, sizeof(r));
-	if (r.magic != PL_AGENT_MAGIC || r.abi != PL_AGENT_ABI || r.task != PL_AGENT_CENSUS)
-		return pl_error_create(PL_ERR_BAD_DATA, "the in-process census's answer is not one");
-	if (r.status != PL_AGENT_OK) {
-		char message[PL_AGENT_MESSAGE + 1];
-		memcpy(message, r.message, PL_AGENT_MESSAGE);
-		message[PL_AGENT_MESSAGE] = '\0';
-		return pl_error_create(PL_ERR_BAD_DATA, "the in-process census failed: %s", message);
-	}
+	struct pl_error *err = pl_agent_answer_check(&r, PL_AGENT_CENSUS, "census");
+	if (err)
+		return err;
 	/* the output's size is the process's word: no more records than its memory could hold */
 	uint64_t n = r.out_used / 24;
 	if (r.out_used % 24 || r.out_used > r.out_mapped || (r.out_used && !r.out) ||
@@ -200,7 +188,7 @@ struct pl_error *pl_agent_census_take(struct pl_runtime *rt, struct pl_heap *bar
 		return pl_error_create(PL_ERR_USAGE, "the heap has objects already");
 	uint64_t tracked = 0, untracked = 0;
 	uint64_t *buf = malloc(24 * CHUNK_RECORDS);
-	struct pl_error *err = buf ? pl_heap_reserve(bare, n) : &pl_enomem;
+	err = buf ? pl_heap_reserve(bare, n) : &pl_enomem;
 	if (!err)
 		err = add_records(rt, bare, r.out, n, true, buf, &tracked);
 	if (!err)

@@ -94,18 +94,27 @@ void pl_agent_edges_destroy(struct pl_agent_edges *e)
 	free(e);
 }
 
-/* The agent's status and counts against the read-only walk of the same stop. */
-static struct pl_error *check_request(const struct pl_heap *h, const struct pl_agent_request *r)
+struct pl_error *pl_agent_answer_check(const struct pl_agent_request *r, enum pl_agent_task task,
+				       const char *what)
 {
 	if (r->magic != PL_AGENT_MAGIC || r->abi != PL_AGENT_ABI || r->nlists > PL_AGENT_MAX_LISTS ||
-	    r->task != PL_AGENT_EDGES)
-		return pl_error_create(PL_ERR_BAD_DATA, "the in-process agent's answer is not one");
+	    r->task != task)
+		return pl_error_create(PL_ERR_BAD_DATA, "the in-process %s's answer is not one", what);
 	if (r->status != PL_AGENT_OK) {
 		char message[PL_AGENT_MESSAGE + 1];
 		memcpy(message, r->message, PL_AGENT_MESSAGE);
 		message[PL_AGENT_MESSAGE] = '\0';
-		return pl_error_create(PL_ERR_BAD_DATA, "the in-process agent failed: %s", message);
+		return pl_error_create(PL_ERR_BAD_DATA, "the in-process %s failed: %s", what, message);
 	}
+	return NULL;
+}
+
+/* The agent's status and counts against the read-only walk of the same stop. */
+static struct pl_error *check_request(const struct pl_heap *h, const struct pl_agent_request *r)
+{
+	struct pl_error *err = pl_agent_answer_check(r, PL_AGENT_EDGES, "agent");
+	if (err)
+		return err;
 	uint64_t seen[4] = { 0 };
 	for (size_t i = 0; i < r->nlists; i++)
 		seen[i % 4] += r->counts[i];

@@ -45,6 +45,11 @@ struct pl_error *pl_agent_request_build(struct pl_runtime *rt, const struct pl_h
 					struct pl_types *types, bool all, uint8_t **bytes,
 					size_t *len);
 
+/* Is R the agent's answer to a request for TASK, and does it say the work was done? WHAT names
+ * the task in the error (with the agent's own message when it failed). */
+struct pl_error *pl_agent_answer_check(const struct pl_agent_request *r, enum pl_agent_task task,
+				       const char *what);
+
 /* Check what the agent left in the request REQ (REQ_LEN bytes: its status and per-list counts,
  * which must be the counts of heap H, walked read-only on the same stop) and take its output
  * OUT (OUT_LEN bytes). *RET is freed with pl_agent_edges_destroy. */

@@ -52,6 +52,18 @@ struct pl_layout {
 	int8_t gen_finished;           /* the lowest gi_frame_state of a finished one */
 };
 
+/* Does the collector's header of an object say it is not tracked? WORD is the header's word at
+ * pl_gc_state_offset(L) from its start: 3.6 and 3.7 keep a state there (gc_refs, shifted by
+ * one), -2 when untracked; later versions clear _gc_next (the first word). */
+static inline int64_t pl_gc_state_offset(const struct pl_layout *l)
+{
+	return l->size_gc_head >= 24 ? 16 : 0;
+}
+static inline bool pl_gc_says_untracked(const struct pl_layout *l, uint64_t word)
+{
+	return l->size_gc_head >= 24 ? (int64_t)word >> 1 == -2 : word == 0;
+}
+
 /* A fingerprint of struct pl_layout, its size and its fields' names: libpyleaks hands its
  * layout whole to the in-process agent, a separate build that must have been made from the
  * same layout_fields.h. */

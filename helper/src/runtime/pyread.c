@@ -312,10 +312,8 @@ bool pl_py_is_untracked_object(struct pl_runtime *rt, uint64_t addr)
 		return false;
 	/* an object of a GC type the collector does not track says so in its header */
 	if (type_flags & PL_TPFLAGS_HAVE_GC) {
-		uint64_t g = addr - (uint64_t)l->size_gc_head;
-		if (l->size_gc_head >= 24) /* 3.6, 3.7: the state in the third word, shifted */
-			return pl_target_u64(rt->target, g + 16, &gc) && (int64_t)gc >> 1 == -2;
-		if (!pl_target_u64(rt->target, g, &gc) || gc != 0)
+		uint64_t g = addr - (uint64_t)l->size_gc_head + (uint64_t)pl_gc_state_offset(l);
+		if (!pl_target_u64(rt->target, g, &gc) || !pl_gc_says_untracked(l, gc))
 			return false;
 	}
 	/* a type object: only a heap type is in the heap */
