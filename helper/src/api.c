@@ -264,19 +264,35 @@ static struct pl_error *api_bare(struct pyleaks *pl)
 	return pl->bare ? NULL : pl_heap_create_bare(pl->runtime, &pl->bare);
 }
 
+/* May the agent be called into this session's process? HEAP says whether a collection runs. */
+static struct pl_error *api_agent_allowed(const struct pyleaks *pl, const struct pl_heap *heap)
+{
+	if (pl->target->kind != PL_TARGET_PID)
+		return pl_error_create(PL_ERR_USAGE, "the in-process agent runs in a live local process "
+					 "only, not in %s", pl->target->description);
+	if (heap->collecting)
+		return pl_error_create(PL_ERR_USAGE, "a garbage collection is in progress (its lists "
+					 "are being moved): not a point to call into the process");
+	return NULL;
+}
+
 /* The in-process census's request: before the heap is walked. */
 static struct pl_error *api_census_request(struct pyleaks *pl, uint8_t **bytes, size_t *len)
 {
 	struct pl_error *err = pl->heap ? pl_error_create(PL_ERR_USAGE, "the in-process census "
 							    "comes before the heap is walked")
 					: api_bare(pl);
-	if (!err && pl->target->kind != PL_TARGET_PID)
-		err = pl_error_create(PL_ERR_USAGE, "the in-process agent runs in a live local process "
-					"only, not in %s", pl->target->description);
-	if (!err && pl->bare->collecting)
-		err = pl_error_create(PL_ERR_USAGE, "a garbage collection is in progress (its lists "
-					"are being moved): not a point to call into the process");
+	if (!err)
+		err = api_agent_allowed(pl, pl->bare);
 	return err ? err : pl_agent_census_request(pl->runtime, pl->bare, bytes, len);
+}
+
+/* The agent's result, OBJECTS of them, is the session's: its reports say "in-process". */
+static int api_agent_taken(struct pyleaks *pl, uint64_t objects)
+{
+	pl->agent_objects = objects;
+	pl->target->mode = "in-process";
+	return PYLEAKS_OK;
 }
 
 PYLEAKS_API int pyleaks_agent_request(struct pyleaks *pl, int flags, char **bytes, size_t *len)
@@ -297,12 +313,8 @@ PYLEAKS_API int pyleaks_agent_request(struct pyleaks *pl, int flags, char **byte
 	if (!err && (pl->graph || pl->agent))
 		err = pl_error_create(PL_ERR_USAGE, "the in-process agent must run before the first "
 					"report of a session, once");
-	if (!err && pl->target->kind != PL_TARGET_PID)
-		err = pl_error_create(PL_ERR_USAGE, "the in-process agent runs in a live local process "
-					"only, not in %s", pl->target->description);
-	if (!err && pl->heap->collecting)
-		err = pl_error_create(PL_ERR_USAGE, "a garbage collection is in progress (its lists "
-					"are being moved): not a point to call into the process");
+	if (!err)
+		err = api_agent_allowed(pl, pl->heap);
 	uint8_t *req = NULL;
 	if (!err)
 		err = pl_agent_request_build(pl->runtime, pl->heap, pl->refs->types,
@@ -336,9 +348,7 @@ PYLEAKS_API int pyleaks_agent_result(struct pyleaks *pl, uint64_t request)
 		pl->bare = NULL;
 		pl->counted = true;
 		api_add_warnings(pl, pl->heap->warnings);
-		pl->agent_objects = req.objects;
-		pl->target->mode = "in-process";
-		return PYLEAKS_OK;
+		return api_agent_taken(pl, req.objects);
 	}
 	if (!err && !(err = api_refs(pl)) && (pl->graph || pl->agent))
 		err = pl_error_create(PL_ERR_USAGE, "the in-process agent's result comes before the "
@@ -359,11 +369,7 @@ PYLEAKS_API int pyleaks_agent_result(struct pyleaks *pl, uint64_t request)
 	if (!err)
 		pl->refs->agent = pl->agent;
 	free(out);
-	if (err)
-		return api_fail(pl, err);
-	pl->agent_objects = req.objects;
-	pl->target->mode = "in-process";
-	return PYLEAKS_OK;
+	return err ? api_fail(pl, err) : api_agent_taken(pl, req.objects);
 }
 
 PYLEAKS_API int pyleaks_gc_collecting(struct pyleaks *pl, int *collecting)
