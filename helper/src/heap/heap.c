@@ -144,20 +144,37 @@ static uint64_t size_of(const struct pl_heap *h, struct pl_runtime *rt, const st
 	return size < h->memory_size ? size : h->memory_size;
 }
 
-static struct pl_error *add_object(struct walk *w, uint64_t obj, uint64_t type_addr, int gen)
+/* Append the object at ADDR, of type TI, SIZE bytes, of generation GEN (PL_GEN_UNTRACKED: one
+ * the collector does not track) to the table, and count it in its type and generation. */
+static struct pl_error *count_object(struct pl_heap *h, long ti, uint64_t addr, uint64_t size,
+				     int gen)
 {
-	struct pl_heap *h = w->h;
-	long ti = type_index(h, w->rt, type_addr);
 	if (ti < 0 || objects_reserve(h))
 		return &pl_enomem;
 	struct pl_type *ty = &h->types[ti];
-	uint64_t size = size_of(h, w->rt, ty, obj);
-	h->objects[h->nobjects++] = (struct pl_object){ obj, size, (uint32_t)ti, (uint8_t)gen };
+	h->objects[h->nobjects++] = (struct pl_object){ addr, size, (uint32_t)ti, (uint8_t)gen };
+	if (gen == PL_GEN_UNTRACKED) {
+		ty->ucount++;
+		ty->usize += size;
+		h->untracked_size += size;
+		return NULL;
+	}
 	ty->count++;
 	ty->size += size;
 	h->gen_count[gen]++;
 	h->gen_size[gen] += size;
 	h->total_size += size;
+	return NULL;
+}
+
+static struct pl_error *add_object(struct walk *w, uint64_t obj, uint64_t type_addr, int gen)
+{
+	struct pl_heap *h = w->h;
+	long ti = type_index(h, w->rt, type_addr);
+	if (ti < 0)
+		return &pl_enomem;
+	if (count_object(h, ti, obj, size_of(h, w->rt, &h->types[ti], obj), gen))
+		return &pl_enomem;
 	if (w->progress && h->nobjects % PROGRESS_EVERY == 0 &&
 	    w->progress(w->progress_arg, h->nobjects, gen))
 		return pl_error_create(PL_ERR_INTERRUPTED, "interrupted");
@@ -533,26 +550,11 @@ struct pl_error *pl_heap_add_counted(struct pl_heap *h, struct pl_runtime *rt, u
 	if (gen < 0 || gen > PL_GEN_UNTRACKED || (gen != PL_GEN_UNTRACKED && h->ntracked != h->nobjects))
 		return pl_error_create(PL_ERR_BAD_DATA, "an object counted out of order (generation %d)",
 				       gen);
-	long ti = type_index(h, rt, type);
-	if (ti < 0 || objects_reserve(h))
-		return &pl_enomem;
-	struct pl_type *ty = &h->types[ti];
-	if (size > h->memory_size)
-		size = h->memory_size;
-	h->objects[h->nobjects++] = (struct pl_object){ addr, size, (uint32_t)ti, (uint8_t)gen };
-	if (gen == PL_GEN_UNTRACKED) {
-		ty->ucount++;
-		ty->usize += size;
-		h->untracked_size += size;
-		return NULL;
-	}
-	h->ntracked++;
-	ty->count++;
-	ty->size += size;
-	h->gen_count[gen]++;
-	h->gen_size[gen] += size;
-	h->total_size += size;
-	return NULL;
+	struct pl_error *err = count_object(h, type_index(h, rt, type), addr,
+					    size < h->memory_size ? size : h->memory_size, gen);
+	if (!err && gen != PL_GEN_UNTRACKED)
+		h->ntracked++;
+	return err;
 }
 
 /* (Re)build the address index of the objects with room for twice their number. */
@@ -607,18 +609,13 @@ long pl_heap_add_untracked(struct pl_heap *h, struct pl_runtime *rt, uint64_t ad
 	if ((h->nobjects + 1) * 2 > h->object_index_cap &&
 	    (*err = object_index_build(h, h->object_index_cap)))
 		return -1;
-	if ((*err = objects_reserve(h)))
+	size_t i = h->nobjects;
+	if ((*err = count_object(h, ti, addr, size_of(h, rt, ty, addr), PL_GEN_UNTRACKED)))
 		return -1;
-	uint64_t size = size_of(h, rt, ty, addr);
-	size_t i = h->nobjects++;
-	h->objects[i] = (struct pl_object){ addr, size, (uint32_t)ti, PL_GEN_UNTRACKED };
 	size_t s = pl_addr_hash(addr, h->object_index_cap);
 	while (h->object_index[s])
 		s = (s + 1) & (h->object_index_cap - 1);
 	h->object_index[s] = (uint32_t)i + 1;
-	ty->ucount++;
-	ty->usize += size;
-	h->untracked_size += size;
 	return (long)i;
 }
 
