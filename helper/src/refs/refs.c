@@ -64,6 +64,7 @@ struct visit {
 	size_t nemitted, emitted_cap;
 	const uint64_t *traversed; /* with AGENT: what its tp_traverse visited (not scanned) */
 	size_t ntraversed;
+	uint64_t *traversed_sorted; /* a sorted copy, made when first asked */
 };
 
 /* Pass one reference on; false once the caller has asked to stop. */
@@ -505,6 +506,39 @@ static void fixed_refs(struct visit *v, uint64_t obj, const struct pl_typeinfo *
 
 enum { MAX_MODULE_STATE = 1 << 16, MAX_LRU_ENTRIES = 1 << 24, MAX_C_ITEMS = 1 << 20 };
 
+/* Index of the first element of the sorted V[0..N) not below KEY. */
+static size_t lower_bound(const uint64_t *v, size_t n, uint64_t key)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (v[mid] < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Did the agent's call to the object's tp_traverse visit WORD? */
+static bool was_traversed(struct visit *v, uint64_t word)
+{
+	if (!v->ntraversed)
+		return false;
+	if (!v->traversed_sorted && (v->traversed_sorted = malloc(v->ntraversed * sizeof(uint64_t)))) {
+		memcpy(v->traversed_sorted, v->traversed, v->ntraversed * sizeof(uint64_t));
+		pl_sort(v->traversed_sorted, v->ntraversed, sizeof(uint64_t), pl_u64_cmp);
+	}
+	if (v->traversed_sorted) {
+		size_t k = lower_bound(v->traversed_sorted, v->ntraversed, word);
+		return k < v->ntraversed && v->traversed_sorted[k] == word;
+	}
+	for (size_t k = 0; k < v->ntraversed; k++) /* out of memory: the slow way */
+		if (v->traversed[k] == word)
+			return true;
+	return false;
+}
+
 /* The word at BASE + OFF (memory OWNER holds), emitted as a conservative reference labelled
  * PREFIX+0xOFF if it is the address of an object other than OWNER: a tracked one, or, if
  * UNTRACKED, a live one the collector does not track (a module's C state holding a dict of
@@ -520,9 +554,8 @@ static void conservative_word(struct visit *v, uint64_t base, uint64_t off, uint
 	long i;
 	if (!pl_target_u64(v->rt->target, base + off, &word) || word == owner || !word)
 		return;
-	for (size_t k = 0; k < v->ntraversed; k++)
-		if (v->traversed[k] == word) /* the agent gave it exactly */
-			return;
+	if (was_traversed(v, word)) /* the agent gave it exactly */
+		return;
 	i = pl_heap_find_object(v->r->heap, word);
 	if (i >= 0 ? !untracked && !pl_heap_is_tracked(v->r->heap, (size_t)i)
 		   : !untracked || !pl_py_is_untracked_object(v->rt, word))
@@ -812,20 +845,6 @@ static void agent_label(struct visit *v, uint64_t obj, const struct pl_typeinfo 
 	snprintf(label, size, "(tp_traverse)");
 }
 
-/* Index of the first element of the sorted V[0..N) not below KEY. */
-static size_t lower_bound(const uint64_t *v, size_t n, uint64_t key)
-{
-	size_t lo = 0, hi = n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (v[mid] < key)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
 /* The references the agent's call to OBJ's tp_traverse recorded that no decoder emitted: exact
  * where the read-only path would scan conservatively. Counted as a multiset: a target the
  * decoders emitted twice covers two of the agent's visits to it, no more. */
@@ -899,6 +918,7 @@ struct pl_error *pl_refs_each(struct pl_refs *r, uint64_t obj, bool labels, pl_r
 	if (!v.stopped && agent)
 		agent_refs(&v, obj, ti, agent, nagent);
 	free(v.emitted);
+	free(v.traversed_sorted);
 	return err;
 }
 
