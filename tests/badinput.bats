@@ -216,8 +216,7 @@ DAMAGES="int-size list-size dict-size ob-type type-name gc-loop gc-unmapped phdr
 	need_python 3.12
 	local dir cli cmd
 	dir=$(cached_core "$PY_VERSION" "$PY_EXE" damaged)
-	cli=$(dirname "$PYLEAKS_CLI")/.libs/pyleaks # the binary behind libtool's wrapper script
-	[ -x "$cli" ] || cli=$PYLEAKS_CLI
+	cli=$PYLEAKS_CLI # the binary itself, not libtool's wrapper script (Makefile.am)
 	for cmd in "leaks" "suspects" "retained" "referrers --type __main__.Holder"; do
 		# shellcheck disable=SC2086
 		run env LD_LIBRARY_PATH="$(dirname "$PYLEAKS_LIB")" timeout 600 valgrind -q --error-exitcode=99 \
