@@ -306,6 +306,15 @@
 	PL_FIELD(hamt_bitmap_array, "PyHamtNode_Bitmap", "b_array", false)                     \
 	PL_FIELD(hamt_collision_array, "PyHamtNode_Collision", "c_array", false)               \
 	PL_FIELD(hamt_array_array, "PyHamtNode_Array", "a_array", false)                       \
+	PL_FIELD(ga_origin, "gaobject", "origin", false)                                       \
+	PL_FIELD(ga_args, "gaobject", "args", false)                                           \
+	PL_FIELD(ga_parameters, "gaobject", "parameters", false)                               \
+	PL_FIELD(scanner_object_hook, "_PyScannerObject", "object_hook", false)                \
+	PL_FIELD(scanner_object_pairs_hook, "_PyScannerObject", "object_pairs_hook", false)    \
+	PL_FIELD(scanner_parse_float, "_PyScannerObject", "parse_float", false)                \
+	PL_FIELD(scanner_parse_int, "_PyScannerObject", "parse_int", false)                    \
+	PL_FIELD(scanner_parse_constant, "_PyScannerObject", "parse_constant", false)          \
+	PL_FIELD(scanner_memo, "_PyScannerObject", "memo", false)                              \
 	PL_FIELD(abc_registry, "_abc_data", "_abc_registry", false)                            \
 	PL_FIELD(abc_cache, "_abc_data", "_abc_cache", false)                                  \
 	PL_FIELD(abc_negative_cache, "_abc_data", "_abc_negative_cache", false)                \
