@@ -48,6 +48,7 @@ static const struct pl_c_type c_types[] = {
 			     F(scanner_parse_float, "parse_float"), F(scanner_parse_int, "parse_int"),
 			     F(scanner_parse_constant, "parse_constant"), F(scanner_memo, "memo") },
 	  NO_ITEMS },
+	{ "_struct.Struct", { F(struct_format, "format") }, NO_ITEMS },
 	{ "_abc._abc_data", { F(abc_registry, "_abc_registry"), F(abc_cache, "_abc_cache"),
 			      F(abc_negative_cache, "_abc_negative_cache") }, NO_ITEMS },
 	{ "typing.TypeVar", { F(typevar_bound, "__bound__"), F(typevar_evaluate_bound, "evaluate_bound"),

@@ -201,6 +201,10 @@ static enum pl_kind kind_of(struct pl_types *c, uint64_t addr, const struct type
 	uint64_t p;
 	if (pl_target_u64(rt->target, addr + (uint64_t)l->type_name, &p))
 		pl_error_destroy(pl_target_read_cstr(rt->target, p, name, sizeof(name), NULL));
+	/* a stripped build need not export method-wrapper's type (Debian's 3.13+): its name says */
+	if (!rt->types[PL_T_METHOD_WRAPPER] && !(f->flags & PL_TPFLAGS_HEAPTYPE) &&
+	    strcmp(name, "method-wrapper") == 0)
+		return PL_KIND_METHODWRAPPER;
 	if (strcmp(name, "functools.partial") == 0 && l->size_partial > 0) {
 		*known_ret = (uint64_t)l->size_partial;
 		return PL_KIND_PARTIAL;

@@ -315,6 +315,7 @@
 	PL_FIELD(scanner_parse_int, "_PyScannerObject", "parse_int", false)                    \
 	PL_FIELD(scanner_parse_constant, "_PyScannerObject", "parse_constant", false)          \
 	PL_FIELD(scanner_memo, "_PyScannerObject", "memo", false)                              \
+	PL_FIELD(struct_format, "PyStructObject", "s_format", false)                           \
 	PL_FIELD(abc_registry, "_abc_data", "_abc_registry", false)                            \
 	PL_FIELD(abc_cache, "_abc_data", "_abc_cache", false)                                  \
 	PL_FIELD(abc_negative_cache, "_abc_data", "_abc_negative_cache", false)                \

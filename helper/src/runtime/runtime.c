@@ -303,7 +303,7 @@ static bool find_debug_file(struct pl_elf_image *img, const char *debug_dir, cha
 
 /* The stdlib extension modules whose own structs layout_fields.h names (refs/c_types.c). */
 static const char *const extension_modules[] = { "_asyncio.", "_sqlite3.", "_socket.", "array.",
-						 "_json." };
+						 "_json.", "_struct." };
 
 /* Fill the layout's fields of extension modules' structs from the DWARF of those the target
  * mapped (the file's own, or its separate debug file): where the build compiled them into
