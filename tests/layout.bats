@@ -61,3 +61,52 @@ setup() {
 	assert_failure 1
 	assert_output --regexp "^pyleaks: error: Python 3\.13\.[0-9]+ in .*/libpython3\.13t\.so\.1\.0 is a free-threaded build"
 }
+
+@test "the layout read from DWARF is kept on disk: the same report from it, a damaged entry ignored, off writes none" {
+	local cache=$BATS_TEST_TMPDIR/layouts entry
+	mkdir -p "$cache"
+	PYLEAKS_LAYOUT_CACHE=$cache "$PYLEAKS_CLI" leaks "$CORE_DIR/core" --json "$BATS_TEST_TMPDIR/first.json" >"$BATS_TEST_TMPDIR/first.txt"
+	# one entry for libpython, one for each extension module whose structs are read
+	[ -n "$(ls -A "$cache")" ]
+	PYLEAKS_LAYOUT_CACHE=$cache "$PYLEAKS_CLI" leaks "$CORE_DIR/core" --json "$BATS_TEST_TMPDIR/again.json" >"$BATS_TEST_TMPDIR/again.txt"
+	cmp "$BATS_TEST_TMPDIR/first.txt" "$BATS_TEST_TMPDIR/again.txt"
+	"$CHECK_PYTHON" "$CHECK" "$CORE_DIR/truth.json" "$CORPORA/registry/expected.json" "$BATS_TEST_TMPDIR/again.json"
+	# the entries are what the second run used: entries forged to say every offset is missing
+	# (their hash made to match) change the answer
+	for entry in "$cache"/*; do
+		"$CHECK_PYTHON" - "$entry" <<'PY'
+import struct, sys
+p = sys.argv[1]
+d = bytearray(open(p, "rb").read())
+klen = struct.unpack_from("<Q", d, 8)[0]
+n = struct.unpack_from("<Q", d, 16 + klen)[0]
+struct.pack_into("<%dq" % n, d, 24 + klen, *([-1] * n))
+h = 1469598103934665603
+for b in d[:-8]:
+    h = ((h ^ b) * 1099511628211) & 0xFFFFFFFFFFFFFFFF
+struct.pack_into("<Q", d, len(d) - 8, h)
+open(p, "wb").write(d)
+PY
+	done
+	run env PYLEAKS_LAYOUT_CACHE="$cache" "$PYLEAKS_CLI" leaks "$CORE_DIR/core"
+	[ "$output" != "$(cat "$BATS_TEST_TMPDIR/first.txt")" ]
+	rm -f "$cache"/*
+	PYLEAKS_LAYOUT_CACHE=$cache "$PYLEAKS_CLI" leaks "$CORE_DIR/core" >/dev/null
+	# entries whose offsets were changed (their hash no longer matches), then entries cut short:
+	# read from DWARF again, the same report, the entries rewritten whole
+	for entry in "$cache"/*; do
+		"$CHECK_PYTHON" -c 'import sys; p = sys.argv[1]; d = bytearray(open(p, "rb").read()); d[-40] ^= 0xff; open(p, "wb").write(d)' "$entry"
+	done
+	run env PYLEAKS_LAYOUT_CACHE="$cache" "$PYLEAKS_CLI" leaks "$CORE_DIR/core"
+	assert_success
+	[ "$output" = "$(cat "$BATS_TEST_TMPDIR/first.txt")" ]
+	for entry in "$cache"/*; do truncate -s 100 "$entry"; done
+	run env PYLEAKS_LAYOUT_CACHE="$cache" "$PYLEAKS_CLI" leaks "$CORE_DIR/core"
+	assert_success
+	[ "$output" = "$(cat "$BATS_TEST_TMPDIR/first.txt")" ]
+	for entry in "$cache"/*; do [ "$(stat -c %s "$entry")" -gt 100 ]; done
+	# off: nothing is written, wherever HOME and XDG_CACHE_HOME point
+	rm -rf "$cache" && mkdir -p "$cache"
+	PYLEAKS_LAYOUT_CACHE=off HOME=$cache XDG_CACHE_HOME=$cache "$PYLEAKS_CLI" leaks "$CORE_DIR/core" >/dev/null
+	[ -z "$(ls -A "$cache")" ]
+}

@@ -2,7 +2,8 @@
 /* layout_dwarf.c - fills struct pl_layout from DWARF with libdwarf: finds each struct named in
  * layout_fields.h (by typedef or tag), then the offsets of member paths and struct sizes.
  * Scans top-level DIEs of each compile unit once and stops as soon as every type is found;
- * the layouts read are kept per file for the next sessions of the process. */
+ * the layouts read are kept per file for the next sessions of the process, and on disk for
+ * the next runs (layout_cache.h). */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include "base/internal.h"
 #include "runtime/dwarf_lib.h"
 #include "runtime/layout.h"
+#include "runtime/layout_cache.h"
 
 /* libdwarf's functions (dwarf_lib.h); the same table for every caller, set before any use. */
 static const struct pl_dwarf_lib *dw;
@@ -386,6 +388,7 @@ static struct pl_error *dw_layout(const char *path, struct pl_layout *l, bool pa
 {
 	struct stat st;
 	bool have_stat = stat(path, &st) == 0;
+	struct pl_error *err;
 	if (have_stat) {
 		pthread_mutex_lock(&dw_cache_lock);
 		struct dw_cached *e = dw_cache_find(&st);
@@ -395,7 +398,10 @@ static struct pl_error *dw_layout(const char *path, struct pl_layout *l, bool pa
 		if (e)
 			return NULL;
 	}
-	struct pl_error *err = dw_read_layout(path, l, partial);
+	if (have_stat && pl_layout_cache_load(path, &st, partial, l))
+		err = NULL;
+	else if (!(err = dw_read_layout(path, l, partial)) && have_stat)
+		pl_layout_cache_store(path, &st, partial, l);
 	if (err || !have_stat)
 		return err;
 	pthread_mutex_lock(&dw_cache_lock);
