@@ -62,7 +62,7 @@ setup() {
 	assert_output --regexp "^pyleaks: error: Python 3\.13\.[0-9]+ in .*/libpython3\.13t\.so\.1\.0 is a free-threaded build"
 }
 
-@test "the layout read from DWARF is kept on disk: the same report from it, a damaged entry ignored, off writes none" {
+@test "the layout read from DWARF is kept on disk: the same report from it, a damaged entry ignored, a shared directory or off writes none" {
 	local cache=$BATS_TEST_TMPDIR/layouts entry
 	mkdir -p "$cache"
 	PYLEAKS_LAYOUT_CACHE=$cache "$PYLEAKS_CLI" leaks "$CORE_DIR/core" --json "$BATS_TEST_TMPDIR/first.json" >"$BATS_TEST_TMPDIR/first.txt"
@@ -105,6 +105,10 @@ PY
 	assert_success
 	[ "$output" = "$(cat "$BATS_TEST_TMPDIR/first.txt")" ]
 	for entry in "$cache"/*; do [ "$(stat -c %s "$entry")" -gt 100 ]; done
+	# a directory others may write is not used (an entry steers what the agent reads and calls)
+	rm -rf "$cache" && mkdir -p "$cache" && chmod 777 "$cache"
+	PYLEAKS_LAYOUT_CACHE=$cache "$PYLEAKS_CLI" leaks "$CORE_DIR/core" >/dev/null
+	[ -z "$(ls -A "$cache")" ]
 	# off: nothing is written, wherever HOME and XDG_CACHE_HOME point
 	rm -rf "$cache" && mkdir -p "$cache"
 	PYLEAKS_LAYOUT_CACHE=off HOME=$cache XDG_CACHE_HOME=$cache "$PYLEAKS_CLI" leaks "$CORE_DIR/core" >/dev/null

@@ -65,7 +65,8 @@ static int find_build_id(struct dl_phdr_info *info, size_t size, void *arg)
 		while (off + sizeof(ElfW(Nhdr)) <= p->p_memsz) {
 			ElfW(Nhdr) h;
 			memcpy(&h, note + off, sizeof(h));
-			size_t name = (h.n_namesz + 3) & ~(size_t)3, desc = (h.n_descsz + 3) & ~(size_t)3;
+			size_t name = ((size_t)h.n_namesz + 3) & ~(size_t)3;
+			size_t desc = ((size_t)h.n_descsz + 3) & ~(size_t)3;
 			size_t body = off + sizeof(h);
 			if (name > p->p_memsz - body || desc > p->p_memsz - body - name)
 				break;
@@ -91,7 +92,7 @@ static void self_init(void)
 	dl_iterate_phdr(find_build_id, &self_id);
 }
 
-/* The directory of the cache (made if missing), or false for none. */
+/* The directory of the cache (made if missing), or false for none or one not safe to use. */
 static bool cache_dir(char *buf, size_t size)
 {
 	const char *env = getenv("PYLEAKS_LAYOUT_CACHE"), *base;
@@ -125,7 +126,11 @@ static bool cache_dir(char *buf, size_t size)
 				break;
 		}
 	}
-	return true;
+	/* only a directory of our own that no one else may write: an entry steers what the
+	 * in-process agent reads and calls */
+	struct stat st;
+	return lstat(buf, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == geteuid() &&
+	       !(st.st_mode & (S_IWGRP | S_IWOTH));
 }
 
 /* The key of PATH's entry into KEY (its length), and the entry's file name into NAME. */
@@ -167,8 +172,14 @@ bool pl_layout_cache_load(const char *path, const struct stat *st, bool partial,
 	snprintf(file, sizeof(file), "%s/%s", dir, name);
 	const size_t want = sizeof(MAGIC) + 8 + klen + 8 + 8 * NVALUES + 8;
 	unsigned char *buf = malloc(want + 1);
-	int fd = buf ? open(file, O_RDONLY | O_CLOEXEC) : -1;
+	int fd = buf ? open(file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK) : -1;
+	struct stat fst;
 	bool ok = false;
+	if (fd >= 0 && (fstat(fd, &fst) != 0 || !S_ISREG(fst.st_mode) || fst.st_uid != geteuid() ||
+			(fst.st_mode & (S_IWGRP | S_IWOTH)))) {
+		close(fd); /* not a file of ours that only we may write */
+		fd = -1;
+	}
 	if (fd >= 0) {
 		ssize_t got = read(fd, buf, want + 1); /* one more: a longer file is not an entry */
 		close(fd);
@@ -218,8 +229,8 @@ void pl_layout_cache_store(const char *path, const struct stat *st, bool partial
 	uint64_t check = fnv(UINT64_C(1469598103934665603), buf, size - 8);
 	memcpy(buf + size - 8, &check, 8);
 	snprintf(file, sizeof(file), "%s/%s", dir, name);
-	snprintf(tmp, sizeof(tmp), "%s/.%s.%ld", dir, name, (long)getpid());
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir, name);
+	int fd = mkstemp(tmp); /* a new file of ours, mode 0600, whatever was planted there */
 	if (fd >= 0) {
 		bool ok = write(fd, buf, size) == (ssize_t)size;
 		ok = close(fd) == 0 && ok;

@@ -5,7 +5,10 @@
  * gave, under a key of the file (path, device, inode, size, modification time), of what was
  * asked (a runtime's layout, or an extension module's fields) and of this very build of
  * libpyleaks (its build-id): a rebuilt reader never sees an older one's answers. The files are
- * untrusted like any input; one that does not check out is ignored (and rewritten).
+ * untrusted like any input; one that does not check out is ignored (and rewritten). Since an
+ * entry steers what the in-process agent reads and calls, only a directory and files owned by
+ * the user that no one else may write are used, and a file is never followed through a
+ * symbolic link.
  *
  * Where: $PYLEAKS_LAYOUT_CACHE (empty or "off": no disk cache), else
  * $XDG_CACHE_HOME/pyleaks/layouts, else $HOME/.cache/pyleaks/layouts. */

@@ -381,6 +381,15 @@ static struct dw_cached *dw_cache_find(const struct stat *st)
 
 static struct pl_error *dw_read_layout(const char *path, struct pl_layout *l, bool partial);
 
+/* Is PATH still the file ST describes? */
+static bool same_file(const char *path, const struct stat *st)
+{
+	struct stat now;
+	return stat(path, &now) == 0 && now.st_dev == st->st_dev && now.st_ino == st->st_ino &&
+	       now.st_size == st->st_size && now.st_mtim.tv_sec == st->st_mtim.tv_sec &&
+	       now.st_mtim.tv_nsec == st->st_mtim.tv_nsec;
+}
+
 /* The layout of PATH: from the cache, else read (PARTIAL: nothing is required of it). The
  * cache keeps a file's layout whichever way it was asked for: a file is either a runtime or
  * an extension module, never both. */
@@ -400,8 +409,8 @@ static struct pl_error *dw_layout(const char *path, struct pl_layout *l, bool pa
 	}
 	if (have_stat && pl_layout_cache_load(path, &st, partial, l))
 		err = NULL;
-	else if (!(err = dw_read_layout(path, l, partial)) && have_stat)
-		pl_layout_cache_store(path, &st, partial, l);
+	else if (!(err = dw_read_layout(path, l, partial)) && have_stat && same_file(path, &st))
+		pl_layout_cache_store(path, &st, partial, l); /* not if replaced while read */
 	if (err || !have_stat)
 		return err;
 	pthread_mutex_lock(&dw_cache_lock);
