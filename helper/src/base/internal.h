@@ -33,6 +33,16 @@ static inline size_t pl_addr_hash(uint64_t addr, size_t cap)
 
 /* The magnitude of a signed count read from the target (ob_size is negative for negative
  * ints): INT64_MIN has no negation as int64_t, so negate as unsigned. */
+/* FNV-1a over N bytes at P, from H (PL_FNV_OFFSET to start afresh). */
+#define PL_FNV_OFFSET UINT64_C(1469598103934665603)
+static inline uint64_t pl_fnv1a(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * UINT64_C(1099511628211);
+	return h;
+}
+
 static inline uint64_t pl_magnitude(int64_t n)
 {
 	return n < 0 ? (uint64_t)0 - (uint64_t)n : (uint64_t)n;

@@ -42,10 +42,7 @@ struct name_index {
 
 static uint64_t str_hash(const char *s)
 {
-	uint64_t h = 1469598103934665603ull;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	return h;
+	return pl_fnv1a(PL_FNV_OFFSET, s, strlen(s));
 }
 
 static bool name_index_build(struct name_index *ix, const struct pl_snapshot_type *types, size_t n)

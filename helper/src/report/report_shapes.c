@@ -43,11 +43,7 @@ struct tables {
 
 static uint64_t hash_bytes(const void *p, size_t n)
 {
-	const unsigned char *b = p;
-	uint64_t h = 1469598103934665603ull;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ b[i]) * 1099511628211ull;
-	return h;
+	return pl_fnv1a(PL_FNV_OFFSET, p, n);
 }
 
 static uint64_t hash_shape(const struct shape *s)
