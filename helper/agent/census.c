@@ -301,7 +301,8 @@ static void references(struct census *c, uint64_t obj, const struct type_entry *
 	if ((e->flags & PL_TPFLAGS_DICT_SUBCLASS) || e->size.kind == PL_SIZE_DICT ||
 	    e->size.kind == PL_SIZE_ODICT) /* 3.15's frozendict is a dict, not a subclass */
 		dict_keys(c, obj);
-	if (c->l->managed_dict != PL_MANAGED_DICT_NONE && (e->flags & PL_TPFLAGS_MANAGED_DICT)) { /* 3.13.0's traverse visits only the values */
+	/* a managed dict at -24: 3.13.0's traverse visits only its values */
+	if (c->l->managed_dict != PL_MANAGED_DICT_NONE && (e->flags & PL_TPFLAGS_MANAGED_DICT)) {
 		uint64_t dict = word_at(obj - 24);
 		if (!(dict & 1))
 			consider(c, dict);

@@ -29,12 +29,10 @@ static const char MAGIC[8] = "PLLAYC1";
 #define CACHE_COUNT_SIZE(id, type, required) +1
 enum { NVALUES = 0 PL_LAYOUT_FIELDS(CACHE_COUNT_FIELD, CACHE_COUNT_SIZE) };
 
-static uint64_t fnv(uint64_t h, const void *p, size_t n)
+/* The bytes of an entry with a key KLEN long: magic, key length, key, count, values, hash. */
+static size_t entry_size(size_t klen)
 {
-	const unsigned char *b = p;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ b[i]) * UINT64_C(1099511628211);
-	return h;
+	return sizeof(MAGIC) + 8 + klen + 8 + 8 * NVALUES + 8;
 }
 
 struct self {
@@ -88,7 +86,7 @@ static pthread_once_t self_once = PTHREAD_ONCE_INIT;
 
 static void self_init(void)
 {
-	self_id.addr = (uintptr_t)&fnv;
+	self_id.addr = (uintptr_t)&entry_size;
 	dl_iterate_phdr(find_build_id, &self_id);
 }
 
@@ -151,8 +149,8 @@ static size_t make_key(const char *path, const struct stat *st, bool partial, un
 	n += self_id.n;
 	memcpy(key + n, path, plen);
 	n += plen;
-	uint64_t h1 = fnv(UINT64_C(1469598103934665603), key, n);
-	uint64_t h2 = fnv(h1 ^ UINT64_C(0x9e3779b97f4a7c15), key, n);
+	uint64_t h1 = pl_fnv1a(PL_FNV_OFFSET, key, n);
+	uint64_t h2 = pl_fnv1a(h1 ^ UINT64_C(0x9e3779b97f4a7c15), key, n);
 	snprintf(name, name_size, "%016llx%016llx", (unsigned long long)h1, (unsigned long long)h2);
 	return n;
 }
@@ -170,7 +168,7 @@ bool pl_layout_cache_load(const char *path, const struct stat *st, bool partial,
 	if (!klen || !cache_dir(dir, sizeof(dir)))
 		return false;
 	snprintf(file, sizeof(file), "%s/%s", dir, name);
-	const size_t want = sizeof(MAGIC) + 8 + klen + 8 + 8 * NVALUES + 8;
+	const size_t want = entry_size(klen);
 	unsigned char *buf = malloc(want + 1);
 	int fd = buf ? open(file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK) : -1;
 	struct stat fst;
@@ -190,7 +188,7 @@ bool pl_layout_cache_load(const char *path, const struct stat *st, bool partial,
 			memcpy(&nvalues, p + 8 + klen, 8);
 			memcpy(&check, buf + want - 8, 8);
 			ok = len == klen && memcmp(p + 8, key, klen) == 0 && nvalues == NVALUES &&
-			     check == fnv(UINT64_C(1469598103934665603), buf, want - 8);
+			     check == pl_fnv1a(PL_FNV_OFFSET, buf, want - 8);
 		}
 		if (ok) {
 			int64_t v[NVALUES];
@@ -211,7 +209,7 @@ void pl_layout_cache_store(const char *path, const struct stat *st, bool partial
 	size_t klen = make_key(path, st, partial, key, name, sizeof(name));
 	if (!klen || !cache_dir(dir, sizeof(dir)))
 		return;
-	const size_t size = sizeof(MAGIC) + 8 + klen + 8 + 8 * NVALUES + 8;
+	const size_t size = entry_size(klen);
 	unsigned char *buf = malloc(size);
 	if (!buf)
 		return;
@@ -226,7 +224,7 @@ void pl_layout_cache_store(const char *path, const struct stat *st, bool partial
 	memcpy(p + 8, key, klen);
 	memcpy(p + 8 + klen, &nvalues, 8);
 	memcpy(p + 8 + klen + 8, v, sizeof(v));
-	uint64_t check = fnv(UINT64_C(1469598103934665603), buf, size - 8);
+	uint64_t check = pl_fnv1a(PL_FNV_OFFSET, buf, size - 8);
 	memcpy(buf + size - 8, &check, 8);
 	snprintf(file, sizeof(file), "%s/%s", dir, name);
 	snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir, name);

@@ -359,23 +359,24 @@ static void dw_note_missing(char *buf, size_t size, const char *what)
  * session at every stop of a process, and reading DWARF costs more than the rest of opening. */
 enum { DW_CACHE = 8 };
 static struct dw_cached {
-	dev_t dev;
-	ino_t ino;
-	off_t size;
-	struct timespec mtime;
+	struct stat st;
 	struct pl_layout layout;
 } dw_cache[DW_CACHE];
 static size_t dw_cached_n, dw_cache_next;
 static pthread_mutex_t dw_cache_lock = PTHREAD_MUTEX_INITIALIZER;
 
+/* Do A and B describe the same file, unchanged (device, inode, size, modification time)? */
+static bool same_stat(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+	       a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
+
 static struct dw_cached *dw_cache_find(const struct stat *st)
 {
-	for (size_t i = 0; i < dw_cached_n; i++) {
-		struct dw_cached *e = &dw_cache[i];
-		if (e->dev == st->st_dev && e->ino == st->st_ino && e->size == st->st_size &&
-		    e->mtime.tv_sec == st->st_mtim.tv_sec && e->mtime.tv_nsec == st->st_mtim.tv_nsec)
-			return e;
-	}
+	for (size_t i = 0; i < dw_cached_n; i++)
+		if (same_stat(&dw_cache[i].st, st))
+			return &dw_cache[i];
 	return NULL;
 }
 
@@ -385,9 +386,7 @@ static struct pl_error *dw_read_layout(const char *path, struct pl_layout *l, bo
 static bool same_file(const char *path, const struct stat *st)
 {
 	struct stat now;
-	return stat(path, &now) == 0 && now.st_dev == st->st_dev && now.st_ino == st->st_ino &&
-	       now.st_size == st->st_size && now.st_mtim.tv_sec == st->st_mtim.tv_sec &&
-	       now.st_mtim.tv_nsec == st->st_mtim.tv_nsec;
+	return stat(path, &now) == 0 && same_stat(&now, st);
 }
 
 /* The layout of PATH: from the cache, else read (PARTIAL: nothing is required of it). The
@@ -416,8 +415,7 @@ static struct pl_error *dw_layout(const char *path, struct pl_layout *l, bool pa
 	pthread_mutex_lock(&dw_cache_lock);
 	if (!dw_cache_find(&st)) {
 		struct dw_cached *e = &dw_cache[dw_cache_next];
-		*e = (struct dw_cached){ .dev = st.st_dev, .ino = st.st_ino, .size = st.st_size,
-					 .mtime = st.st_mtim, .layout = *l };
+		*e = (struct dw_cached){ .st = st, .layout = *l };
 		dw_cache_next = (dw_cache_next + 1) % DW_CACHE;
 		if (dw_cached_n < DW_CACHE)
 			dw_cached_n++;
