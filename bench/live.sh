@@ -2,9 +2,10 @@
 # live.sh - the live-process benchmark (issue #8): for heaps of 1e5, 1e6 and 5e6 tracked
 # objects (bench/make_heap.py), on the live process under gdb (bench/live_gdb.py), from the
 # gdb command to the printed report: py-leaks --census read-only and in-process on the same
-# stop (best of two stops; the first in-process one also loads the agent), py-leaks --snapshot
-# (the walk reused) and py-leaks --since (on a later stop: its own walk, the graph and the
-# comparison); with the ratios in-process/read-only and since/census.
+# stop (best of two stops; the first in-process one also loads the agent; in-process, the agent
+# counts per type), py-leaks --snapshot (the agent run again to list every object) and
+# py-leaks --since (on a later stop: its own walk listing every object, and the comparison);
+# with the ratios in-process/read-only and since/census.
 # Usage: bench/live.sh [SIZES...] (default 100000 1000000 5000000).
 # Needs a build (scripts/build) and a CPython 3.12 with DWARF (PYTHON=..., default pyenv 3.12).
 set -euo pipefail
@@ -50,5 +51,5 @@ done
 echo "each time: from the gdb command to its printed report, its heap walk included"
 echo "readonly_s, inprocess_s: py-leaks --census on the same stop (set pyleaks inject off, then auto),"
 echo "  best of two stops; inproc_first: the first in-process census, which loads the agent"
-echo "snapshot_s: py-leaks --snapshot right after, the walk reused; since_s: py-leaks --since on a"
-echo "  later stop; since/census: since_s over the better census"
+echo "snapshot_s: py-leaks --snapshot right after (the agent lists every object); since_s:"
+echo "  py-leaks --since on a later stop; since/census: since_s over the better census"

@@ -6,8 +6,8 @@
 # Run: PYLEAKS_BENCH_OUT=FILE gdb -batch -x bench/live_gdb.py -p PID
 # Writes "NAME SECONDS" lines to FILE:
 #   stop 1: readonly (py-leaks --census, set pyleaks inject off), inprocess_first (the same
-#           stop, inject auto: loads the agent, then walks), snapshot (py-leaks --snapshot,
-#           the walk reused);
+#           stop, inject auto: loads the agent, which counts per type), snapshot (py-leaks
+#           --snapshot: the agent runs again, listing every object);
 #   stop 2: since (py-leaks --since: its own walk, the graph and the comparison);
 #   stop 3: readonly, inprocess (the agent already loaded).
 import os

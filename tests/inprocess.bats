@@ -151,7 +151,7 @@ EOF
 				-ex 'set pyleaks inject off' -ex "py-leaks --census --top 0 --json $out/census-readonly.json" \
 				-ex "py-graph --labels $out/readonly.graph" -ex 'show pyleaks inject' >"$out/gdb.txt" 2>&1 ||
 				{ echo "$v $scenario: gdb failed"; cat "$out/gdb.txt"; failed=1; }
-			grep -q "the last command: in-process: .*; the agent counted [0-9]* objects in place" "$out/gdb.txt" ||
+			grep -q "the last command: in-process: .*; the agent counted [0-9]* objects in place, per type$" "$out/gdb.txt" ||
 				{ echo "$v $scenario: the census was not taken in place:"; grep -i pyleaks "$out/gdb.txt"; failed=1; }
 			"$CHECK_PYTHON" "$TOP_SRCDIR/tests/check_census_inprocess.py" "$out/census-inprocess.json" \
 				"$out/census-readonly.json" >"$out/census.check" &&
@@ -169,6 +169,22 @@ EOF
 		done
 	done <<<"$pythons"
 	[ "$failed" = 0 ]
+}
+
+@test "a census whose per-type tally cannot list every object read on top of it (5000 capsules) lists each instead, and agrees with read-only" {
+	need_python 3.12
+	local out=$BATS_TEST_TMPDIR/capsules
+	run_scenario "$PY_EXE" "$TOP_SRCDIR/tests/capsules.py" "$out"
+	live_gdb "" "$SCENARIO_PID" -ex "py-leaks --census --top 0 --json $out/inprocess.json" -ex 'show pyleaks inject' \
+		-ex 'set pyleaks inject off' -ex "py-leaks --census --top 0 --json $out/readonly.json" >"$out/gdb.txt" 2>&1 ||
+		{ cat "$out/gdb.txt"; false; }
+	stop_scenario
+	run grep "the last command: in-process" "$out/gdb.txt"
+	assert_output --regexp "objects in place, each listed \(not per type alone: the in-process tally listed 4096 of the 50[0-9][0-9] objects of PyCapsule"
+	run "$CHECK_PYTHON" "$TOP_SRCDIR/tests/check_census_inprocess.py" "$out/inprocess.json" "$out/readonly.json"
+	assert_success
+	run "$CHECK_PYTHON" -c 'import json, sys; print(sum(t["count"] for t in json.load(open(sys.argv[1]))["types"] if t["name"] == "PyCapsule"))' "$out/inprocess.json"
+	[ "$output" -ge 5000 ]
 }
 
 @test "py-refs of an asyncio Task: its coroutine by name, read-only (from _asyncio's DWARF) and in-process" {

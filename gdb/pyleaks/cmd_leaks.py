@@ -109,8 +109,15 @@ census, --snapshot and --since are taken in place by pyleaks' agent, the suspect
             gdb.write(snapshots.take(args.snapshot, args.save))
             return
         # the census, snapshots and growth need only the objects: the agent counts them in
-        # place; the suspects and retained sizes read every reference
-        session = source.current("census" if args.census or args.since is not None else "edges")
+        # place (the census alone per type; the others list every object); the suspects and
+        # retained sizes read every reference
+        if args.census and not args.type_name:
+            task = "tally"
+        elif args.census or args.since is not None:
+            task = "census"
+        else:
+            task = "edges"
+        session = source.current(task)
         if args.since is not None:
             if args.load:
                 snapshots.load(args.since, args.load)

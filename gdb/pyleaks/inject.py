@@ -297,12 +297,12 @@ def calling():
 
 
 def run(session, task, loader="call"):
-    """Run the agent's TASK ("census" or "edges") for SESSION (a lib.Session on a live process
-    stopped at a safe point) and hand its answer to libpyleaks. Raises gdb.GdbError (or
+    """Run the agent's TASK ("census", "tally" or "edges") for SESSION (a lib.Session on a live
+    process stopped at a safe point) and hand its answer to libpyleaks. Raises gdb.GdbError (or
     gdb.error) if anything fails; the process is left as it was but for the agent, which stays
     loaded for later stops. The mapping holds the request, then the agent's path."""
     path = agent_path()
-    request = session.agent_request(census=task == "census")
+    request = session.agent_request(census=task in ("census", "tally"), tally=task == "tally")
     path_at = (len(request) + 15) // 16 * 16
     size = (path_at + len(path) + 1 + 4095) // 4096 * 4096
     _state["calling"] = True
@@ -361,8 +361,10 @@ def _assess_once(session, key):
 
 def ensure(session, key, task):
     """Before a command's report: run the agent's TASK for SESSION if the setting and the stop
-    allow it and it has not run on this stop. TASK is "census" (py-leaks' census, snapshots and
-    growth: the agent counts every object in place), "edges" (reports that read references: the
+    allow it and it has not run on this stop. TASK is "census" (py-leaks' snapshots, growth and
+    a type's instances: the agent counts every object in place and lists it), "tally" (the
+    census alone: the agent counts per type, and lists only what is read on top of it; where
+    it cannot, the census is taken instead), "edges" (reports that read references: the
     agent traverses the C types read-only would scan), or None (nothing). The census comes
     before the heap is walked: after an edges run the census is read-only's, with the agent's
     edges. If the agent fails, the session stays read-only (libpyleaks takes its answer whole or
@@ -377,14 +379,24 @@ def ensure(session, key, task):
     if "failed" in ran and mode == "on":
         raise gdb.GdbError("pyleaks: in-process mode failed on this stop: %s"
                            % session.inject_failure)
-    if "failed" in ran or task in ran or (task == "census" and "edges" in ran):
+    if "failed" in ran or task in ran or (task in ("census", "tally") and "edges" in ran) or (
+            task == "tally" and "census" in ran):
         return
     ok, why = _assess_once(session, key)
     if not ok:
         _state["last"] = why
         return
+    fallback = ""
     try:
-        run(session, task, loader=_state.get("loader", "call"))
+        try:
+            run(session, task, loader=_state.get("loader", "call"))
+        except lib.LimitError as e:
+            if task != "tally":
+                raise
+            # more objects read on top of the census than a tally lists: list them all
+            fallback = " (not per type alone: %s)" % str(e).replace("pyleaks: ", "")
+            task = "census"
+            run(session, task, loader=_state.get("loader", "call"))
     except (gdb.GdbError, gdb.error, RuntimeError) as e:
         ran.add("failed")
         message = str(e).replace("pyleaks: ", "").splitlines()[0] if str(e) else repr(e)
@@ -396,8 +408,12 @@ def ensure(session, key, task):
         return
     ran.add(task)
     objects, edges = session.agent_stats()
-    if task == "census":
-        _state["last"] = "in-process: %s; the agent counted %d objects in place" % (why, objects)
+    if task == "tally":
+        _state["last"] = "in-process: %s; the agent counted %d objects in place, per type" % (
+            why, objects)
+    elif task == "census":
+        _state["last"] = "in-process: %s; the agent counted %d objects in place, each listed%s" % (
+            why, objects, fallback)
     else:
         _state["last"] = "in-process: %s; the agent traversed %d objects (%d references)" % (
             why, objects, edges)

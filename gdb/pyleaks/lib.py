@@ -9,9 +9,15 @@ _lib = None
 
 # Returns 0 to go on, 1 to stop (Ctrl-C): the call then fails with EINTR, keeping nothing.
 PROGRESS_FN = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_uint64, ctypes.c_int)
+ELIMIT = 7
 EINTR = 9
 READ_FN = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_uint64, ctypes.c_void_p,
                            ctypes.c_size_t)
+
+
+class LimitError(gdb.GdbError):
+    """A cap was hit (PYLEAKS_ELIMIT): the answer would be partial."""
+
 
 FORMAT_TEXT, FORMAT_JSON, FORMAT_DOT = 0, 1, 2
 PHASE_PERMANENT, PHASE_GRAPH = 3, 4
@@ -219,7 +225,7 @@ class Session(object):
                                "next command starts it again)")
         if rc != 0:
             msg = self._lib.pyleaks_errmsg(self._h).decode("utf-8", "replace")
-            raise gdb.GdbError("pyleaks: " + msg)
+            raise (LimitError if rc == ELIMIT else gdb.GdbError)("pyleaks: " + msg)
 
     def set_debug_dir(self, path):
         self._check(self._lib.pyleaks_set_debug_dir(self._h, _b(path)))
@@ -304,11 +310,12 @@ class Session(object):
         return self._text(self._lib.pyleaks_growth_report(self._h, snapshot.handle, fmt, top,
                                                           _b(new_type), ctypes.byref(out)), out)
 
-    def agent_request(self, all_objects=False, census=False):
+    def agent_request(self, all_objects=False, census=False, tally=False):
         """The bytes of the in-process agent's request for this stop: the census (before the
-        heap is walked), or the edges of the C types read-only would scan (walks the heap)."""
+        heap is walked; TALLY: counts per type, no record per object), or the edges of the C
+        types read-only would scan (walks the heap)."""
         out, size = ctypes.c_void_p(), ctypes.c_size_t()
-        flags = (1 if all_objects else 0) | (2 if census else 0)
+        flags = (1 if all_objects else 0) | (2 if census else 0) | (4 if tally else 0)
         self._check(self._lib.pyleaks_agent_request(self._h, flags,
                                                     ctypes.byref(out), ctypes.byref(size)))
         try:

@@ -15,6 +15,7 @@
 #include "agent_abi.h"
 #include "agent_out.h"
 #include "census.h"
+#include "seen.h"
 
 #define AGENT_API __attribute__((visibility("default")))
 
@@ -147,6 +148,7 @@ long pyleaks_agent_run(struct pl_agent_request *req)
 	}
 	req->out = req->out_used = req->out_mapped = req->objects = req->edges = 0;
 	req->tracked = req->untracked = 0;
+	req->ntallies = req->tallies_at = req->seen_slots = req->seen_cap = req->seen_slabs = 0;
 	struct pl_agent_words out;
 	if (pl_agent_words_init(&out, FIRST_MAPPING) != 0) {
 		say(req, PL_AGENT_NO_MEMORY, status_text(PL_AGENT_NO_MEMORY));
@@ -164,7 +166,11 @@ long pyleaks_agent_run(struct pl_agent_request *req)
 
 long pyleaks_agent_release(struct pl_agent_request *req)
 {
-	if (!req || req->magic != PL_AGENT_MAGIC || !req->out)
+	if (!req || req->magic != PL_AGENT_MAGIC)
+		return -1;
+	pl_seen_unmap(req->seen_slots, req->seen_cap, req->seen_slabs);
+	req->seen_slots = req->seen_cap = req->seen_slabs = 0;
+	if (!req->out)
 		return -1;
 	long rc = munmap((void *)(uintptr_t)req->out, req->out_mapped);
 	req->out = req->out_used = req->out_mapped = 0;

@@ -11,14 +11,19 @@
  *   PL_AGENT_CENSUS: for each object, tracked ones first (in list order) then the untracked
  *     ones their references reach, three words: its address, its type's address with the
  *     generation in the low three bits (PL_AGENT_UNTRACKED for an untracked one), and its size
- *     (sys.getsizeof). */
+ *     (sys.getsizeof). With "tally" set, only the first list_max objects of each type have a
+ *     record (in the order found), and a struct pl_agent_tally per type follows the records
+ *     (at out + tallies_at): the census of a process without a record per object. Either way
+ *     the set of untracked objects found stays mapped until release, for gdb's side to ask
+ *     whether an object was counted (seen.h: a bitmap per 256 KiB of addresses, found through
+ *     a hash table of struct pl_agent_seen_slot at seen_slots, seen_cap of them). */
 #ifndef PL_AGENT_ABI_H
 #define PL_AGENT_ABI_H
 
 #include <stdint.h>
 
 #define PL_AGENT_MAGIC 0x3151455241594c50ull /* "PLYAREQ1" */
-#define PL_AGENT_ABI 3
+#define PL_AGENT_ABI 4
 
 enum {
 	PL_AGENT_MAX_LISTS = 64,      /* GC list heads: 4 per interpreter */
@@ -41,6 +46,27 @@ struct pl_agent_extra {
 	uint64_t nfields;
 	int64_t fields[PL_AGENT_EXTRA_FIELDS];
 };
+
+/* Census with "tally": the objects of one type, per generation (0..3, PL_AGENT_UNTRACKED). */
+struct pl_agent_tally {
+	uint64_t type;
+	uint64_t count[PL_AGENT_UNTRACKED + 1];
+	uint64_t size[PL_AGENT_UNTRACKED + 1];
+};
+
+/* Census with "tally": a slot of the seen set's hash table (seen.h). */
+struct pl_agent_seen_slot {
+	uint64_t span;                      /* (address >> PL_AGENT_SEEN_SHIFT) + 1; 0: empty */
+	uint64_t bits;                      /* its bitmap: a bit per 8 bytes, 512 words */
+};
+#define PL_AGENT_SEEN_SHIFT 18
+
+/* The seen set's slot where the search for SPAN starts (open addressing, linear probing), in a
+ * table of CAP slots (a power of two). */
+static inline uint64_t pl_agent_seen_slot_of(uint64_t span, uint64_t cap)
+{
+	return ((span * UINT64_C(0x9E3779B97F4A7C15)) >> 40) & (cap - 1);
+}
 
 enum pl_agent_status {
 	PL_AGENT_OK = 0,
@@ -75,12 +101,17 @@ struct pl_agent_request {
 					     * static types) hold: addresses at request + it */
 	uint64_t max_untracked;             /* more means something loops */
 	uint64_t tuple_type, tuple_traverse; /* &PyTuple_Type and its tp_traverse */
+	uint64_t tally, list_max;           /* 1: tallies per type, and records of the first
+					     * list_max objects of each type only */
 	/* out: what the agent did */
 	int64_t status;                     /* enum pl_agent_status */
 	uint64_t out, out_used, out_mapped; /* the output mapping: address, bytes written, mapped */
 	uint64_t objects, edges;            /* records and references in the output */
 	uint64_t tracked, untracked;        /* census: the records of each */
 	uint64_t counts[PL_AGENT_MAX_LISTS]; /* objects on each list */
+	uint64_t ntallies, tallies_at;      /* census with tally: the tallies, at out + tallies_at */
+	uint64_t seen_slots, seen_cap;      /* census: the seen set, until release */
+	uint64_t seen_slabs;                /* ... and the mappings its bitmaps are cut from */
 	char message[PL_AGENT_MESSAGE];
 };
 

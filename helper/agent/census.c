@@ -11,12 +11,13 @@
 #include <sys/mman.h>
 
 #include "census.h"
+#include "seen.h"
 #include "runtime/object_rules.h"
 
 typedef int (*visitproc)(void *object, void *arg);
 typedef int (*traverseproc)(void *self, visitproc visit, void *arg);
 
-enum { FIRST_TYPES = 1 << 12, FIRST_SEEN = 1 << 16, FIRST_STACK = 1 << 20 /* bytes */ };
+enum { FIRST_TYPES = 1 << 12, FIRST_STACK = 1 << 20 /* bytes */ };
 enum { BATCH = 64 }; /* references whose headers are fetched together */
 #define MAX_DICT_ENTRIES (UINT64_C(1) << 32)
 
@@ -29,6 +30,8 @@ struct type_entry {
 	int32_t extra;          /* index into the request's extras, or -1 */
 	bool structseq;         /* a static tuple subclass with a traverse of its own */
 	bool meta;              /* its instances are types */
+	uint64_t n[PL_AGENT_UNTRACKED + 1], bytes[PL_AGENT_UNTRACKED + 1]; /* tally: per gen */
+	uint64_t listed;        /* tally: records written */
 };
 
 struct census {
@@ -38,8 +41,7 @@ struct census {
 	struct pl_agent_words *out;
 	struct type_entry *types;  /* open addressing on the type's address */
 	size_t types_cap, ntypes;
-	uint64_t *seen;            /* open addressing: the untracked objects found */
-	size_t seen_cap, nseen;
+	struct pl_seen seen;       /* the untracked objects found */
 	struct pl_agent_words stack; /* untracked objects whose references are still to read */
 	int32_t heaptype_extra;    /* the extra of every heap type object, or -1 */
 	long status;
@@ -80,36 +82,6 @@ static void fail(struct census *c, long status)
 {
 	if (c->status == PL_AGENT_OK)
 		c->status = status;
-}
-
-/* Insert ADDR into the seen set: 1 if it is new, 0 if it was there, -1 if out of memory. */
-static int seen_insert(struct census *c, uint64_t addr)
-{
-	if ((c->nseen + 1) * 2 > c->seen_cap) {
-		size_t cap = c->seen_cap * 2;
-		uint64_t *n = map(cap * 8);
-		if (!n)
-			return -1;
-		for (size_t i = 0; i < c->seen_cap; i++) {
-			uint64_t a = c->seen[i];
-			if (!a)
-				continue;
-			size_t s = slot_of(a, cap);
-			while (n[s])
-				s = (s + 1) & (cap - 1);
-			n[s] = a;
-		}
-		munmap(c->seen, c->seen_cap * 8);
-		c->seen = n;
-		c->seen_cap = cap;
-	}
-	size_t s = slot_of(addr, c->seen_cap);
-	for (; c->seen[s]; s = (s + 1) & (c->seen_cap - 1))
-		if (c->seen[s] == addr)
-			return 0;
-	c->seen[s] = addr;
-	c->nseen++;
-	return 1;
 }
 
 static struct type_entry *type_slot(struct type_entry *types, size_t cap, uint64_t type)
@@ -168,9 +140,20 @@ static bool is_tracked(const struct census *c, uint64_t obj, const struct type_e
 						 (uint64_t)pl_gc_state_offset(l)));
 }
 
-static void record(struct census *c, uint64_t obj, uint64_t type_gen, uint64_t size)
+/* Count the object at OBJ, of the type of E, in generation GEN (PL_AGENT_UNTRACKED), SIZE
+ * bytes: its record, or with a tally its type's count and a record while the type has few. */
+static void record(struct census *c, struct type_entry *e, uint64_t obj, uint64_t gen,
+		   uint64_t size)
 {
-	if (pl_agent_put(c->out, obj) || pl_agent_put(c->out, type_gen) || pl_agent_put(c->out, size))
+	if (c->req->tally) {
+		e->n[gen]++;
+		e->bytes[gen] += size;
+		if (e->listed >= c->req->list_max)
+			return;
+		e->listed++;
+	}
+	if (pl_agent_put(c->out, obj) || pl_agent_put(c->out, e->type | gen) ||
+	    pl_agent_put(c->out, size))
 		fail(c, PL_AGENT_NO_MEMORY);
 }
 
@@ -197,20 +180,23 @@ static struct type_entry *untracked_type(struct census *c, uint64_t obj)
 	return e;
 }
 
-/* The untracked object OBJ, of the type of E: if it is new, size it, record it and queue it
- * to read its references. */
-static void admit(struct census *c, uint64_t obj, struct type_entry *e)
+/* The untracked object OBJ, of the type of E, its word in the seen set at WORD (NULL: out of
+ * memory): if it is new, size it, record it and queue it to read its references. */
+static void admit(struct census *c, uint64_t obj, struct type_entry *e, uint64_t *word)
 {
-	int fresh = seen_insert(c, obj);
-	if (fresh < 0)
+	uint64_t bit = UINT64_C(1) << ((obj >> 3) & 63);
+	if (!word) {
 		fail(c, PL_AGENT_NO_MEMORY);
-	if (fresh <= 0)
 		return;
-	if (c->nseen > c->req->max_untracked) {
+	}
+	if (*word & bit)
+		return;
+	*word |= bit;
+	if (++c->seen.n > c->req->max_untracked) {
 		fail(c, PL_AGENT_TOO_MANY);
 		return;
 	}
-	record(c, obj, e->type | PL_AGENT_UNTRACKED, pl_rules_size_of(&c->rules, &e->size, obj));
+	record(c, e, obj, PL_AGENT_UNTRACKED, pl_rules_size_of(&c->rules, &e->size, obj));
 	if (pl_agent_put(&c->stack, obj))
 		fail(c, PL_AGENT_NO_MEMORY);
 }
@@ -220,16 +206,16 @@ static void consider(struct census *c, uint64_t obj)
 {
 	struct type_entry *e = untracked_type(c, obj);
 	if (e)
-		admit(c, obj, e);
+		admit(c, obj, e, pl_seen_word(&c->seen, obj));
 }
 
 /* Consider the references batched, in three passes so that the cache misses of one object's
  * references overlap (they are most of the census's time): their headers are fetched; those
- * of untracked objects have their slots in the seen set fetched; then they are admitted. */
+ * of untracked objects have their words in the seen set fetched; then they are admitted. */
 static void flush(struct census *c)
 {
 	size_t gch = (size_t)c->l->size_gc_head, n = 0;
-	uint64_t types[BATCH];
+	uint64_t types[BATCH], *words[BATCH];
 	for (size_t i = 0; i < c->nbatch; i++)
 		if (c->batch[i] > gch)
 			__builtin_prefetch((const char *)(uintptr_t)c->batch[i] - gch);
@@ -237,14 +223,16 @@ static void flush(struct census *c)
 		struct type_entry *e = untracked_type(c, c->batch[i]);
 		if (!e)
 			continue;
-		__builtin_prefetch(&c->seen[slot_of(c->batch[i], c->seen_cap)]);
+		words[n] = pl_seen_word(&c->seen, c->batch[i]);
+		if (words[n])
+			__builtin_prefetch(words[n]);
 		types[n] = e->type; /* the entry moves if the table grows meanwhile */
 		c->batch[n++] = c->batch[i];
 	}
 	for (size_t i = 0; i < n && c->status == PL_AGENT_OK; i++) {
 		struct type_entry *e = type_get(c, types[i]);
 		if (e)
-			admit(c, c->batch[i], e);
+			admit(c, c->batch[i], e, words[i]);
 	}
 	c->nbatch = 0;
 }
@@ -326,7 +314,7 @@ static uint64_t walk_list(struct census *c, uint64_t head, uint64_t gen)
 			fail(c, type ? PL_AGENT_NO_MEMORY : PL_AGENT_LIST_BROKEN);
 			break;
 		}
-		record(c, obj, type | gen, pl_rules_size_of(&c->rules, &e->size, obj));
+		record(c, e, obj, gen, pl_rules_size_of(&c->rules, &e->size, obj));
 		references(c, obj, e);
 		g = word_at(g) & req->gc_next_mask;
 	}
@@ -339,7 +327,30 @@ static bool request_fits(const struct pl_agent_request *req)
 	       req->layout_hash == pl_layout_abi_hash() && req->layout_offset >= sizeof(*req) &&
 	       req->layout_offset % 8 == 0 && req->nbuiltins <= PL_AGENT_BUILTINS &&
 	       req->nextras <= PL_AGENT_EXTRAS && (!req->nroots || req->roots_offset >= sizeof(*req)) &&
-	       req->roots_offset % 8 == 0;
+	       req->roots_offset % 8 == 0 && req->tally <= 1;
+}
+
+/* Census with a tally: a struct pl_agent_tally per type counted, after the records. */
+static void put_tallies(struct census *c)
+{
+	c->req->tallies_at = c->out->used * 8;
+	for (size_t i = 0; i < c->types_cap && c->status == PL_AGENT_OK; i++) {
+		const struct type_entry *e = &c->types[i];
+		uint64_t any = 0;
+		for (int g = 0; g <= PL_AGENT_UNTRACKED; g++)
+			any |= e->n[g];
+		if (!e->type || !any)
+			continue;
+		if (pl_agent_put(c->out, e->type))
+			fail(c, PL_AGENT_NO_MEMORY);
+		for (int g = 0; g <= PL_AGENT_UNTRACKED; g++)
+			if (pl_agent_put(c->out, e->n[g]))
+				fail(c, PL_AGENT_NO_MEMORY);
+		for (int g = 0; g <= PL_AGENT_UNTRACKED; g++)
+			if (pl_agent_put(c->out, e->bytes[g]))
+				fail(c, PL_AGENT_NO_MEMORY);
+		c->req->ntallies++;
+	}
 }
 
 long pl_agent_census(struct pl_agent_request *req, struct pl_agent_words *out)
@@ -356,10 +367,11 @@ long pl_agent_census(struct pl_agent_request *req, struct pl_agent_words *out)
 		if (!req->extras[i].type)
 			c.heaptype_extra = (int32_t)i;
 	c.types_cap = FIRST_TYPES;
-	c.seen_cap = FIRST_SEEN;
 	c.types = map(c.types_cap * sizeof(*c.types));
-	c.seen = map(c.seen_cap * 8);
-	if (!c.types || !c.seen || pl_agent_words_init(&c.stack, FIRST_STACK))
+	/* at most a bitmap per 256 KiB of the process's memory (max_untracked is a sixteenth of
+	 * it) and one more per mapping */
+	if (!c.types || pl_seen_init(&c.seen, (req->max_untracked >> (PL_SEEN_SPAN_SHIFT - 4)) + 65536) ||
+	    pl_agent_words_init(&c.stack, FIRST_STACK))
 		fail(&c, PL_AGENT_NO_MEMORY);
 	for (uint64_t i = 0; i < req->nlists && c.status == PL_AGENT_OK; i++)
 		req->counts[i] = req->lists[i] ? walk_list(&c, req->lists[i], i % 4) : 0;
@@ -377,12 +389,19 @@ long pl_agent_census(struct pl_agent_request *req, struct pl_agent_words *out)
 		else
 			references(&c, obj, e);
 	}
-	req->untracked = c.nseen;
+	req->untracked = c.seen.n;
 	req->objects = out->used / 3;
+	if (req->tally && c.status == PL_AGENT_OK)
+		put_tallies(&c);
 	if (c.types)
 		munmap(c.types, c.types_cap * sizeof(*c.types));
-	if (c.seen)
-		munmap(c.seen, c.seen_cap * 8);
+	if (c.status == PL_AGENT_OK) { /* kept for gdb's questions until release */
+		req->seen_slots = (uint64_t)(uintptr_t)c.seen.slots;
+		req->seen_cap = c.seen.cap;
+		req->seen_slabs = (uint64_t)(uintptr_t)c.seen.slabs;
+	} else {
+		pl_seen_free(&c.seen);
+	}
 	pl_agent_words_free(&c.stack);
 	if (out->failed)
 		fail(&c, PL_AGENT_NO_MEMORY);

@@ -184,6 +184,7 @@ int pyleaks_graph_export(struct pyleaks *pl, const char *path, int flags);
 enum {
 	PYLEAKS_AGENT_ALL = 1,    /**< traverse every object, not only those read-only scans guess at */
 	PYLEAKS_AGENT_CENSUS = 2, /**< the census: the agent counts and sizes every object in place */
+	PYLEAKS_AGENT_TALLY = 4,  /**< with CENSUS: per-type tallies, not a record per object */
 };
 /**
  * The request for the in-process agent (libpyleaks-agent.so, loaded into the stopped process
@@ -199,7 +200,13 @@ int pyleaks_agent_request(struct pyleaks *pl, int flags, char **bytes, size_t *l
  * the agent walks the lists, sizes every object and finds the untracked ones through each
  * object's tp_traverse, the fields the read-only decoders read beyond it and the roots; its
  * records become the session's heap (census, snapshots and growth need nothing more; chains and
- * references read the objects read-only on top of it).
+ * references read the objects read-only on top of it). With PYLEAKS_AGENT_TALLY too, it
+ * returns per-type tallies instead of a record per object: enough for the census report
+ * without --type, and much less to write and read; a report that needs every object (a type's
+ * instances, snapshots, growth, references) walks again (call this again without TALLY first
+ * to have the agent list them). pyleaks_agent_result fails with PYLEAKS_ELIMIT if a tally
+ * could not be completed (more objects of a type read on top of it than it lists): ask again
+ * without TALLY.
  *
  * What the agent did: REQUEST is where the caller wrote the request in the process; the agent's
  * answer there (its status, per-list counts and output mapping) and its output are read back

@@ -91,6 +91,8 @@ static void api_drop_heap(struct pyleaks *pl)
 	pl->refs = NULL;
 	pl->agent = NULL;
 	pl->heap = NULL;
+	if (pl->target) /* the agent's answers went with the heap */
+		pl->target->mode = "read-only";
 }
 
 PYLEAKS_API void pyleaks_destroy(struct pyleaks *pl)
@@ -245,9 +247,12 @@ static struct pl_error *api_heap(struct pyleaks *pl)
 	return err;
 }
 
-/* The heap walked, its objects indexed, and a decoder for it. */
+/* The heap walked, its objects indexed, and a decoder for it. A census's tallies do not do:
+ * the heap is walked afresh. */
 static struct pl_error *api_refs(struct pyleaks *pl)
 {
+	if (pl->heap && !pl_heap_listed(pl->heap))
+		api_drop_heap(pl);
 	struct pl_error *err = api_heap(pl);
 	if (err || pl->refs)
 		return err;
@@ -276,15 +281,19 @@ static struct pl_error *api_agent_allowed(const struct pyleaks *pl, const struct
 	return NULL;
 }
 
-/* The in-process census's request: before the heap is walked. */
-static struct pl_error *api_census_request(struct pyleaks *pl, uint8_t **bytes, size_t *len)
+/* The in-process census's request: before the heap is walked (or after a census of tallies
+ * alone, for one that lists every object). */
+static struct pl_error *api_census_request(struct pyleaks *pl, bool tally, uint8_t **bytes,
+					   size_t *len)
 {
+	if (pl->heap && pl->counted && !pl_heap_listed(pl->heap) && !tally)
+		api_drop_heap(pl);
 	struct pl_error *err = pl->heap ? pl_error_create(PL_ERR_USAGE, "the in-process census "
 							    "comes before the heap is walked")
 					: api_bare(pl);
 	if (!err)
 		err = api_agent_allowed(pl, pl->bare);
-	return err ? err : pl_agent_census_request(pl->runtime, pl->bare, bytes, len);
+	return err ? err : pl_agent_census_request(pl->runtime, pl->bare, tally, bytes, len);
 }
 
 /* The agent's result, OBJECTS of them, is the session's: its reports say "in-process". */
@@ -303,7 +312,7 @@ PYLEAKS_API int pyleaks_agent_request(struct pyleaks *pl, int flags, char **byte
 	*len = 0;
 	if (flags & PYLEAKS_AGENT_CENSUS) {
 		uint8_t *req = NULL;
-		struct pl_error *err = api_census_request(pl, &req, len);
+		struct pl_error *err = api_census_request(pl, (flags & PYLEAKS_AGENT_TALLY) != 0, &req, len);
 		if (err)
 			return api_fail(pl, err);
 		*bytes = (char *)req;
@@ -337,8 +346,6 @@ PYLEAKS_API int pyleaks_agent_result(struct pyleaks *pl, uint64_t request)
 	if (!err && req.task == PL_AGENT_CENSUS) { /* its records are read a chunk at a time */
 		err = pl->bare && !pl->heap ? pl_agent_census_take(pl->runtime, pl->bare, &req, sizeof(req))
 					    : pl_error_create(PL_ERR_USAGE, "no census was asked for");
-		if (!err)
-			err = pl_agent_census_finish(pl->runtime, pl->bare);
 		if (err) { /* nothing half-counted is kept: the next walk starts afresh */
 			pl_heap_destroy(pl->bare);
 			pl->bare = NULL;
@@ -348,7 +355,7 @@ PYLEAKS_API int pyleaks_agent_result(struct pyleaks *pl, uint64_t request)
 		pl->bare = NULL;
 		pl->counted = true;
 		api_add_warnings(pl, pl->heap->warnings);
-		return api_agent_taken(pl, req.objects);
+		return api_agent_taken(pl, req.tracked + req.untracked);
 	}
 	if (!err && !(err = api_refs(pl)) && (pl->graph || pl->agent))
 		err = pl_error_create(PL_ERR_USAGE, "the in-process agent's result comes before the "
@@ -433,10 +440,11 @@ static struct pl_error *api_graph(struct pyleaks *pl)
 }
 
 /* The census: every object, the untracked ones too (the in-process census has them all; the
- * read-only path finds them building the graph). */
-static struct pl_error *api_census(struct pyleaks *pl)
+ * read-only path finds them building the graph); LISTED: each in the table, not only counted
+ * in a tally of the in-process census. */
+static struct pl_error *api_census(struct pyleaks *pl, bool listed)
 {
-	return pl->counted ? NULL : api_graph(pl);
+	return pl->counted && (!listed || pl_heap_listed(pl->heap)) ? NULL : api_graph(pl);
 }
 
 /* The graph and its dominator tree, once per session. */
@@ -515,7 +523,7 @@ PYLEAKS_API int pyleaks_leaks_report(struct pyleaks *pl, enum pyleaks_format for
 		return api_fail(pl, pl_error_create(PL_ERR_USAGE, "unknown report format %d", format));
 	if (sort != PYLEAKS_SORT_COUNT && sort != PYLEAKS_SORT_SIZE)
 		return api_fail(pl, pl_error_create(PL_ERR_USAGE, "unknown sort order %d", sort));
-	struct pl_error *err = api_census(pl);
+	struct pl_error *err = api_census(pl, type_name && type_name[0]);
 	if (err)
 		return api_fail(pl, err);
 	struct pl_leaks_options o = {
@@ -589,7 +597,7 @@ PYLEAKS_API int pyleaks_snapshot_take(struct pyleaks *pl, const char *name,
 		return PYLEAKS_EUSAGE;
 	*ret = NULL;
 	struct pyleaks_snapshot *snap = calloc(1, sizeof(*snap));
-	struct pl_error *err = snap ? api_census(pl) : &pl_enomem;
+	struct pl_error *err = snap ? api_census(pl, true) : &pl_enomem;
 	if (!err)
 		err = pl_snapshot_take(pl->heap, name && name[0] ? name : "snapshot",
 				       pl->target->description, pl->runtime->version, &snap->s);
@@ -656,7 +664,7 @@ PYLEAKS_API int pyleaks_growth_report(struct pyleaks *pl, struct pyleaks_snapsho
 		return api_fail(pl, pl_error_create(PL_ERR_USAGE, "unknown report format %d", format));
 	if (top < 0)
 		return api_fail(pl, pl_error_create(PL_ERR_USAGE, "the number of types must be >= 0"));
-	struct pl_error *err = api_census(pl);
+	struct pl_error *err = api_census(pl, true);
 	if (err)
 		return api_fail(pl, err);
 	struct pl_growth_options o = { format == PYLEAKS_JSON, (unsigned)top,

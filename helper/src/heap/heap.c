@@ -144,26 +144,32 @@ static uint64_t size_of(const struct pl_heap *h, struct pl_runtime *rt, const st
 	return size < h->memory_size ? size : h->memory_size;
 }
 
-/* Append the object at ADDR, of type TI, SIZE bytes, of generation GEN (PL_GEN_UNTRACKED: one
- * the collector does not track) to the table, and count it in its type and generation. */
+/* Count N objects of type TY, SIZE bytes together, of generation GEN (PL_GEN_UNTRACKED: ones
+ * the collector does not track) in their type and generation. */
+static void count_in(struct pl_heap *h, struct pl_type *ty, int gen, uint64_t n, uint64_t size)
+{
+	if (gen == PL_GEN_UNTRACKED) {
+		ty->ucount += n;
+		ty->usize += size;
+		h->untracked_size += size;
+		return;
+	}
+	ty->count += n;
+	ty->size += size;
+	h->gen_count[gen] += n;
+	h->gen_size[gen] += size;
+	h->total_size += size;
+}
+
+/* Append the object at ADDR, of type TI, SIZE bytes, of generation GEN to the table, and count
+ * it in its type and generation. */
 static struct pl_error *count_object(struct pl_heap *h, long ti, uint64_t addr, uint64_t size,
 				     int gen)
 {
 	if (ti < 0 || objects_reserve(h))
 		return &pl_enomem;
-	struct pl_type *ty = &h->types[ti];
 	h->objects[h->nobjects++] = (struct pl_object){ addr, size, (uint32_t)ti, (uint8_t)gen };
-	if (gen == PL_GEN_UNTRACKED) {
-		ty->ucount++;
-		ty->usize += size;
-		h->untracked_size += size;
-		return NULL;
-	}
-	ty->count++;
-	ty->size += size;
-	h->gen_count[gen]++;
-	h->gen_size[gen] += size;
-	h->total_size += size;
+	count_in(h, &h->types[ti], gen, 1, size);
 	return NULL;
 }
 
@@ -557,6 +563,28 @@ struct pl_error *pl_heap_add_counted(struct pl_heap *h, struct pl_runtime *rt, u
 	return err;
 }
 
+struct pl_error *pl_heap_add_tally(struct pl_heap *h, struct pl_runtime *rt, uint64_t type, int gen,
+				   uint64_t n, uint64_t size)
+{
+	if (!n)
+		return NULL;
+	/* no more objects than the memory holds, none bigger than it */
+	if (gen < 0 || gen > PL_GEN_UNTRACKED || n > h->memory_size / 16 + 1 ||
+	    size / n > h->memory_size)
+		return pl_error_create(PL_ERR_BAD_DATA, "a tally of %llu objects of %llu bytes in "
+				       "generation %d", (unsigned long long)n,
+				       (unsigned long long)size, gen);
+	long ti = type_index(h, rt, type);
+	if (ti < 0)
+		return &pl_enomem;
+	count_in(h, &h->types[ti], gen, n, size);
+	if (gen == PL_GEN_UNTRACKED)
+		h->unlisted_untracked += n;
+	else
+		h->unlisted_tracked += n;
+	return NULL;
+}
+
 /* (Re)build the address index of the objects with room for twice their number. */
 static struct pl_error *object_index_build(struct pl_heap *h, size_t n)
 {
@@ -585,7 +613,7 @@ long pl_heap_add_untracked(struct pl_heap *h, struct pl_runtime *rt, uint64_t ad
 	uint64_t type_addr, refcnt;
 	*err = NULL;
 	/* a live object has a reference (a count of 0: freed, or a frame kept for reuse) */
-	if (!addr || addr % 8 || !h->object_index_cap ||
+	if (!addr || addr % 8 ||
 	    !pl_target_u64(rt->target, addr + (uint64_t)rt->layout.object_refcnt, &refcnt) ||
 	    !refcnt ||
 	    !pl_target_u64(rt->target, addr + (uint64_t)rt->layout.object_type, &type_addr) ||
@@ -605,13 +633,15 @@ long pl_heap_add_untracked(struct pl_heap *h, struct pl_runtime *rt, uint64_t ad
 	    (!pl_target_u64(rt->target, addr + (uint64_t)rt->layout.type_flags, &flags) ||
 	     !(flags & PL_TPFLAGS_HEAPTYPE)))
 		return -1;
-	/* keep the index at most half full */
-	if ((h->nobjects + 1) * 2 > h->object_index_cap &&
+	/* keep the index, if there is one yet, at most half full */
+	if (h->object_index_cap && (h->nobjects + 1) * 2 > h->object_index_cap &&
 	    (*err = object_index_build(h, h->object_index_cap)))
 		return -1;
 	size_t i = h->nobjects;
 	if ((*err = count_object(h, ti, addr, size_of(h, rt, ty, addr), PL_GEN_UNTRACKED)))
 		return -1;
+	if (!h->object_index_cap)
+		return (long)i;
 	size_t s = pl_addr_hash(addr, h->object_index_cap);
 	while (h->object_index[s])
 		s = (s + 1) & (h->object_index_cap - 1);

@@ -71,6 +71,9 @@ struct pl_heap {
 	uint64_t gen_size[PL_GENERATIONS];
 	uint64_t total_size;      /* of the tracked objects */
 	uint64_t untracked_size;  /* of the untracked objects */
+	/* objects counted in their types and generations but not in the table: the in-process
+	 * census's tallies (pl_heap_add_tally); the table then holds only what was found after */
+	uint64_t unlisted_tracked, unlisted_untracked;
 	uint64_t memory_size;     /* of the target: no object is bigger */
 	struct pl_garbage *garbage;
 	size_t ngarbage;
@@ -109,10 +112,32 @@ struct pl_error *pl_heap_reserve(struct pl_heap *h, uint64_t n);
 struct pl_error *pl_heap_add_counted(struct pl_heap *h, struct pl_runtime *rt, uint64_t addr,
 				     uint64_t type, uint64_t size, int gen);
 
+/* Count N objects of the type at TYPE, SIZE bytes together, in generation GEN
+ * (PL_GEN_UNTRACKED), without a record of each (the in-process census's tallies). */
+struct pl_error *pl_heap_add_tally(struct pl_heap *h, struct pl_runtime *rt, uint64_t type, int gen,
+				   uint64_t n, uint64_t size);
+
+/* Objects on the GC lists, and all objects, listed in the table or counted in a tally. */
+static inline uint64_t pl_heap_tracked(const struct pl_heap *h)
+{
+	return h->ntracked + h->unlisted_tracked;
+}
+
+static inline uint64_t pl_heap_all(const struct pl_heap *h)
+{
+	return h->nobjects + h->unlisted_tracked + h->unlisted_untracked;
+}
+
+/* Is every object of H in its table (not only counted in a tally)? */
+static inline bool pl_heap_listed(const struct pl_heap *h)
+{
+	return !h->unlisted_tracked && !h->unlisted_untracked;
+}
+
 /* Build the table that finds objects by address (once; later calls do nothing). */
 struct pl_error *pl_heap_index_objects(struct pl_heap *h);
 
-/* Add the untracked object at ADDR (not in the table yet; the index built), if it looks like
+/* Add the untracked object at ADDR (not in the table yet; the index kept if built), if it looks like
  * a live one: aligned, with a readable header, a reference count and a type that is a type;
  * static types are not (they live in their binary and are roots). Its index in h->objects, or
  * -1 if it is not one (*ERR stays NULL) or on failure (*ERR set). */

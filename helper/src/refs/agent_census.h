@@ -8,6 +8,7 @@
 #ifndef PL_AGENT_CENSUS_H
 #define PL_AGENT_CENSUS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -15,20 +16,19 @@
 #include "heap/heap.h"
 #include "runtime/runtime.h"
 
-/* The census request for RT, whose interpreters BARE (pl_heap_create_bare) holds. *BYTES (LEN
- * long) is malloc'd. */
+/* The census request for RT, whose interpreters BARE (pl_heap_create_bare) holds: with TALLY,
+ * for per-type tallies instead of a record per object (the census alone, no object's
+ * identity). *BYTES (LEN long) is malloc'd. */
 struct pl_error *pl_agent_census_request(struct pl_runtime *rt, const struct pl_heap *bare,
-					 uint8_t **bytes, size_t *len);
+					 bool tally, uint8_t **bytes, size_t *len);
 
-/* Check what the agent left in the request REQ (REQ_LEN bytes, read back from the process)
- * and add the objects of its output, read from the process a chunk at a time, to BARE,
- * tracked ones first; its object index built after. */
+/* Check what the agent left in the request REQ (REQ_LEN bytes, read back from the process,
+ * before the agent is released) and take its census into BARE: its records (read a chunk at
+ * a time; tracked ones first) or its tallies (BARE's objects then unlisted, pl_heap_listed);
+ * then add the untracked objects the agent cannot see, read read-only (those only a module's
+ * C state holds, or only a root found through the census's own types and modules). Fails
+ * with PL_ERR_LIMIT if a tally did not list all the objects read on top of it. */
 struct pl_error *pl_agent_census_take(struct pl_runtime *rt, struct pl_heap *bare, const void *req,
 				      size_t req_len);
-
-/* After pl_agent_census_take: add the untracked objects the agent cannot see, read read-only
- * (those only a module's C state holds, or only a root found through the census's own types
- * and modules). */
-struct pl_error *pl_agent_census_finish(struct pl_runtime *rt, struct pl_heap *h);
 
 #endif

@@ -159,14 +159,14 @@ static void text_report(struct pl_strbuf *sb, const struct pl_runtime *rt, const
 			const struct row *rows, size_t n, const struct pl_type_set *want)
 {
 	char a[32], b[32];
-	uint64_t untracked = h->nobjects - h->ntracked;
+	uint64_t tracked = pl_heap_tracked(h), untracked = pl_heap_all(h) - tracked;
 	pl_report_text_head(sb, rt, desc);
 	pl_strbuf_printf(sb, "interpreters: %zu\n", h->ninterpreters);
 	pl_strbuf_printf(sb, "objects: %s, %s (as sys.getsizeof counts them)\n",
-			 pl_fmt_count(a, sizeof(a), h->nobjects),
+			 pl_fmt_count(a, sizeof(a), pl_heap_all(h)),
 			 pl_fmt_size(b, sizeof(b), h->total_size + h->untracked_size));
 	pl_strbuf_printf(sb, "  tracked by the collector: %s, %s; ",
-			 pl_fmt_count(a, sizeof(a), h->ntracked), pl_fmt_size(b, sizeof(b), h->total_size));
+			 pl_fmt_count(a, sizeof(a), tracked), pl_fmt_size(b, sizeof(b), h->total_size));
 	if (rt->salvaged)
 		pl_strbuf_printf(sb, "generations unknown (salvaged)");
 	else
@@ -200,20 +200,21 @@ static void json_report(struct pl_strbuf *sb, const struct pl_runtime *rt, const
 			const char *desc, const char *warnings, const struct pl_leaks_options *o,
 			const struct row *rows, size_t n, const struct pl_type_set *want)
 {
+	uint64_t tracked = pl_heap_tracked(h), all = pl_heap_all(h);
 	pl_report_json_head(sb, rt);
 	pl_strbuf_printf(sb, ", \"target\": ");
 	pl_strbuf_json_string(sb, desc);
-	pl_strbuf_printf(sb, ", \"interpreters\": %zu, \"objects\": %zu, \"size\": %" PRIu64
-			 ", \"generations\": %s", h->ninterpreters, h->ntracked, h->total_size,
+	pl_strbuf_printf(sb, ", \"interpreters\": %zu, \"objects\": %" PRIu64 ", \"size\": %" PRIu64
+			 ", \"generations\": %s", h->ninterpreters, tracked, h->total_size,
 			 rt->salvaged ? "null" : "{");
 	for (int g = 0; g < PL_GENERATIONS && !rt->salvaged; g++)
 		pl_strbuf_printf(sb, "%s\"%s\": {\"count\": %" PRIu64 ", \"size\": %" PRIu64 "}",
 				 g ? ", " : "", gen_labels[g], h->gen_count[g], h->gen_size[g]);
-	pl_strbuf_printf(sb, "%s,\n \"untracked\": {\"count\": %zu, \"size\": %" PRIu64 "}, "
-			     "\"heap\": {\"objects\": %zu, \"size\": %" PRIu64 ", \"tracked\": %zu, "
-			     "\"untracked\": %zu},\n \"types\": [",
-			 rt->salvaged ? "" : "}", h->nobjects - h->ntracked, h->untracked_size, h->nobjects,
-			 h->total_size + h->untracked_size, h->ntracked, h->nobjects - h->ntracked);
+	pl_strbuf_printf(sb, "%s,\n \"untracked\": {\"count\": %" PRIu64 ", \"size\": %" PRIu64 "}, "
+			     "\"heap\": {\"objects\": %" PRIu64 ", \"size\": %" PRIu64 ", \"tracked\": %"
+			     PRIu64 ", \"untracked\": %" PRIu64 "},\n \"types\": [",
+			 rt->salvaged ? "" : "}", all - tracked, h->untracked_size, all,
+			 h->total_size + h->untracked_size, tracked, all - tracked);
 	size_t shown = o->top > 0 && (size_t)o->top < n ? (size_t)o->top : n;
 	for (size_t i = 0; i < shown; i++) {
 		pl_strbuf_printf(sb, "%s\n  {\"name\": ", i ? "," : "");
