@@ -17,6 +17,19 @@ void pl_agent_prefault(void *p, size_t n)
 #endif
 }
 
+/* Ask for huge pages for the whole mapping P (N bytes), where the kernel has them: a fault per
+ * 2 MiB instead of per page. The whole mapping: advice on a part would split it, and mremap
+ * cannot grow a mapping across the split. */
+static void huge(void *p, size_t n)
+{
+#ifdef MADV_HUGEPAGE
+	(void)madvise(p, n, MADV_HUGEPAGE);
+#else
+	(void)p;
+	(void)n;
+#endif
+}
+
 int pl_agent_words_init(struct pl_agent_words *w, size_t first)
 {
 	w->used = 0;
@@ -30,6 +43,7 @@ int pl_agent_words_init(struct pl_agent_words *w, size_t first)
 		w->failed = 1;
 		return -1;
 	}
+	huge(w->words, first);
 	pl_agent_prefault(w->words, first);
 	return 0;
 }
@@ -44,6 +58,7 @@ int pl_agent_words_grow(struct pl_agent_words *w, size_t need)
 		w->failed = 1;
 		return -1;
 	}
+	huge(p, cap * 8);
 	pl_agent_prefault((char *)p + w->cap * 8, (cap - w->cap) * 8);
 	w->words = p;
 	w->cap = cap;
