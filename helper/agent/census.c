@@ -17,7 +17,7 @@
 typedef int (*visitproc)(void *object, void *arg);
 typedef int (*traverseproc)(void *self, visitproc visit, void *arg);
 
-enum { FIRST_TYPES = 1 << 12, FIRST_STACK = 1 << 20 /* bytes */ };
+enum { FIRST_TYPES = 1 << 12, FIRST_STACK = 1 << 20, FIRST_TALLIES = 1 << 18 /* bytes */ };
 enum { BATCH = 64 }; /* references whose headers are fetched together */
 #define MAX_DICT_ENTRIES (UINT64_C(1) << 32)
 
@@ -30,7 +30,7 @@ struct type_entry {
 	int32_t extra;          /* index into the request's extras, or -1 */
 	bool structseq;         /* a static tuple subclass with a traverse of its own */
 	bool meta;              /* its instances are types */
-	uint64_t n[PL_AGENT_UNTRACKED + 1], bytes[PL_AGENT_UNTRACKED + 1]; /* tally: per gen */
+	uint32_t tally;         /* its struct pl_agent_tally in the census's tallies */
 	uint64_t listed;        /* tally: records written */
 };
 
@@ -41,6 +41,8 @@ struct census {
 	struct pl_agent_words *out;
 	struct type_entry *types;  /* open addressing on the type's address */
 	size_t types_cap, ntypes;
+	size_t last;               /* the slot of the type found last (objects come in runs) */
+	struct pl_agent_words tallies; /* a struct pl_agent_tally per type, in its words */
 	struct pl_seen seen;       /* the untracked objects found */
 	struct pl_agent_words stack; /* untracked objects whose references are still to read */
 	int32_t heaptype_extra;    /* the extra of every heap type object, or -1 */
@@ -95,9 +97,17 @@ static struct type_entry *type_slot(struct type_entry *types, size_t cap, uint64
 /* The entry of the type at TYPE, read on first sight; NULL if out of memory. */
 static struct type_entry *type_get(struct census *c, uint64_t type)
 {
+	if (c->types[c->last].type == type)
+		return &c->types[c->last];
 	struct type_entry *e = type_slot(c->types, c->types_cap, type);
-	if (e->type)
+	if (e->type) {
+		c->last = (size_t)(e - c->types);
 		return e;
+	}
+	enum { TALLY_WORDS = sizeof(struct pl_agent_tally) / 8 };
+	if (c->ntypes >= UINT32_MAX || (c->tallies.cap - c->tallies.used < TALLY_WORDS &&
+					  pl_agent_words_grow(&c->tallies, TALLY_WORDS)))
+		return NULL;
 	if ((c->ntypes + 1) * 2 > c->types_cap) {
 		size_t cap = c->types_cap * 2;
 		struct type_entry *n = map(cap * sizeof(*n));
@@ -127,7 +137,11 @@ static struct type_entry *type_get(struct census *c, uint64_t type)
 		       type != req->tuple_type &&
 		       (uint64_t)(uintptr_t)e->traverse != req->tuple_traverse;
 	e->meta = (e->flags & PL_TPFLAGS_TYPE_SUBCLASS) != 0;
-	c->ntypes++;
+	e->tally = (uint32_t)c->ntypes++;
+	uint64_t *t = c->tallies.words + c->tallies.used;
+	memset(t, 0, sizeof(struct pl_agent_tally));
+	t[0] = type;
+	c->tallies.used += TALLY_WORDS;
 	return e;
 }
 
@@ -146,8 +160,9 @@ static void record(struct census *c, struct type_entry *e, uint64_t obj, uint64_
 		   uint64_t size)
 {
 	if (c->req->tally) {
-		e->n[gen]++;
-		e->bytes[gen] += size;
+		struct pl_agent_tally *t = (struct pl_agent_tally *)c->tallies.words + e->tally;
+		t->count[gen]++;
+		t->size[gen] += size;
 		if (e->listed >= c->req->list_max)
 			return;
 		e->listed++;
@@ -333,21 +348,17 @@ static bool request_fits(const struct pl_agent_request *req)
 /* Census with a tally: a struct pl_agent_tally per type counted, after the records. */
 static void put_tallies(struct census *c)
 {
+	const struct pl_agent_tally *t = (const struct pl_agent_tally *)c->tallies.words;
 	c->req->tallies_at = c->out->used * 8;
-	for (size_t i = 0; i < c->types_cap && c->status == PL_AGENT_OK; i++) {
-		const struct type_entry *e = &c->types[i];
+	for (size_t i = 0; i < c->ntypes && c->status == PL_AGENT_OK; i++) {
 		uint64_t any = 0;
 		for (int g = 0; g <= PL_AGENT_UNTRACKED; g++)
-			any |= e->n[g];
-		if (!e->type || !any)
+			any |= t[i].count[g];
+		if (!any)
 			continue;
-		if (pl_agent_put(c->out, e->type))
-			fail(c, PL_AGENT_NO_MEMORY);
-		for (int g = 0; g <= PL_AGENT_UNTRACKED; g++)
-			if (pl_agent_put(c->out, e->n[g]))
-				fail(c, PL_AGENT_NO_MEMORY);
-		for (int g = 0; g <= PL_AGENT_UNTRACKED; g++)
-			if (pl_agent_put(c->out, e->bytes[g]))
+		const uint64_t *w = (const uint64_t *)&t[i];
+		for (size_t k = 0; k < sizeof(*t) / 8; k++)
+			if (pl_agent_put(c->out, w[k]))
 				fail(c, PL_AGENT_NO_MEMORY);
 		c->req->ntallies++;
 	}
@@ -371,7 +382,7 @@ long pl_agent_census(struct pl_agent_request *req, struct pl_agent_words *out)
 	/* at most a bitmap per 256 KiB of the process's memory (max_untracked is a sixteenth of
 	 * it) and one more per mapping */
 	if (!c.types || pl_seen_init(&c.seen, (req->max_untracked >> (PL_SEEN_SPAN_SHIFT - 4)) + 65536) ||
-	    pl_agent_words_init(&c.stack, FIRST_STACK))
+	    pl_agent_words_init(&c.stack, FIRST_STACK) || pl_agent_words_init(&c.tallies, FIRST_TALLIES))
 		fail(&c, PL_AGENT_NO_MEMORY);
 	for (uint64_t i = 0; i < req->nlists && c.status == PL_AGENT_OK; i++)
 		req->counts[i] = req->lists[i] ? walk_list(&c, req->lists[i], i % 4) : 0;
@@ -403,6 +414,7 @@ long pl_agent_census(struct pl_agent_request *req, struct pl_agent_words *out)
 		pl_seen_free(&c.seen);
 	}
 	pl_agent_words_free(&c.stack);
+	pl_agent_words_free(&c.tallies);
 	if (out->failed)
 		fail(&c, PL_AGENT_NO_MEMORY);
 	return c.status;

@@ -137,10 +137,10 @@ static inline bool pl_heap_listed(const struct pl_heap *h)
 /* Build the table that finds objects by address (once; later calls do nothing). */
 struct pl_error *pl_heap_index_objects(struct pl_heap *h);
 
-/* Add the untracked object at ADDR (not in the table yet; the index kept if built), if it looks like
- * a live one: aligned, with a readable header, a reference count and a type that is a type;
- * static types are not (they live in their binary and are roots). Its index in h->objects, or
- * -1 if it is not one (*ERR stays NULL) or on failure (*ERR set). */
+/* Add the untracked object at ADDR (not in the table yet; the index kept, if built), if it
+ * looks like a live one: aligned, with a readable header, a reference count and a type that is
+ * a type; static types are not (they live in their binary and are roots). Its index in
+ * h->objects, or -1 if it is not one (*ERR stays NULL) or on failure (*ERR set). */
 long pl_heap_add_untracked(struct pl_heap *h, struct pl_runtime *rt, uint64_t addr,
 			   struct pl_error **err);
 
