@@ -136,7 +136,7 @@ EOF
 	[ "$failed" = 0 ]
 }
 
-@test "on one stop, in-process and read-only agree: the census type by type, the same objects, every exact edge, and conservative edges made exact, on every build" {
+@test "on one stop, in-process and read-only agree: the census type by type (before and after the graph), the same objects, every exact edge, and conservative edges made exact, on every build" {
 	local pythons failed=0 v exe debug_dir out
 	pythons=$(selected_pythons)
 	[ -n "$pythons" ] || skip "no supported CPython build found"
@@ -148,6 +148,7 @@ EOF
 			# on top of it, with the agent's edges
 			live_gdb "${debug_dir:-}" "$SCENARIO_PID" -ex "py-leaks --census --top 0 --json $out/census-inprocess.json" \
 				-ex 'show pyleaks inject' -ex "py-graph --labels $out/inprocess.graph" \
+				-ex "py-leaks --census --top 0 --json $out/census-again.json" \
 				-ex 'set pyleaks inject off' -ex "py-leaks --census --top 0 --json $out/census-readonly.json" \
 				-ex "py-graph --labels $out/readonly.graph" -ex 'show pyleaks inject' >"$out/gdb.txt" 2>&1 ||
 				{ echo "$v $scenario: gdb failed"; cat "$out/gdb.txt"; failed=1; }
@@ -156,7 +157,9 @@ EOF
 			"$CHECK_PYTHON" "$TOP_SRCDIR/tests/check_census_inprocess.py" "$out/census-inprocess.json" \
 				"$out/census-readonly.json" >"$out/census.check" &&
 				"$CHECK_PYTHON" "$CHECK" "$out/truth.json" "$CORPORA/$scenario/expected.json" \
-					"$out/census-inprocess.json" >>"$out/census.check" ||
+					"$out/census-inprocess.json" >>"$out/census.check" &&
+				"$CHECK_PYTHON" "$TOP_SRCDIR/tests/check_census_inprocess.py" "$out/census-again.json" \
+					"$out/census-readonly.json" >>"$out/census.check" ||
 				{ echo "$v $scenario: the census:"; cat "$out/census.check"; failed=1; }
 			echo "# $v $scenario census: $(head -1 "$out/census.check")" >&3
 			"$CHECK_PYTHON" "$TOP_SRCDIR/tests/check_inprocess.py" "$out/readonly.graph" "$out/inprocess.graph" ||

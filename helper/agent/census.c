@@ -160,6 +160,9 @@ static void record(struct census *c, struct type_entry *e, uint64_t obj, uint64_
 		   uint64_t size)
 {
 	if (c->req->tally) {
+		/* no object is bigger than the process's memory (max_untracked is a sixteenth) */
+		if (size / 16 > c->req->max_untracked)
+			size = c->req->max_untracked * 16;
 		struct pl_agent_tally *t = (struct pl_agent_tally *)c->tallies.words + e->tally;
 		t->count[gen]++;
 		t->size[gen] += size;

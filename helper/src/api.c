@@ -39,6 +39,7 @@ struct pyleaks {
 	struct pl_agent_edges *agent; /* in-process mode: what the agent's tp_traverse calls found */
 	struct pl_heap *bare;     /* the heap without its objects, for the in-process census */
 	bool counted;             /* the heap is the in-process census's: untracked objects too */
+	bool tally_asked;         /* the last census request was for tallies */
 	uint64_t agent_objects;   /* records of the agent's last task */
 	char *errmsg;
 	char *warnings;       /* target warnings + heap warnings */
@@ -293,6 +294,7 @@ static struct pl_error *api_census_request(struct pyleaks *pl, bool tally, uint8
 					: api_bare(pl);
 	if (!err)
 		err = api_agent_allowed(pl, pl->bare);
+	pl->tally_asked = tally;
 	return err ? err : pl_agent_census_request(pl->runtime, pl->bare, tally, bytes, len);
 }
 
@@ -344,7 +346,8 @@ PYLEAKS_API int pyleaks_agent_result(struct pyleaks *pl, uint64_t request)
 	if (!err)
 		err = pl_target_read_fresh(pl->target, request, &req, sizeof(req), "the agent's request");
 	if (!err && req.task == PL_AGENT_CENSUS) { /* its records are read a chunk at a time */
-		err = pl->bare && !pl->heap ? pl_agent_census_take(pl->runtime, pl->bare, &req, sizeof(req))
+		err = pl->bare && !pl->heap ? pl_agent_census_take(pl->runtime, pl->bare, pl->tally_asked,
+								  &req, sizeof(req))
 					    : pl_error_create(PL_ERR_USAGE, "no census was asked for");
 		if (err) { /* nothing half-counted is kept: the next walk starts afresh */
 			pl_heap_destroy(pl->bare);
@@ -419,7 +422,7 @@ static struct pl_error *api_graph(struct pyleaks *pl)
 	struct pl_error *err = api_refs(pl);
 	if (err || pl->labels)
 		return err;
-	if (!pl->roots && !(err = pl_roots_create(pl->refs, pl->heap, &pl->roots)))
+	if (!pl->roots && !(err = pl_roots_create(pl->refs, pl->heap, NULL, 0, &pl->roots)))
 		api_add_warnings(pl, pl->roots->warnings);
 	if (!err && !pl->graph) {
 		err = pl_graph_create(pl->refs, pl->heap, pl->roots, graph_progress, pl, &pl->graph);

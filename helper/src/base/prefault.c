@@ -16,11 +16,12 @@ void pl_prefault(void *p, size_t n)
 	uintptr_t lo = ((uintptr_t)p + page - 1) & ~(page - 1), hi = ((uintptr_t)p + n) & ~(page - 1);
 #ifdef MADV_HUGEPAGE
 	/* huge pages where the kernel has them: a fault and a TLB entry per 2 MiB, not per page
-	 * (random access into a large table misses the TLB on nearly every step otherwise) */
-	uintptr_t huge = (uintptr_t)2 << 20;
-	uintptr_t hlo = (lo + huge - 1) & ~(huge - 1), hhi = hi & ~(huge - 1);
-	if (hhi > hlo)
-		(void)madvise((void *)hlo, hhi - hlo, MADV_HUGEPAGE);
+	 * (random access into a large table misses the TLB on nearly every step otherwise). Every
+	 * page the block touches: advice on a part of its mapping would split it, and realloc
+	 * could then no longer grow it in place (mremap). */
+	(void)madvise((void *)((uintptr_t)p & ~(page - 1)),
+		      (((uintptr_t)p + n + page - 1) & ~(page - 1)) - ((uintptr_t)p & ~(page - 1)),
+		      MADV_HUGEPAGE);
 #endif
 	if (hi > lo)
 		(void)madvise((void *)lo, hi - lo, MADV_POPULATE_WRITE);

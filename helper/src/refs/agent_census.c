@@ -54,7 +54,7 @@ static struct pl_error *gather_roots(struct pl_runtime *rt, const struct pl_heap
 	struct pl_roots *roots = NULL;
 	struct pl_error *err = pl_refs_create(rt, bare, &r);
 	if (!err)
-		err = pl_roots_create(r, bare, &roots);
+		err = pl_roots_create(r, bare, NULL, 0, &roots);
 	for (size_t i = 0; !err && roots && i < roots->n; i++) {
 		err = pl_roots_each_ref(r, &roots->v[i], false, root_ref, out);
 		if (!err && out->failed)
@@ -223,6 +223,9 @@ static struct pl_error *take_tallies(struct pl_runtime *rt, struct pl_heap *h, s
 			err = pl_heap_add_tally(h, rt, t[i].type, gen, t[i].count[g], t[i].size[g]);
 			*(gen == PL_GEN_UNTRACKED ? &untracked : &tracked) += t[i].count[g];
 		}
+		/* each count is at most the memory's objects (pl_heap_add_tally): no sum wraps */
+		if (!err && (tracked > r->tracked || untracked > r->untracked))
+			break;
 	}
 	free(t);
 	if (!err && (tracked != r->tracked || untracked != r->untracked))
@@ -281,8 +284,8 @@ static struct pl_error *census_finish(struct pl_runtime *rt, struct pl_heap *h, 
 
 /* Check the agent's answer REQ (REQ_LEN bytes) and take its objects into BARE: a record of
  * each, or its tallies; then what it cannot see (census_finish). */
-struct pl_error *pl_agent_census_take(struct pl_runtime *rt, struct pl_heap *bare, const void *req,
-				      size_t req_len)
+struct pl_error *pl_agent_census_take(struct pl_runtime *rt, struct pl_heap *bare, bool tally,
+				      const void *req, size_t req_len)
 {
 	struct answer a = { .listed = NULL };
 	if (req_len < sizeof(a.r))
@@ -293,6 +296,10 @@ struct pl_error *pl_agent_census_take(struct pl_runtime *rt, struct pl_heap *bar
 	if (err)
 		return err;
 	a.tally = r->tally != 0;
+	if (a.tally != tally)
+		return pl_error_create(PL_ERR_BAD_DATA, "the in-process census answered %s where %s "
+				       "was asked", a.tally ? "tallies" : "records",
+				       tally ? "tallies" : "records");
 	/* the output's size is the process's word: no more records than its memory could hold */
 	uint64_t n = r->objects, max = pl_target_memory_size(rt->target) / 16 + 1;
 	uint64_t records = a.tally ? r->tallies_at : r->out_used;
@@ -441,8 +448,17 @@ static struct pl_error *census_finish(struct pl_runtime *rt, struct pl_heap *h, 
 	for (uint32_t t = 0; !err && a->tally && t < too.ntypes; t++)
 		if (too.listed[t])
 			err = read_too_type(r, &too, t, h, true);
+	/* a tally's modules (every one listed: they are read too) are not in the table */
+	uint64_t *modules = a->tally ? malloc(n * sizeof(*modules) + 1) : NULL;
+	size_t nmodules = 0;
+	if (!err && a->tally && !modules)
+		err = &pl_enomem;
+	for (size_t i = 0; !err && a->tally && i < n; i++)
+		if (a->listed[2 * i + 1] == rt->types[PL_T_MODULE])
+			modules[nmodules++] = a->listed[2 * i];
 	if (!err)
-		err = pl_roots_create(r, h, &roots);
+		err = pl_roots_create(r, h, modules, nmodules, &roots);
+	free(modules);
 	for (size_t i = 0; !err && i < roots->n && !f.err; i++)
 		err = pl_roots_each_ref(r, &roots->v[i], false, finish_ref, &f);
 	for (size_t i = 0; !err && i < n && !f.err; i++) {

@@ -23,12 +23,12 @@ struct pl_error *pl_agent_census_request(struct pl_runtime *rt, const struct pl_
 					 bool tally, uint8_t **bytes, size_t *len);
 
 /* Check what the agent left in the request REQ (REQ_LEN bytes, read back from the process,
- * before the agent is released) and take its census into BARE: its records (read a chunk at
+ * before the agent is released; asked for tallies if TALLY) and take its census into BARE: its records (read a chunk at
  * a time; tracked ones first) or its tallies (BARE's objects then unlisted, pl_heap_listed);
  * then add the untracked objects the agent cannot see, read read-only (those only a module's
  * C state holds, or only a root found through the census's own types and modules). Fails
  * with PL_ERR_LIMIT if a tally did not list all the objects read on top of it. */
-struct pl_error *pl_agent_census_take(struct pl_runtime *rt, struct pl_heap *bare, const void *req,
-				      size_t req_len);
+struct pl_error *pl_agent_census_take(struct pl_runtime *rt, struct pl_heap *bare, bool tally,
+				      const void *req, size_t req_len);
 
 #endif

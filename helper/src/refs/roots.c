@@ -46,6 +46,8 @@ struct collect {
 	struct pl_roots *roots;
 	size_t cap;
 	struct pl_addr_set types;  /* static types seen */
+	const uint64_t *modules;   /* modules counted but not in the heap's table */
+	size_t nmodules;
 	bool failed;
 };
 
@@ -227,10 +229,11 @@ static void collect_static_types(struct collect *c)
 				note_static_type(c, pl_runtime_field(rt, mro, rt->layout.tuple_items + 8 * (int64_t)k));
 	}
 	collect_subclasses(c);
-	for (size_t i = 0; i < h->nobjects && !c->failed; i++) {
-		if (h->types[h->objects[i].type].addr != rt->types[PL_T_MODULE])
+	for (size_t i = 0; i < h->nobjects + c->nmodules && !c->failed; i++) {
+		if (i < h->nobjects && h->types[h->objects[i].type].addr != rt->types[PL_T_MODULE])
 			continue;
-		uint64_t dict = pl_runtime_field(rt, h->objects[i].addr, rt->layout.module_dict);
+		uint64_t module = i < h->nobjects ? h->objects[i].addr : c->modules[i - h->nobjects];
+		uint64_t dict = pl_runtime_field(rt, module, rt->layout.module_dict);
 		if (dict)
 			pl_error_destroy(pl_py_dict_each(rt, dict, module_value, c));
 	}
@@ -290,12 +293,12 @@ static void collect_thread_names(struct pl_refs *r, const struct pl_heap *h, str
 }
 
 struct pl_error *pl_roots_create(struct pl_refs *r, const struct pl_heap *h,
-				 struct pl_roots **ret)
+				 const uint64_t *modules, size_t nmodules, struct pl_roots **ret)
 {
 	struct pl_roots *roots = calloc(1, sizeof(*roots));
 	if (!roots)
 		return &pl_enomem;
-	struct collect c = { .r = r, .h = h, .roots = roots };
+	struct collect c = { .r = r, .h = h, .roots = roots, .modules = modules, .nmodules = nmodules };
 	struct pl_strbuf warn;
 	pl_strbuf_init(&warn);
 	for (size_t i = 0; i < h->ninterpreters && !c.failed; i++) {

@@ -49,10 +49,11 @@ struct pl_roots {
 	char *warnings;         /* threads or frames that could not be followed, or NULL */
 };
 
-/* Find the roots of the heap H (walked, with its object index built). *RET is freed with
- * pl_roots_destroy. */
+/* Find the roots of the heap H (walked, with its object index built), and of the NMODULES
+ * MODULES counted but not in H's table (an in-process census's tallies; NULL for none): the
+ * static types their dicts name. *RET is freed with pl_roots_destroy. */
 struct pl_error *pl_roots_create(struct pl_refs *r, const struct pl_heap *h,
-				 struct pl_roots **ret);
+				 const uint64_t *modules, size_t nmodules, struct pl_roots **ret);
 void pl_roots_destroy(struct pl_roots *roots);
 
 /* Visit the references ROOT holds, as pl_refs_each does for an object. */
