@@ -54,12 +54,29 @@ struct pl_agent_tally {
 	uint64_t size[PL_AGENT_UNTRACKED + 1];
 };
 
-/* Census with "tally": a slot of the seen set's hash table (seen.h). */
+/* Census: a slot of the hash table of the seen set's bitmaps (seen.h). */
 struct pl_agent_seen_slot {
 	uint64_t span;                      /* (address >> PL_AGENT_SEEN_SHIFT) + 1; 0: empty */
 	uint64_t bits;                      /* its bitmap: a bit per 8 bytes, 512 words */
 };
 #define PL_AGENT_SEEN_SHIFT 18
+
+/* Where the seen set keeps ADDR (a multiple of 8): the span its bitmap covers (the key of
+ * its slot), the word of that bitmap and the bit of that word. */
+static inline uint64_t pl_agent_seen_span(uint64_t addr)
+{
+	return (addr >> PL_AGENT_SEEN_SHIFT) + 1;
+}
+
+static inline uint64_t pl_agent_seen_word(uint64_t addr)
+{
+	return (addr & ((UINT64_C(1) << PL_AGENT_SEEN_SHIFT) - 1)) >> 9;
+}
+
+static inline uint64_t pl_agent_seen_bit(uint64_t addr)
+{
+	return UINT64_C(1) << ((addr >> 3) & 63);
+}
 
 /* The seen set's slot where the search for SPAN starts (open addressing, linear probing), in a
  * table of CAP slots (a power of two). */

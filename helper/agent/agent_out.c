@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* agent_out.c - the agent's growing arrays of words (see agent_out.h). */
+/* agent_out.c - the agent's mappings and its growing arrays of words (see agent_out.h). */
 #include <sys/mman.h>
 
 #include "agent_out.h"
@@ -7,7 +7,7 @@
 /* Fault in the pages of [P, P + N) at once: one call instead of a fault per page, which costs
  * most on virtual machines. A kernel without MADV_POPULATE_WRITE (before 5.14) faults them in
  * as they are written, as before. */
-void pl_agent_prefault(void *p, size_t n)
+static void prefault(void *p, size_t n)
 {
 #ifdef MADV_POPULATE_WRITE
 	(void)madvise(p, n, MADV_POPULATE_WRITE);
@@ -30,21 +30,28 @@ static void huge(void *p, size_t n)
 #endif
 }
 
+void *pl_agent_map(size_t bytes)
+{
+	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+		       -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	huge(p, bytes);
+	prefault(p, bytes);
+	return p;
+}
+
 int pl_agent_words_init(struct pl_agent_words *w, size_t first)
 {
 	w->used = 0;
 	w->failed = 0;
 	w->cap = first / 8;
-	w->words = mmap(NULL, first, PROT_READ | PROT_WRITE,
-			MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (w->words == MAP_FAILED) {
-		w->words = NULL;
+	w->words = pl_agent_map(first);
+	if (!w->words) {
 		w->cap = 0;
 		w->failed = 1;
 		return -1;
 	}
-	huge(w->words, first);
-	pl_agent_prefault(w->words, first);
 	return 0;
 }
 
@@ -59,7 +66,7 @@ int pl_agent_words_grow(struct pl_agent_words *w, size_t need)
 		return -1;
 	}
 	huge(p, cap * 8);
-	pl_agent_prefault((char *)p + w->cap * 8, (cap - w->cap) * 8);
+	prefault((char *)p + w->cap * 8, (cap - w->cap) * 8);
 	w->words = p;
 	w->cap = cap;
 	return 0;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* agent_out.h - the agent's growing arrays of words, in mappings of its own (never malloc):
- * the output gdb reads back, and the census's stack. */
+/* agent_out.h - the agent's mappings (never malloc), and its growing arrays of words in them:
+ * the output gdb reads back, the census's stack and tallies. */
 #ifndef PL_AGENT_OUT_H
 #define PL_AGENT_OUT_H
 
@@ -28,8 +28,9 @@ static inline int pl_agent_put(struct pl_agent_words *w, uint64_t word)
 	return 0;
 }
 
-/* Fault in the pages of [P, P + N) at once (page-aligned). */
-void pl_agent_prefault(void *p, size_t n);
+/* A new private mapping of BYTES, on huge pages where the kernel has them, its pages faulted
+ * in at once; NULL if mmap fails. */
+void *pl_agent_map(size_t bytes);
 
 /* Unmap W. */
 void pl_agent_words_free(struct pl_agent_words *w);

@@ -70,16 +70,6 @@ static inline size_t slot_of(uint64_t addr, size_t cap)
 	return (size_t)(((addr >> 3) * UINT64_C(0x9E3779B97F4A7C15)) >> 29) & (cap - 1);
 }
 
-static void *map(size_t bytes)
-{
-	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-		       -1, 0);
-	if (p == MAP_FAILED)
-		return NULL;
-	pl_agent_prefault(p, bytes);
-	return p;
-}
-
 static void fail(struct census *c, long status)
 {
 	if (c->status == PL_AGENT_OK)
@@ -110,7 +100,7 @@ static struct type_entry *type_get(struct census *c, uint64_t type)
 		return NULL;
 	if ((c->ntypes + 1) * 2 > c->types_cap) {
 		size_t cap = c->types_cap * 2;
-		struct type_entry *n = map(cap * sizeof(*n));
+		struct type_entry *n = pl_agent_map(cap * sizeof(*n));
 		if (!n)
 			return NULL;
 		for (size_t i = 0; i < c->types_cap; i++)
@@ -202,7 +192,7 @@ static struct type_entry *untracked_type(struct census *c, uint64_t obj)
  * memory): if it is new, size it, record it and queue it to read its references. */
 static void admit(struct census *c, uint64_t obj, struct type_entry *e, uint64_t *word)
 {
-	uint64_t bit = UINT64_C(1) << ((obj >> 3) & 63);
+	uint64_t bit = pl_agent_seen_bit(obj);
 	if (!word) {
 		fail(c, PL_AGENT_NO_MEMORY);
 		return;
@@ -381,7 +371,7 @@ long pl_agent_census(struct pl_agent_request *req, struct pl_agent_words *out)
 		if (!req->extras[i].type)
 			c.heaptype_extra = (int32_t)i;
 	c.types_cap = FIRST_TYPES;
-	c.types = map(c.types_cap * sizeof(*c.types));
+	c.types = pl_agent_map(c.types_cap * sizeof(*c.types));
 	/* at most a bitmap per 256 KiB of the process's memory (max_untracked is a sixteenth of
 	 * it) and one more per mapping */
 	if (!c.types || pl_seen_init(&c.seen, (req->max_untracked >> (PL_SEEN_SPAN_SHIFT - 4)) + 65536) ||

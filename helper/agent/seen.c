@@ -9,26 +9,19 @@
 
 enum { FIRST_SLOTS = 1 << 10, SLAB = 2 << 20 /* bytes: 511 bitmaps and the link */ };
 
-static void *map(size_t bytes)
-{
-	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-		       -1, 0);
-	return p == MAP_FAILED ? NULL : p;
-}
-
 int pl_seen_init(struct pl_seen *s, size_t max_spans)
 {
 	memset(s, 0, sizeof(*s));
 	s->max_spans = max_spans;
 	s->cap = FIRST_SLOTS;
-	s->slots = map(s->cap * sizeof(*s->slots));
+	s->slots = pl_agent_map(s->cap * sizeof(*s->slots));
 	return s->slots ? 0 : -1;
 }
 
 static int grow_slots(struct pl_seen *s)
 {
 	size_t cap = s->cap * 2;
-	struct pl_agent_seen_slot *n = map(cap * sizeof(*n));
+	struct pl_agent_seen_slot *n = pl_agent_map(cap * sizeof(*n));
 	if (!n)
 		return -1;
 	for (size_t i = 0; i < s->cap; i++) {
@@ -49,10 +42,9 @@ static int grow_slots(struct pl_seen *s)
 static uint64_t *new_bitmap(struct pl_seen *s)
 {
 	if (!s->slab || s->slab_used + PL_SEEN_BITMAP > SLAB) {
-		uint8_t *slab = map(SLAB);
+		uint8_t *slab = pl_agent_map(SLAB);
 		if (!slab)
 			return NULL;
-		pl_agent_prefault(slab, SLAB);
 		*(void **)slab = s->slabs;
 		s->slabs = slab;
 		s->slab = slab;
@@ -65,8 +57,8 @@ static uint64_t *new_bitmap(struct pl_seen *s)
 
 uint64_t *pl_seen_word(struct pl_seen *s, uint64_t addr)
 {
-	uint64_t span = (addr >> PL_SEEN_SPAN_SHIFT) + 1;
-	size_t word = (size_t)((addr & ((UINT64_C(1) << PL_SEEN_SPAN_SHIFT) - 1)) >> 9);
+	uint64_t span = pl_agent_seen_span(addr);
+	size_t word = (size_t)pl_agent_seen_word(addr);
 	size_t i = pl_agent_seen_slot_of(span, s->cap);
 	for (; s->slots[i].span; i = (i + 1) & (s->cap - 1))
 		if (s->slots[i].span == span)

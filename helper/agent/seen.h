@@ -18,7 +18,7 @@ enum {
 };
 
 struct pl_seen {
-	struct pl_agent_seen_slot *slots; /* open addressing on the span (pl_seen_slot_of) */
+	struct pl_agent_seen_slot *slots; /* open addressing on the span (pl_agent_seen_slot_of) */
 	size_t cap, nspans, max_spans;
 	uint8_t *slab;           /* where the next bitmaps are cut from */
 	size_t slab_used;

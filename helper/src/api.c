@@ -287,7 +287,7 @@ static struct pl_error *api_agent_allowed(const struct pyleaks *pl, const struct
 static struct pl_error *api_census_request(struct pyleaks *pl, bool tally, uint8_t **bytes,
 					   size_t *len)
 {
-	if (pl->heap && pl->counted && !pl_heap_listed(pl->heap) && !tally)
+	if (pl->heap && !pl_heap_listed(pl->heap) && !tally)
 		api_drop_heap(pl);
 	struct pl_error *err = pl->heap ? pl_error_create(PL_ERR_USAGE, "the in-process census "
 							    "comes before the heap is walked")

@@ -19,9 +19,8 @@ void pl_prefault(void *p, size_t n)
 	 * (random access into a large table misses the TLB on nearly every step otherwise). Every
 	 * page the block touches: advice on a part of its mapping would split it, and realloc
 	 * could then no longer grow it in place (mremap). */
-	(void)madvise((void *)((uintptr_t)p & ~(page - 1)),
-		      (((uintptr_t)p + n + page - 1) & ~(page - 1)) - ((uintptr_t)p & ~(page - 1)),
-		      MADV_HUGEPAGE);
+	uintptr_t first = (uintptr_t)p & ~(page - 1), end = ((uintptr_t)p + n + page - 1) & ~(page - 1);
+	(void)madvise((void *)first, end - first, MADV_HUGEPAGE);
 #endif
 	if (hi > lo)
 		(void)madvise((void *)lo, hi - lo, MADV_POPULATE_WRITE);

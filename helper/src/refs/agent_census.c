@@ -12,6 +12,7 @@
 #include "refs/refs.h"
 #include "refs/roots.h"
 #include "refs/typeinfo.h"
+#include "runtime/pyread.h"
 #include "target/target.h"
 
 /* With a tally, the objects of each type the agent lists at most: enough for every module,
@@ -148,8 +149,8 @@ struct pl_error *pl_agent_census_request(struct pl_runtime *rt, const struct pl_
 
 enum { CHUNK_RECORDS = 1 << 15 }; /* read 768 KiB of records at a time */
 
-/* What the agent's answer holds besides the counts: with a tally, the objects it listed and
- * its set of the untracked objects it found (still mapped in the process). */
+/* What the agent's answer holds besides the counts: with a tally, the objects it listed; and
+ * the table of its set of the untracked objects it found (still mapped in the process). */
 struct answer {
 	struct pl_agent_request r;
 	bool tally;
@@ -203,7 +204,7 @@ static struct pl_error *take_records(struct pl_runtime *rt, struct pl_heap *h, s
 	return NULL;
 }
 
-/* Take the tallies and the seen set of A's answer. */
+/* Take the tallies of A's answer into H. */
 static struct pl_error *take_tallies(struct pl_runtime *rt, struct pl_heap *h, struct answer *a)
 {
 	const struct pl_agent_request *r = &a->r;
@@ -252,30 +253,25 @@ static struct pl_error *take_seen(struct pl_runtime *rt, struct answer *a)
 				    a->seen_cap * sizeof(*a->slots), "the agent's seen set");
 }
 
-/* Did the agent count the object at ADDR (one a reference names)? Yes if the collector tracks
- * it (the agent walked every list), or if it is in the agent's set of untracked objects. */
+/* Need the object at ADDR (one a reference names) not be added, as the agent counted it or
+ * it is none to count? The agent walked every list (a tracked object is counted), and the
+ * untracked ones it found are in its set. */
 static bool agent_counted(struct pl_runtime *rt, const struct answer *a, uint64_t addr)
 {
-	const struct pl_layout *l = &rt->layout;
-	uint64_t type, flags, gc, span = (addr >> PL_AGENT_SEEN_SHIFT) + 1, word;
-	if (pl_target_u64(rt->target, addr + (uint64_t)l->object_type, &type) &&
-	    pl_target_u64(rt->target, type + (uint64_t)l->type_flags, &flags) &&
-	    (flags & PL_TPFLAGS_HAVE_GC) &&
-	    pl_target_u64(rt->target, addr - (uint64_t)l->size_gc_head +
-				      (uint64_t)pl_gc_state_offset(l), &gc) &&
-	    !pl_gc_says_untracked(l, gc))
+	if (!pl_py_is_untracked_object(rt, addr))
 		return true;
+	uint64_t span = pl_agent_seen_span(addr), word;
 	uint64_t i = pl_agent_seen_slot_of(span, a->seen_cap);
 	for (uint64_t n = 0; n < a->seen_cap && a->slots[i].span; n++, i = (i + 1) & (a->seen_cap - 1))
 		if (a->slots[i].span == span) {
-			uint64_t at = a->slots[i].bits + ((addr & ((1u << PL_AGENT_SEEN_SHIFT) - 1)) >> 9) * 8;
+			uint64_t at = a->slots[i].bits + pl_agent_seen_word(addr) * 8;
 			struct pl_error *err = pl_target_read_fresh(rt->target, at, &word, 8,
 								    "the agent's seen set");
 			if (err) { /* unreadable: take it as counted, never twice */
 				pl_error_destroy(err);
 				return true;
 			}
-			return (word >> ((addr >> 3) & 63)) & 1;
+			return (word & pl_agent_seen_bit(addr)) != 0;
 		}
 	return false;
 }
@@ -429,11 +425,14 @@ static struct pl_error *census_finish(struct pl_runtime *rt, struct pl_heap *h, 
 	struct pl_roots *roots = NULL;
 	struct read_too too = { .ntypes = h->ntypes };
 	/* the objects to read too: the table's, or the tally's list (whose types are the table's) */
-	size_t n = a->tally ? a->nlisted : h->nobjects;
+	size_t n = a->tally ? a->nlisted : h->nobjects, nmodules = 0;
 	uint32_t *type_of = a->tally ? malloc(n * sizeof(*type_of) + 1) : NULL;
+	/* a tally's modules (every one listed: they are read too) are not in the table */
+	uint64_t *modules = a->tally ? malloc(n * sizeof(*modules) + 1) : NULL;
 	too.of_type = calloc(too.ntypes + 1, 1);
 	too.listed = calloc(too.ntypes + 1, sizeof(*too.listed));
-	struct pl_error *err = too.of_type && too.listed && (type_of || !a->tally) ? NULL : &pl_enomem;
+	struct pl_error *err = too.of_type && too.listed && (!a->tally || (type_of && modules))
+				       ? NULL : &pl_enomem;
 	if (!err)
 		err = pl_refs_create(rt, h, &r);
 	for (size_t i = 0; !err && a->tally && i < n; i++) {
@@ -444,18 +443,12 @@ static struct pl_error *census_finish(struct pl_runtime *rt, struct pl_heap *h, 
 		else
 			too.listed[t]++;
 		type_of[i] = (uint32_t)t;
+		if (a->listed[2 * i + 1] == rt->types[PL_T_MODULE])
+			modules[nmodules++] = a->listed[2 * i];
 	}
 	for (uint32_t t = 0; !err && a->tally && t < too.ntypes; t++)
 		if (too.listed[t])
 			err = read_too_type(r, &too, t, h, true);
-	/* a tally's modules (every one listed: they are read too) are not in the table */
-	uint64_t *modules = a->tally ? malloc(n * sizeof(*modules) + 1) : NULL;
-	size_t nmodules = 0;
-	if (!err && a->tally && !modules)
-		err = &pl_enomem;
-	for (size_t i = 0; !err && a->tally && i < n; i++)
-		if (a->listed[2 * i + 1] == rt->types[PL_T_MODULE])
-			modules[nmodules++] = a->listed[2 * i];
 	if (!err)
 		err = pl_roots_create(r, h, modules, nmodules, &roots);
 	free(modules);
