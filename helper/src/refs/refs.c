@@ -11,9 +11,11 @@
 #include "base/internal.h"
 #include "refs/frames.h"
 #include "refs/refs.h"
+#include "runtime/module_states.h"
 #include "runtime/pyread.h"
 
-enum { LABEL_MAX = 160, KEY_SHOWN = 60, MAX_DEQUE_BLOCKS = 1 << 22, MAX_ODICT_NODES = 1 << 24 };
+enum { LABEL_MAX = 160, KEY_SHOWN = 60, MAX_DEQUE_BLOCKS = 1 << 22, MAX_ODICT_NODES = 1 << 24,
+       MAX_ATEXIT = 1 << 20 };
 
 struct pl_error *pl_refs_create(struct pl_runtime *rt, const struct pl_heap *heap,
 				struct pl_refs **ret)
@@ -594,8 +596,6 @@ static void lru_refs(struct visit *v, uint64_t obj)
 }
 
 
-/* A module: its dict and name, and the objects its C state holds (scanned conservatively: the
- * state is the extension's own struct). */
 /* The C state of the module at OBJ: its address and size (at most MAX_MODULE_STATE), from
  * md_state_size (3.15+) or its def's m_size. False if it has none. */
 static bool module_state(struct pl_runtime *rt, uint64_t obj, uint64_t *state_ret, int64_t *size_ret)
@@ -617,6 +617,36 @@ static bool module_state(struct pl_runtime *rt, uint64_t obj, uint64_t *state_re
 	return size > 0;
 }
 
+/* atexit's C state through 3.9: the functions registered, and their arguments, in an array
+ * of pointers to C structs (from 3.10 they are the interpreter's). */
+static void atexit_refs(struct visit *v, uint64_t obj, uint64_t state)
+{
+	const struct pl_layout *l = &v->rt->layout;
+	char name[16] = "";
+	uint64_t array = 0, cb = 0;
+	int32_t n = 0;
+	if (l->atexit_callbacks < 0 || l->atexit_ncallbacks < 0)
+		return;
+	struct pl_error *err = pl_py_str(v->rt, pl_runtime_field(v->rt, obj, l->module_name), name,
+					 sizeof(name));
+	if (err) {
+		pl_error_destroy(err);
+		return;
+	}
+	if (strcmp(name, "atexit") != 0 ||
+	    !pl_target_u64(v->rt->target, state + (uint64_t)l->atexit_callbacks, &array) ||
+	    !pl_target_read_ok(v->rt->target, state + (uint64_t)l->atexit_ncallbacks, &n, 4))
+		return;
+	const struct field_label f[] = { { l->atexit_callback_func, "atexit callback" },
+					 { l->atexit_callback_args, "atexit callback's args" },
+					 { l->atexit_callback_kwargs, "atexit callback's kwargs" } };
+	for (int32_t i = 0; array && i < n && i < MAX_ATEXIT && !v->stopped; i++)
+		if (pl_target_u64(v->rt->target, array + 8 * (uint64_t)i, &cb) && cb)
+			fields(v, cb, f, PL_ARRAY_SIZE(f));
+}
+
+/* A module: its dict and name, and the objects its C state holds: by name where the DWARF of
+ * the extension says which struct the state is, else scanned conservatively. */
 static void module_refs(struct visit *v, uint64_t obj)
 {
 	const struct pl_layout *l = &v->rt->layout;
@@ -626,8 +656,25 @@ static void module_refs(struct visit *v, uint64_t obj)
 	int64_t size = 0;
 	if (!v->r->heap || !module_state(v->rt, obj, &state, &size))
 		return;
-	for (int64_t off = 0; off + 8 <= size && !v->stopped; off += 8)
-		conservative_word(v, state, (uint64_t)off, obj, "module state ", true);
+	atexit_refs(v, obj, state);
+	const struct pl_state_layout *sl = pl_module_state_layout(v->rt, obj, size);
+	if (!sl) { /* no DWARF of the extension here: every word is a guess */
+		for (int64_t off = 0; off + 8 <= size && !v->stopped; off += 8)
+			conservative_word(v, state, (uint64_t)off, obj, "module state ", true);
+		return;
+	}
+	char label[LABEL_MAX] = "";
+	for (size_t i = 0; i < sl->n && !v->stopped; i++) {
+		const struct pl_state_member *m = &sl->members[i];
+		for (uint32_t k = 0; k < m->count && m->off + 8 * ((int64_t)k + 1) <= size; k++) {
+			if (v->labels && m->count > 1)
+				snprintf(label, sizeof(label), "md_state->%s[%u]", m->name, k);
+			else if (v->labels)
+				snprintf(label, sizeof(label), "md_state->%s", m->name);
+			if (!field(v, state, m->off + 8 * (int64_t)k, label))
+				return;
+		}
+	}
 }
 
 /* A stdlib C type of c_types.c: its fields, then its items. */

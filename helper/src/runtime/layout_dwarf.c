@@ -11,14 +11,14 @@
 #include <sys/stat.h>
 
 #include "base/internal.h"
-#include "runtime/dwarf_lib.h"
+#include "runtime/dwarf_die.h"
 #include "runtime/layout.h"
 #include "runtime/layout_cache.h"
 
 /* libdwarf's functions (dwarf_lib.h); the same table for every caller, set before any use. */
 static const struct pl_dwarf_lib *dw;
 
-enum { DW_MAX_TYPES = 256, DW_MAX_DEPTH = 16, DW_MAX_CHILDREN = 100000 };
+enum { DW_MAX_TYPES = 256, DW_MAX_DEPTH = PL_DW_MAX_DEPTH, DW_MAX_CHILDREN = PL_DW_MAX_CHILDREN };
 
 struct dw_type {
 	const char *name;     /* typedef or tag name from layout_fields.h */
@@ -27,18 +27,10 @@ struct dw_type {
 };
 
 struct dw_ctx {
-	Dwarf_Debug dbg;
+	struct pl_dw d;
 	struct dw_type types[DW_MAX_TYPES];
 	size_t ntypes, nfound;
 };
-
-static void dw_drop_error(struct dw_ctx *c, Dwarf_Error *err)
-{
-	if (*err) {
-		dw->dwarf_dealloc_error(c->dbg, *err);
-		*err = NULL;
-	}
-}
 
 static struct dw_type *dw_type_slot(struct dw_ctx *c, const char *name)
 {
@@ -51,76 +43,6 @@ static struct dw_type *dw_type_slot(struct dw_ctx *c, const char *name)
 	return &c->types[c->ntypes++];
 }
 
-static bool dw_is_struct_tag(Dwarf_Half tag)
-{
-	return tag == DW_TAG_structure_type || tag == DW_TAG_union_type;
-}
-
-/* Is DIE a complete definition (not a declaration)? */
-static bool dw_is_definition(struct dw_ctx *c, Dwarf_Die die)
-{
-	Dwarf_Bool decl = 0;
-	Dwarf_Error err = NULL;
-	if (dw->dwarf_hasattr(die, DW_AT_declaration, &decl, &err) != DW_DLV_OK)
-		dw_drop_error(c, &err);
-	return !decl;
-}
-
-/* The DIE that DIE's DW_AT_type names (caller deallocs), or NULL. */
-static Dwarf_Die dw_type_of(struct dw_ctx *c, Dwarf_Die die)
-{
-	Dwarf_Attribute attr = NULL;
-	Dwarf_Error err = NULL;
-	Dwarf_Off off;
-	Dwarf_Die out = NULL;
-	if (dw->dwarf_attr(die, DW_AT_type, &attr, &err) != DW_DLV_OK) {
-		dw_drop_error(c, &err);
-		return NULL;
-	}
-	if (dw->dwarf_global_formref(attr, &off, &err) == DW_DLV_OK) {
-		if (dw->dwarf_offdie_b(c->dbg, off, true, &out, &err) != DW_DLV_OK)
-			out = NULL;
-	}
-	dw_drop_error(c, &err);
-	dw->dwarf_dealloc_attribute(attr);
-	return out;
-}
-
-/* Follow typedef/const/volatile from DIE (which is consumed) to a struct or union; NULL if the
- * chain ends elsewhere. */
-static Dwarf_Die dw_strip_to_struct(struct dw_ctx *c, Dwarf_Die die)
-{
-	for (int i = 0; die && i < DW_MAX_DEPTH; i++) {
-		Dwarf_Half tag = 0;
-		Dwarf_Error err = NULL;
-		if (dw->dwarf_tag(die, &tag, &err) != DW_DLV_OK) {
-			dw_drop_error(c, &err);
-			break;
-		}
-		if (dw_is_struct_tag(tag))
-			return die;
-		if (tag != DW_TAG_typedef && tag != DW_TAG_const_type && tag != DW_TAG_volatile_type)
-			break;
-		Dwarf_Die next = dw_type_of(c, die);
-		dw->dwarf_dealloc_die(die);
-		die = next;
-	}
-	if (die)
-		dw->dwarf_dealloc_die(die);
-	return NULL;
-}
-
-static const char *dw_name(struct dw_ctx *c, Dwarf_Die die)
-{
-	char *name = NULL;
-	Dwarf_Error err = NULL;
-	if (dw->dwarf_diename(die, &name, &err) != DW_DLV_OK) {
-		dw_drop_error(c, &err);
-		return NULL;
-	}
-	return name;
-}
-
 static void dw_found(struct dw_ctx *c, struct dw_type *t, Dwarf_Die sdie)
 {
 	Dwarf_Error err = NULL;
@@ -129,7 +51,7 @@ static void dw_found(struct dw_ctx *c, struct dw_type *t, Dwarf_Die sdie)
 		t->struct_off = off;
 		c->nfound++;
 	}
-	dw_drop_error(c, &err);
+	pl_dw_drop_error(&c->d, &err);
 }
 
 /* Look at one top-level DIE: a struct/union or typedef some wanted type is named by. */
@@ -138,12 +60,12 @@ static void dw_consider(struct dw_ctx *c, Dwarf_Die die)
 	Dwarf_Half tag = 0;
 	Dwarf_Error err = NULL;
 	if (dw->dwarf_tag(die, &tag, &err) != DW_DLV_OK) {
-		dw_drop_error(c, &err);
+		pl_dw_drop_error(&c->d, &err);
 		return;
 	}
-	if (tag != DW_TAG_typedef && !dw_is_struct_tag(tag))
+	if (tag != DW_TAG_typedef && !pl_dw_is_struct_tag(tag))
 		return;
-	const char *name = dw_name(c, die);
+	const char *name = pl_dw_name(&c->d, die);
 	if (!name)
 		return;
 	for (size_t i = 0; i < c->ntypes; i++) {
@@ -154,20 +76,20 @@ static void dw_consider(struct dw_ctx *c, Dwarf_Die die)
 		bool by_alias = t->tag_alias[0] && strcmp(t->tag_alias, name) == 0;
 		if (!by_name && !by_alias)
 			continue;
-		if (dw_is_struct_tag(tag)) {
-			if (dw_is_definition(c, die))
+		if (pl_dw_is_struct_tag(tag)) {
+			if (pl_dw_is_definition(&c->d, die))
 				dw_found(c, t, die);
 			continue;
 		}
 		if (!by_name)
 			continue;
-		Dwarf_Die sdie = dw_strip_to_struct(c, dw_type_of(c, die));
+		Dwarf_Die sdie = pl_dw_strip_to_struct(&c->d, pl_dw_ref(&c->d, die, DW_AT_type));
 		if (!sdie)
 			continue;
-		if (dw_is_definition(c, sdie)) {
+		if (pl_dw_is_definition(&c->d, sdie)) {
 			dw_found(c, t, sdie);
 		} else {
-			const char *tag_name = dw_name(c, sdie);
+			const char *tag_name = pl_dw_name(&c->d, sdie);
 			if (tag_name)
 				snprintf(t->tag_alias, sizeof(t->tag_alias), "%s", tag_name);
 		}
@@ -182,28 +104,28 @@ static void dw_scan(struct dw_ctx *c)
 		Dwarf_Unsigned next_off = 0;
 		Dwarf_Half cu_type = 0;
 		Dwarf_Error err = NULL;
-		int rc = dw->dwarf_next_cu_header_d(c->dbg, true, NULL, NULL, NULL, NULL, NULL, NULL,
+		int rc = dw->dwarf_next_cu_header_d(c->d.dbg, true, NULL, NULL, NULL, NULL, NULL, NULL,
 						NULL, NULL, &next_off, &cu_type, &err);
 		if (rc != DW_DLV_OK) {
-			dw_drop_error(c, &err);
+			pl_dw_drop_error(&c->d, &err);
 			return;
 		}
 		if (c->nfound == c->ntypes)
 			return;
 		Dwarf_Die cu = NULL, die = NULL;
-		if (dw->dwarf_siblingof_b(c->dbg, NULL, true, &cu, &err) != DW_DLV_OK) {
-			dw_drop_error(c, &err);
+		if (dw->dwarf_siblingof_b(c->d.dbg, NULL, true, &cu, &err) != DW_DLV_OK) {
+			pl_dw_drop_error(&c->d, &err);
 			continue;
 		}
 		if (dw->dwarf_child(cu, &die, &err) != DW_DLV_OK)
 			die = NULL;
-		dw_drop_error(c, &err);
+		pl_dw_drop_error(&c->d, &err);
 		for (size_t n = 0; die && n < DW_MAX_CHILDREN; n++) {
 			dw_consider(c, die);
 			Dwarf_Die sib = NULL;
-			if (dw->dwarf_siblingof_b(c->dbg, die, true, &sib, &err) != DW_DLV_OK)
+			if (dw->dwarf_siblingof_b(c->d.dbg, die, true, &sib, &err) != DW_DLV_OK)
 				sib = NULL;
-			dw_drop_error(c, &err);
+			pl_dw_drop_error(&c->d, &err);
 			dw->dwarf_dealloc_die(die);
 			die = sib;
 		}
@@ -211,23 +133,6 @@ static void dw_scan(struct dw_ctx *c)
 			dw->dwarf_dealloc_die(die);
 		dw->dwarf_dealloc_die(cu);
 	}
-}
-
-static bool dw_member_offset(struct dw_ctx *c, Dwarf_Die member, int64_t *ret)
-{
-	Dwarf_Attribute attr = NULL;
-	Dwarf_Error err = NULL;
-	Dwarf_Unsigned v = 0;
-	bool ok = false;
-	if (dw->dwarf_attr(member, DW_AT_data_member_location, &attr, &err) == DW_DLV_OK) {
-		ok = dw->dwarf_formudata(attr, &v, &err) == DW_DLV_OK;
-		dw->dwarf_dealloc_attribute(attr);
-	} else {
-		ok = true; /* union members have no location: offset 0 */
-	}
-	dw_drop_error(c, &err);
-	*ret = (int64_t)v;
-	return ok;
 }
 
 /* Offset of the member named NAME (of length LEN) in struct SDIE, searching unnamed struct/union
@@ -240,22 +145,22 @@ static bool dw_find_member(struct dw_ctx *c, Dwarf_Die sdie, const char *name, s
 	Dwarf_Error err = NULL;
 	bool found = false;
 	if (depth > DW_MAX_DEPTH || dw->dwarf_child(sdie, &m, &err) != DW_DLV_OK) {
-		dw_drop_error(c, &err);
+		pl_dw_drop_error(&c->d, &err);
 		return false;
 	}
 	for (size_t n = 0; m && !found && n < DW_MAX_CHILDREN; n++) {
 		Dwarf_Half tag = 0;
 		if (dw->dwarf_tag(m, &tag, &err) == DW_DLV_OK && tag == DW_TAG_member) {
-			const char *mname = dw_name(c, m);
+			const char *mname = pl_dw_name(&c->d, m);
 			int64_t off;
 			if (mname && strlen(mname) == len && strncmp(mname, name, len) == 0) {
-				if (dw_member_offset(c, m, &off)) {
+				if (pl_dw_member_offset(&c->d, m, &off)) {
 					*off_ret = off;
-					*type_ret = dw_strip_to_struct(c, dw_type_of(c, m));
+					*type_ret = pl_dw_strip_to_struct(&c->d, pl_dw_ref(&c->d, m, DW_AT_type));
 					found = true;
 				}
-			} else if (!mname && dw_member_offset(c, m, &off)) {
-				Dwarf_Die inner = dw_strip_to_struct(c, dw_type_of(c, m));
+			} else if (!mname && pl_dw_member_offset(&c->d, m, &off)) {
+				Dwarf_Die inner = pl_dw_strip_to_struct(&c->d, pl_dw_ref(&c->d, m, DW_AT_type));
 				int64_t ioff;
 				if (inner && dw_find_member(c, inner, name, len, depth + 1, &ioff,
 							    type_ret)) {
@@ -266,11 +171,11 @@ static bool dw_find_member(struct dw_ctx *c, Dwarf_Die sdie, const char *name, s
 					dw->dwarf_dealloc_die(inner);
 			}
 		}
-		dw_drop_error(c, &err);
+		pl_dw_drop_error(&c->d, &err);
 		Dwarf_Die sib = NULL;
-		if (dw->dwarf_siblingof_b(c->dbg, m, true, &sib, &err) != DW_DLV_OK)
+		if (dw->dwarf_siblingof_b(c->d.dbg, m, true, &sib, &err) != DW_DLV_OK)
 			sib = NULL;
-		dw_drop_error(c, &err);
+		pl_dw_drop_error(&c->d, &err);
 		dw->dwarf_dealloc_die(m);
 		m = sib;
 	}
@@ -286,9 +191,9 @@ static Dwarf_Die dw_struct_die(struct dw_ctx *c, const char *type_name)
 	Dwarf_Error err = NULL;
 	if (!t || !t->struct_off)
 		return NULL;
-	if (dw->dwarf_offdie_b(c->dbg, t->struct_off, true, &die, &err) != DW_DLV_OK)
+	if (dw->dwarf_offdie_b(c->d.dbg, t->struct_off, true, &die, &err) != DW_DLV_OK)
 		die = NULL;
-	dw_drop_error(c, &err);
+	pl_dw_drop_error(&c->d, &err);
 	return die;
 }
 
@@ -325,14 +230,9 @@ static int64_t dw_path_offset(struct dw_ctx *c, const char *type_name, const cha
 static int64_t dw_type_size(struct dw_ctx *c, const char *type_name)
 {
 	Dwarf_Die die = dw_struct_die(c, type_name);
-	Dwarf_Unsigned size = 0;
-	Dwarf_Error err = NULL;
-	int64_t out = -1;
 	if (!die)
 		return -1;
-	if (dw->dwarf_bytesize(die, &size, &err) == DW_DLV_OK)
-		out = (int64_t)size;
-	dw_drop_error(c, &err);
+	int64_t out = pl_dw_byte_size(&c->d, die);
 	dw->dwarf_dealloc_die(die);
 	return out;
 }
@@ -454,8 +354,9 @@ static struct pl_error *dw_read_layout(const char *path, struct pl_layout *l, bo
 	struct pl_error *load_err = NULL;
 	if (!(dw = pl_dwarf_lib(&load_err)))
 		return load_err;
+	c.d.f = dw;
 	int rc = dw->dwarf_init_path(path, NULL, 0, DW_DLC_READ, DW_GROUPNUMBER_ANY, NULL, NULL,
-				     &c.dbg, NULL, 0, NULL, &err);
+				     &c.d.dbg, NULL, 0, NULL, &err);
 	if (rc != DW_DLV_OK) {
 		if (rc == DW_DLV_ERROR)
 			dw->dwarf_dealloc_error(NULL, err);
@@ -464,19 +365,19 @@ static struct pl_error *dw_read_layout(const char *path, struct pl_layout *l, bo
 	bool overflow = false;
 	PL_LAYOUT_FIELDS(DW_WANT_FIELD, DW_WANT_SIZE)
 	if (overflow) { /* a bug of ours: layout_fields.h outgrew the table */
-		dw->dwarf_finish(c.dbg, &err);
+		dw->dwarf_finish(c.d.dbg, &err);
 		return pl_error_create(PL_ERR_LIMIT, "layout_fields.h names more than %d types",
 				       DW_MAX_TYPES);
 	}
 	dw_scan(&c);
 	if (c.nfound == 0) {
-		dw->dwarf_finish(c.dbg, &err);
+		dw->dwarf_finish(c.d.dbg, &err);
 		return pl_error_create(PL_ERR_LOOKUP,
 				       "%s has no DWARF debug information about CPython's types", path);
 	}
 	char missing[1024] = "";
 	PL_LAYOUT_FIELDS(DW_FILL_FIELD, DW_FILL_SIZE)
-	dw->dwarf_finish(c.dbg, &err);
+	dw->dwarf_finish(c.d.dbg, &err);
 	if (missing[0] && !partial)
 		return pl_error_create(PL_ERR_LOOKUP, "DWARF of %s lacks %s", path, missing);
 	return NULL;

@@ -143,7 +143,27 @@
 	PL_FIELD(module_def, "PyModuleObject", "md_def", false)                                 \
 	PL_FIELD(module_state, "PyModuleObject", "md_state", true)                             \
 	PL_FIELD(module_state_size, "PyModuleObject", "md_state_size", false)  /* 3.15+ */     \
+	PL_FIELD(module_state_traverse, "PyModuleObject", "md_state_traverse", false) /* 3.15+ */ \
+	PL_FIELD(module_state_clear, "PyModuleObject", "md_state_clear", false)  /* 3.15+ */   \
+	PL_FIELD(module_state_free, "PyModuleObject", "md_state_free", false)    /* 3.15+ */   \
+	PL_FIELD(module_exec, "PyModuleObject", "md_exec", false)                /* 3.15+ */   \
+	PL_FIELD(module_token, "PyModuleObject", "md_token", false)              /* 3.15+ */   \
+	PL_FIELD(module_token_is_def, "PyModuleObject", "md_token_is_def", false) /* 3.15+ */  \
+	PL_FIELD(moduledef_name, "PyModuleDef", "m_name", false)                               \
+	/* atexit's state through 3.9: an array of pointers to callbacks (func, args, kwargs) */ \
+	PL_FIELD(atexit_callbacks, "atexitmodule_state", "atexit_callbacks", false)            \
+	PL_FIELD(atexit_ncallbacks, "atexitmodule_state", "ncallbacks", false)                 \
+	PL_FIELD(atexit_callback_func, "atexit_callback", "func", false)                       \
+	PL_FIELD(atexit_callback_args, "atexit_callback", "args", false)                       \
+	PL_FIELD(atexit_callback_kwargs, "atexit_callback", "kwargs", false)                   \
 	PL_FIELD(moduledef_size, "PyModuleDef", "m_size", true)                                \
+	PL_FIELD(moduledef_slots, "PyModuleDef", "m_slots", false)                             \
+	PL_FIELD(moduledef_traverse, "PyModuleDef", "m_traverse", false)                       \
+	PL_FIELD(moduledef_clear, "PyModuleDef", "m_clear", false)                             \
+	PL_FIELD(moduledef_free, "PyModuleDef", "m_free", false)                               \
+	PL_SIZE(moduledef_slot, "PyModuleDef_Slot", false)                                     \
+	PL_FIELD(moduledef_slot_id, "PyModuleDef_Slot", "slot", false)                         \
+	PL_FIELD(moduledef_slot_value, "PyModuleDef_Slot", "value", false)                     \
 	PL_FIELD(cell_ref, "PyCellObject", "ob_ref", true)                                     \
 	PL_FIELD(method_func, "PyMethodObject", "im_func", true)                               \
 	PL_FIELD(method_self, "PyMethodObject", "im_self", true)                               \

@@ -8,6 +8,7 @@
 #include "base/internal.h"
 #include "base/strbuf.h"
 #include "runtime/layout_select.h"
+#include "runtime/module_states.h"
 #include "runtime/restore_data.h"
 #include "runtime/pyread.h"
 #include "runtime/runtime.h"
@@ -20,6 +21,8 @@ void pl_runtime_destroy(struct pl_runtime *rt)
 		return;
 	free(rt->image_path);
 	free(rt->warnings);
+	free(rt->debug_dir);
+	pl_module_states_destroy(rt->module_states);
 	free(rt);
 }
 
@@ -262,10 +265,7 @@ static struct pl_error *find_roots(struct pl_runtime *rt, struct pl_elf_image *i
 	return NULL;
 }
 
-/* A separate debug file for IMG: by build-id under DEBUG_DIR, or by .gnu_debuglink beside the
- * file, in its .debug/ folder, or under DEBUG_DIR. Writes the path to BUF; false if none has
- * DWARF. */
-static bool find_debug_file(struct pl_elf_image *img, const char *debug_dir, char *buf, size_t max)
+bool pl_runtime_debug_file(struct pl_elf_image *img, const char *debug_dir, char *buf, size_t max)
 {
 	char id[256], link[256], dir[PL_MAX_PATH];
 	const char *path = pl_elf_image_path(img);
@@ -325,7 +325,7 @@ static void add_extension_layouts(struct pl_runtime *rt, const char *debug_dir)
 		char debug_file[PL_MAX_PATH];
 		if (img && !err) {
 			const char *dwarf = pl_elf_image_has_dwarf(img) ? path
-					  : find_debug_file(img, debug_dir, debug_file, sizeof(debug_file))
+					  : pl_runtime_debug_file(img, debug_dir, debug_file, sizeof(debug_file))
 						  ? debug_file : NULL;
 			err = dwarf ? pl_layout_add_dwarf(dwarf, &rt->layout) : NULL;
 		}
@@ -403,6 +403,10 @@ struct pl_error *pl_runtime_create(struct pl_target *t, const char *debug_dir,
 	if (!rt)
 		return &pl_enomem;
 	rt->target = t;
+	if (!(rt->debug_dir = strdup(debug_dir ? debug_dir : "/usr/lib/debug"))) {
+		free(rt);
+		return &pl_enomem;
+	}
 	struct pl_elf_image *img = NULL, *dbg = NULL;
 	char debug_file[PL_MAX_PATH];
 	const struct pl_mapping *m = NULL;
@@ -427,7 +431,7 @@ struct pl_error *pl_runtime_create(struct pl_target *t, const char *debug_dir,
 	    (err = pl_layout_check_version(rt->layout.version_hex)))
 		goto fail;
 	if (!pl_elf_image_has_dwarf(img) &&
-	    find_debug_file(img, debug_dir ? debug_dir : "/usr/lib/debug", debug_file,
+	    pl_runtime_debug_file(img, rt->debug_dir, debug_file,
 			    sizeof(debug_file))) {
 		if ((err = pl_elf_image_create(debug_file, &dbg)))
 			goto fail;
@@ -444,7 +448,7 @@ struct pl_error *pl_runtime_create(struct pl_target *t, const char *debug_dir,
 				    debug_dir)) ||
 	    (rt->salvaged && (err = pl_runtime_restore_data(rt, img))))
 		goto fail;
-	add_extension_layouts(rt, debug_dir ? debug_dir : "/usr/lib/debug");
+	add_extension_layouts(rt, rt->debug_dir);
 	if (!rt->have_exact_version)
 		refine_version_from_sys(rt);
 	pl_elf_image_destroy(img);

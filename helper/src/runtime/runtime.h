@@ -88,6 +88,8 @@ struct pl_runtime {
 	bool salvaged;
 	uint64_t lost_bytes, memory_bytes; /* of the target's memory: lost, and all it had */
 	uint64_t restored_bytes;           /* of the runtime's data rebuilt from its file */
+	char *debug_dir;                   /* where separate debug files are looked for */
+	struct pl_module_states *module_states; /* extension modules' C states, as asked */
 };
 
 /* The pointer-sized field at BASE + OFF, or 0 if OFF < 0 (this version has no such field) or
@@ -120,5 +122,11 @@ struct pl_error *pl_runtime_gc_where(const struct pl_runtime *rt, uint64_t inter
 struct pl_error *pl_runtime_create(struct pl_target *t, const char *debug_dir,
 				   struct pl_runtime **ret);
 void pl_runtime_destroy(struct pl_runtime *rt);
+
+/* A separate debug file for IMG: by build-id under DEBUG_DIR, or by .gnu_debuglink beside the
+ * file, in its .debug/ folder, or under DEBUG_DIR. Writes the path to BUF; false if none has
+ * DWARF. */
+struct pl_elf_image;
+bool pl_runtime_debug_file(struct pl_elf_image *img, const char *debug_dir, char *buf, size_t max);
 
 #endif
