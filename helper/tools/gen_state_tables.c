@@ -7,6 +7,8 @@
  *        each FILE (an ELF file: the runtime, the executable, an extension module) is searched
  *        for module definitions by its symbols (of DWARF's file where it is another).
  * `make regen-state-tables` runs it over the builds of the machine (helper/tools/state-sources). */
+#include <ctype.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +64,15 @@ static void collect_def(void *arg, uint64_t value)
 		c->defs[c->ndefs++] = value;
 }
 
+/* Is S made of the characters of names and member paths only ("_io", "round_map", "a[2].b")? */
+static bool plain_text(const char *s)
+{
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr("_.[]", *s))
+			return false;
+	return true;
+}
+
 static uint64_t word_at(const uint8_t *buf, int64_t off)
 {
 	uint64_t v;
@@ -76,6 +87,10 @@ static void read_def(struct file_ctx *c, uint64_t def, int64_t def_size)
 	uint8_t *buf = NULL, *name = NULL;
 	if (pl_elf_image_loaded_bytes(c->data, 0, def, (size_t)def_size, &buf))
 		return;
+	if (word_at(buf, l->object_type)) { /* a definition's type is set when it is used */
+		free(buf);
+		return;
+	}
 	int64_t size = (int64_t)word_at(buf, l->moduledef_size);
 	uint64_t pcs[PL_STATE_MAX_PCS];
 	size_t n = 0;
@@ -108,6 +123,10 @@ static void read_def(struct file_ctx *c, uint64_t def, int64_t def_size)
 	}
 	free(buf);
 	name[MAX_NAME - 1] = 0;
+	if (!plain_text((const char *)name)) { /* becomes a C string literal */
+		free(name);
+		return;
+	}
 	struct pl_state_layout sl;
 	struct pl_error *err = pl_state_dwarf_layout(c->dwarf, c->b->version_hex, pcs, k, size, &sl);
 	if (err) {
@@ -168,12 +187,36 @@ static int by_module(const void *a, const void *b)
 	return c ? c : (x->size > y->size) - (x->size < y->size);
 }
 
+static bool same_layout(const struct entry *a, const struct entry *b)
+{
+	return a->layout.n == b->layout.n &&
+	       (!a->layout.n || memcmp(a->layout.members, b->layout.members,
+				       a->layout.n * sizeof(*a->layout.members)) == 0);
+}
+
+/* Is entry I of B one to write: its names plain, and no other definition of the build with
+ * the same name and size says otherwise (a table could not tell them apart)? */
+static bool wanted(const struct build *b, size_t i)
+{
+	const struct entry *e = &b->entries[i];
+	for (size_t k = 0; k < e->layout.n; k++)
+		if (!plain_text(e->layout.members[k].name))
+			return false;
+	for (size_t k = i; k-- > 0 && by_module(&b->entries[k], e) == 0;)
+		if (!same_layout(&b->entries[k], e))
+			return false;
+	for (size_t k = i + 1; k < b->n && by_module(&b->entries[k], e) == 0; k++)
+		if (!same_layout(&b->entries[k], e))
+			return false;
+	return true;
+}
+
 static void emit(const struct build *b)
 {
 	for (size_t i = 0; i < b->n; i++) {
 		const struct entry *e = &b->entries[i];
-		if (i > 0 && by_module(e, &b->entries[i - 1]) == 0)
-			continue; /* the same definition twice (a static and a dynamic symbol) */
+		if (!wanted(b, i) || (i > 0 && by_module(e, &b->entries[i - 1]) == 0))
+			continue; /* unclear, or written already (one module in two files) */
 		printf("\t{ 0x%08lx, \"%s\", \"%s\", %lld, %zu, ", b->version_hex, b->name, e->module,
 		       (long long)e->size, e->layout.n);
 		if (!e->layout.n) { /* a state without objects (C has no empty initializer) */
@@ -216,8 +259,11 @@ int main(int argc, char **argv)
 		char first[4096];
 		snprintf(first, sizeof(first), "%s", eq ? eq + 1 : argv[i]);
 		struct pl_error *err = pl_layout_from_dwarf(first, &b->l);
-		if (err || b->l.moduledef_free < 0 || b->l.moduledef_name < 0 ||
-		    b->l.size_moduledef_slot <= 0) {
+		const struct pl_layout *l = &b->l;
+		if (err || l->moduledef_name < 0 || l->moduledef_size < 0 || l->moduledef_slots < 0 ||
+		    l->moduledef_traverse < 0 || l->moduledef_clear < 0 || l->moduledef_free < 0 ||
+		    l->size_moduledef_slot < 16 || l->moduledef_slot_id < 0 ||
+		    l->moduledef_slot_value < 0 || l->object_type < 0) {
 			fprintf(stderr, "gen_state_tables: %s: %s\n", first,
 				err ? err->message : "no PyModuleDef in its DWARF");
 			pl_error_destroy(err);
@@ -241,7 +287,8 @@ int main(int argc, char **argv)
 		for (size_t i = 0; i < nb; i++) {
 			emit(&builds[i]);
 			for (size_t k = 0; k < builds[i].n; k++)
-				total += k == 0 || by_module(&builds[i].entries[k], &builds[i].entries[k - 1]);
+				total += wanted(&builds[i], k) &&
+					 (k == 0 || by_module(&builds[i].entries[k], &builds[i].entries[k - 1]));
 		}
 		printf("\t{ 0, NULL, NULL, 0, 0, NULL }, /* end mark: C has no empty initializer */\n"
 		       "};\n\nconst size_t pl_state_tables_count = %zu;\n", total);

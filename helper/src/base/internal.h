@@ -5,9 +5,11 @@
 #ifndef PL_INTERNAL_H
 #define PL_INTERNAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
 #define PYLEAKS_API __attribute__((visibility("default")))
 
@@ -23,6 +25,14 @@ enum {
 };
 
 #define PL_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Do A and B describe the same file, unchanged (device, inode, size, modification time)? The
+ * identity of what is read from a file once and kept (layouts, module states). */
+static inline bool pl_same_stat(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+	       a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
 
 /* Slot of an object address in an open-addressing table of CAP slots (a power of two). The
  * one hash of the tables keyed by target addresses (types, graph nodes, label caches). */

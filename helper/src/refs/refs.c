@@ -596,7 +596,8 @@ static void lru_refs(struct visit *v, uint64_t obj)
 }
 
 
-/* The C state of the module at OBJ: its address and size (at most MAX_MODULE_STATE), from
+/* The C state of the module at OBJ: its address and size (scans read at most MAX_MODULE_STATE
+ * bytes of it), from
  * md_state_size (3.15+) or its def's m_size. False if it has none. */
 static bool module_state(struct pl_runtime *rt, uint64_t obj, uint64_t *state_ret, int64_t *size_ret)
 {
@@ -613,7 +614,7 @@ static bool module_state(struct pl_runtime *rt, uint64_t obj, uint64_t *state_re
 		   !pl_target_read_ok(t, def + (uint64_t)l->moduledef_size, &size, 8)) {
 		return false;
 	}
-	*size_ret = size < MAX_MODULE_STATE ? size : MAX_MODULE_STATE;
+	*size_ret = size;
 	return size > 0;
 }
 
@@ -622,26 +623,25 @@ static bool module_state(struct pl_runtime *rt, uint64_t obj, uint64_t *state_re
 static void atexit_refs(struct visit *v, uint64_t obj, uint64_t state)
 {
 	const struct pl_layout *l = &v->rt->layout;
+	struct pl_target *t = v->rt->target;
 	char name[16] = "";
-	uint64_t array = 0, cb = 0;
-	int32_t n = 0;
-	if (l->atexit_callbacks < 0 || l->atexit_ncallbacks < 0)
+	uint64_t def = pl_runtime_field(v->rt, obj, l->module_def), array = 0, cb = 0;
+	uint64_t def_name = def ? pl_runtime_field(v->rt, def, l->moduledef_name) : 0;
+	int32_t n = 0, len = 0;
+	if (l->atexit_callbacks < 0 || l->atexit_ncallbacks < 0 || l->atexit_callback_len < 0 ||
+	    !def_name) /* its definition's name: a module can be renamed */
 		return;
-	struct pl_error *err = pl_py_str(v->rt, pl_runtime_field(v->rt, obj, l->module_name), name,
-					 sizeof(name));
-	if (err) {
-		pl_error_destroy(err);
-		return;
-	}
+	pl_error_destroy(pl_target_read_cstr(t, def_name, name, sizeof(name), NULL));
 	if (strcmp(name, "atexit") != 0 ||
-	    !pl_target_u64(v->rt->target, state + (uint64_t)l->atexit_callbacks, &array) ||
-	    !pl_target_read_ok(v->rt->target, state + (uint64_t)l->atexit_ncallbacks, &n, 4))
+	    !pl_target_u64(t, state + (uint64_t)l->atexit_callbacks, &array) ||
+	    !pl_target_read_ok(t, state + (uint64_t)l->atexit_ncallbacks, &n, 4) ||
+	    !pl_target_read_ok(t, state + (uint64_t)l->atexit_callback_len, &len, 4) || n > len)
 		return;
 	const struct field_label f[] = { { l->atexit_callback_func, "atexit callback" },
 					 { l->atexit_callback_args, "atexit callback's args" },
 					 { l->atexit_callback_kwargs, "atexit callback's kwargs" } };
 	for (int32_t i = 0; array && i < n && i < MAX_ATEXIT && !v->stopped; i++)
-		if (pl_target_u64(v->rt->target, array + 8 * (uint64_t)i, &cb) && cb)
+		if (pl_target_u64(t, array + 8 * (uint64_t)i, &cb) && cb)
 			fields(v, cb, f, PL_ARRAY_SIZE(f));
 }
 
@@ -659,14 +659,14 @@ static void module_refs(struct visit *v, uint64_t obj)
 	atexit_refs(v, obj, state);
 	const struct pl_state_layout *sl = pl_module_state_layout(v->rt, obj, size);
 	if (!sl) { /* no DWARF of the extension here: every word is a guess */
-		for (int64_t off = 0; off + 8 <= size && !v->stopped; off += 8)
+		for (int64_t off = 0; off + 8 <= size && off < MAX_MODULE_STATE && !v->stopped; off += 8)
 			conservative_word(v, state, (uint64_t)off, obj, "module state ", true);
 		return;
 	}
 	char label[LABEL_MAX] = "";
 	for (size_t i = 0; i < sl->n && !v->stopped; i++) {
 		const struct pl_state_member *m = &sl->members[i];
-		for (uint32_t k = 0; k < m->count && m->off + 8 * ((int64_t)k + 1) <= size; k++) {
+		for (uint32_t k = 0; k < m->count && m->off >= 0 && (int64_t)k < (size - m->off) / 8; k++) {
 			if (v->labels && m->count > 1)
 				snprintf(label, sizeof(label), "md_state->%s[%u]", m->name, k);
 			else if (v->labels)
@@ -884,7 +884,7 @@ static void agent_label(struct visit *v, uint64_t obj, const struct pl_typeinfo 
 	uint64_t state = 0;
 	int64_t state_size = 0;
 	if (ti->kind == PL_KIND_MODULE && module_state(v->rt, obj, &state, &state_size))
-		for (int64_t off = 0; off + 8 <= state_size; off += 8)
+		for (int64_t off = 0; off + 8 <= state_size && off < MAX_MODULE_STATE; off += 8)
 			if (pl_target_u64(t, state + (uint64_t)off, &word) && word == target) {
 				snprintf(label, size, "module state +0x%llx", (unsigned long long)off);
 				return;

@@ -7,7 +7,7 @@
 void pl_dw_drop_error(const struct pl_dw *d, Dwarf_Error *err)
 {
 	if (*err) {
-		d->f->dwarf_dealloc_error(d->dbg, *err);
+		d->lib->dwarf_dealloc_error(d->dbg, *err);
 		*err = NULL;
 	}
 }
@@ -16,7 +16,7 @@ Dwarf_Half pl_dw_tag(const struct pl_dw *d, Dwarf_Die die)
 {
 	Dwarf_Half tag = 0;
 	Dwarf_Error err = NULL;
-	if (d->f->dwarf_tag(die, &tag, &err) != DW_DLV_OK)
+	if (d->lib->dwarf_tag(die, &tag, &err) != DW_DLV_OK)
 		tag = 0;
 	pl_dw_drop_error(d, &err);
 	return tag;
@@ -26,7 +26,7 @@ const char *pl_dw_name(const struct pl_dw *d, Dwarf_Die die)
 {
 	char *name = NULL;
 	Dwarf_Error err = NULL;
-	if (d->f->dwarf_diename(die, &name, &err) != DW_DLV_OK) {
+	if (d->lib->dwarf_diename(die, &name, &err) != DW_DLV_OK) {
 		pl_dw_drop_error(d, &err);
 		return NULL;
 	}
@@ -42,7 +42,7 @@ bool pl_dw_is_definition(const struct pl_dw *d, Dwarf_Die die)
 {
 	Dwarf_Bool decl = 0;
 	Dwarf_Error err = NULL;
-	if (d->f->dwarf_hasattr(die, DW_AT_declaration, &decl, &err) != DW_DLV_OK)
+	if (d->lib->dwarf_hasattr(die, DW_AT_declaration, &decl, &err) != DW_DLV_OK)
 		pl_dw_drop_error(d, &err);
 	return !decl;
 }
@@ -53,16 +53,16 @@ Dwarf_Die pl_dw_ref(const struct pl_dw *d, Dwarf_Die die, Dwarf_Half attr_num)
 	Dwarf_Error err = NULL;
 	Dwarf_Off off;
 	Dwarf_Die out = NULL;
-	if (d->f->dwarf_attr(die, attr_num, &attr, &err) != DW_DLV_OK) {
+	if (d->lib->dwarf_attr(die, attr_num, &attr, &err) != DW_DLV_OK) {
 		pl_dw_drop_error(d, &err);
 		return NULL;
 	}
-	if (d->f->dwarf_global_formref(attr, &off, &err) == DW_DLV_OK) {
-		if (d->f->dwarf_offdie_b(d->dbg, off, true, &out, &err) != DW_DLV_OK)
+	if (d->lib->dwarf_global_formref(attr, &off, &err) == DW_DLV_OK) {
+		if (d->lib->dwarf_offdie_b(d->dbg, off, true, &out, &err) != DW_DLV_OK)
 			out = NULL;
 	}
 	pl_dw_drop_error(d, &err);
-	d->f->dwarf_dealloc_attribute(attr);
+	d->lib->dwarf_dealloc_attribute(attr);
 	return out;
 }
 
@@ -73,11 +73,11 @@ Dwarf_Die pl_dw_strip(const struct pl_dw *d, Dwarf_Die die)
 		if (tag != DW_TAG_typedef && tag != DW_TAG_const_type && tag != DW_TAG_volatile_type)
 			return die;
 		Dwarf_Die next = pl_dw_ref(d, die, DW_AT_type);
-		d->f->dwarf_dealloc_die(die);
+		d->lib->dwarf_dealloc_die(die);
 		die = next;
 	}
 	if (die) /* a chain too long to be a type */
-		d->f->dwarf_dealloc_die(die);
+		d->lib->dwarf_dealloc_die(die);
 	return NULL;
 }
 
@@ -85,7 +85,7 @@ Dwarf_Die pl_dw_strip_to_struct(const struct pl_dw *d, Dwarf_Die die)
 {
 	die = pl_dw_strip(d, die);
 	if (die && !pl_dw_is_struct_tag(pl_dw_tag(d, die))) {
-		d->f->dwarf_dealloc_die(die);
+		d->lib->dwarf_dealloc_die(die);
 		return NULL;
 	}
 	return die;
@@ -97,15 +97,15 @@ bool pl_dw_member_offset(const struct pl_dw *d, Dwarf_Die member, int64_t *ret)
 	Dwarf_Error err = NULL;
 	Dwarf_Unsigned v = 0;
 	bool ok = false;
-	if (d->f->dwarf_attr(member, DW_AT_data_member_location, &attr, &err) == DW_DLV_OK) {
-		ok = d->f->dwarf_formudata(attr, &v, &err) == DW_DLV_OK;
-		d->f->dwarf_dealloc_attribute(attr);
+	if (d->lib->dwarf_attr(member, DW_AT_data_member_location, &attr, &err) == DW_DLV_OK) {
+		ok = d->lib->dwarf_formudata(attr, &v, &err) == DW_DLV_OK;
+		d->lib->dwarf_dealloc_attribute(attr);
 	} else {
 		ok = true; /* union members have no location: offset 0 */
 	}
 	pl_dw_drop_error(d, &err);
 	*ret = (int64_t)v;
-	return ok;
+	return ok && v <= INT64_MAX;
 }
 
 int64_t pl_dw_byte_size(const struct pl_dw *d, Dwarf_Die die)
@@ -113,7 +113,7 @@ int64_t pl_dw_byte_size(const struct pl_dw *d, Dwarf_Die die)
 	Dwarf_Unsigned size = 0;
 	Dwarf_Error err = NULL;
 	int64_t out = -1;
-	if (d->f->dwarf_bytesize(die, &size, &err) == DW_DLV_OK)
+	if (d->lib->dwarf_bytesize(die, &size, &err) == DW_DLV_OK)
 		out = (int64_t)size;
 	pl_dw_drop_error(d, &err);
 	return out;
@@ -123,7 +123,7 @@ Dwarf_Die pl_dw_child(const struct pl_dw *d, Dwarf_Die die)
 {
 	Dwarf_Die out = NULL;
 	Dwarf_Error err = NULL;
-	if (d->f->dwarf_child(die, &out, &err) != DW_DLV_OK)
+	if (d->lib->dwarf_child(die, &out, &err) != DW_DLV_OK)
 		out = NULL;
 	pl_dw_drop_error(d, &err);
 	return out;
@@ -133,7 +133,7 @@ Dwarf_Die pl_dw_sibling(const struct pl_dw *d, Dwarf_Die die)
 {
 	Dwarf_Die out = NULL;
 	Dwarf_Error err = NULL;
-	if (d->f->dwarf_siblingof_b(d->dbg, die, true, &out, &err) != DW_DLV_OK)
+	if (d->lib->dwarf_siblingof_b(d->dbg, die, true, &out, &err) != DW_DLV_OK)
 		out = NULL;
 	pl_dw_drop_error(d, &err);
 	return out;

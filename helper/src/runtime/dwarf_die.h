@@ -12,7 +12,7 @@
 
 /* An open DWARF file and the functions to read it with. */
 struct pl_dw {
-	const struct pl_dwarf_lib *f;
+	const struct pl_dwarf_lib *lib;
 	Dwarf_Debug dbg;
 };
 

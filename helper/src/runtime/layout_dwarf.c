@@ -18,7 +18,7 @@
 /* libdwarf's functions (dwarf_lib.h); the same table for every caller, set before any use. */
 static const struct pl_dwarf_lib *dw;
 
-enum { DW_MAX_TYPES = 256, DW_MAX_DEPTH = PL_DW_MAX_DEPTH, DW_MAX_CHILDREN = PL_DW_MAX_CHILDREN };
+enum { DW_MAX_TYPES = 256 };
 
 struct dw_type {
 	const char *name;     /* typedef or tag name from layout_fields.h */
@@ -120,7 +120,7 @@ static void dw_scan(struct dw_ctx *c)
 		if (dw->dwarf_child(cu, &die, &err) != DW_DLV_OK)
 			die = NULL;
 		pl_dw_drop_error(&c->d, &err);
-		for (size_t n = 0; die && n < DW_MAX_CHILDREN; n++) {
+		for (size_t n = 0; die && n < PL_DW_MAX_CHILDREN; n++) {
 			dw_consider(c, die);
 			Dwarf_Die sib = NULL;
 			if (dw->dwarf_siblingof_b(c->d.dbg, die, true, &sib, &err) != DW_DLV_OK)
@@ -144,11 +144,11 @@ static bool dw_find_member(struct dw_ctx *c, Dwarf_Die sdie, const char *name, s
 	Dwarf_Die m = NULL;
 	Dwarf_Error err = NULL;
 	bool found = false;
-	if (depth > DW_MAX_DEPTH || dw->dwarf_child(sdie, &m, &err) != DW_DLV_OK) {
+	if (depth > PL_DW_MAX_DEPTH || dw->dwarf_child(sdie, &m, &err) != DW_DLV_OK) {
 		pl_dw_drop_error(&c->d, &err);
 		return false;
 	}
-	for (size_t n = 0; m && !found && n < DW_MAX_CHILDREN; n++) {
+	for (size_t n = 0; m && !found && n < PL_DW_MAX_CHILDREN; n++) {
 		Dwarf_Half tag = 0;
 		if (dw->dwarf_tag(m, &tag, &err) == DW_DLV_OK && tag == DW_TAG_member) {
 			const char *mname = pl_dw_name(&c->d, m);
@@ -265,17 +265,10 @@ static struct dw_cached {
 static size_t dw_cached_n, dw_cache_next;
 static pthread_mutex_t dw_cache_lock = PTHREAD_MUTEX_INITIALIZER;
 
-/* Do A and B describe the same file, unchanged (device, inode, size, modification time)? */
-static bool same_stat(const struct stat *a, const struct stat *b)
-{
-	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
-	       a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
-}
-
 static struct dw_cached *dw_cache_find(const struct stat *st)
 {
 	for (size_t i = 0; i < dw_cached_n; i++)
-		if (same_stat(&dw_cache[i].st, st))
+		if (pl_same_stat(&dw_cache[i].st, st))
 			return &dw_cache[i];
 	return NULL;
 }
@@ -286,7 +279,7 @@ static struct pl_error *dw_read_layout(const char *path, struct pl_layout *l, bo
 static bool same_file(const char *path, const struct stat *st)
 {
 	struct stat now;
-	return stat(path, &now) == 0 && same_stat(&now, st);
+	return stat(path, &now) == 0 && pl_same_stat(&now, st);
 }
 
 /* The layout of PATH: from the cache, else read (PARTIAL: nothing is required of it). The
@@ -354,7 +347,7 @@ static struct pl_error *dw_read_layout(const char *path, struct pl_layout *l, bo
 	struct pl_error *load_err = NULL;
 	if (!(dw = pl_dwarf_lib(&load_err)))
 		return load_err;
-	c.d.f = dw;
+	c.d.lib = dw;
 	int rc = dw->dwarf_init_path(path, NULL, 0, DW_DLC_READ, DW_GROUPNUMBER_ANY, NULL, NULL,
 				     &c.d.dbg, NULL, 0, NULL, &err);
 	if (rc != DW_DLV_OK) {

@@ -153,6 +153,7 @@
 	/* atexit's state through 3.9: an array of pointers to callbacks (func, args, kwargs) */ \
 	PL_FIELD(atexit_callbacks, "atexitmodule_state", "atexit_callbacks", false)            \
 	PL_FIELD(atexit_ncallbacks, "atexitmodule_state", "ncallbacks", false)                 \
+	PL_FIELD(atexit_callback_len, "atexitmodule_state", "callback_len", false)             \
 	PL_FIELD(atexit_callback_func, "atexit_callback", "func", false)                       \
 	PL_FIELD(atexit_callback_args, "atexit_callback", "args", false)                       \
 	PL_FIELD(atexit_callback_kwargs, "atexit_callback", "kwargs", false)                   \

@@ -28,7 +28,7 @@ struct state_file {
 
 /* One module's answer, by the address of its first function and its state's size. */
 struct state_entry {
-	uint64_t key;
+	uint64_t first_pc;
 	int64_t size;
 	bool found;
 	struct pl_state_layout layout;
@@ -214,7 +214,7 @@ const struct pl_state_layout *pl_module_state_layout(struct pl_runtime *rt, uint
 	if (!s && !(s = rt->module_states = calloc(1, sizeof(*s))))
 		return NULL;
 	for (size_t i = 0; i < s->nentries; i++)
-		if (s->entries[i]->key == pcs[0] && s->entries[i]->size == size)
+		if (s->entries[i]->first_pc == pcs[0] && s->entries[i]->size == size)
 			return s->entries[i]->found ? &s->entries[i]->layout : NULL;
 	if (s->nentries == MAX_ENTRIES)
 		return NULL;
@@ -226,7 +226,7 @@ const struct pl_state_layout *pl_module_state_layout(struct pl_runtime *rt, uint
 	if (!e)
 		return NULL;
 	s->entries[s->nentries++] = e;
-	e->key = pcs[0];
+	e->first_pc = pcs[0];
 	e->size = size;
 	e->found = read_layout(rt, s, module, pcs, npcs, size, &e->layout);
 	return e->found ? &e->layout : NULL;

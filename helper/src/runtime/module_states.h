@@ -13,7 +13,8 @@ struct pl_runtime;
 struct pl_module_states;
 
 /* The layout of the C state of SIZE bytes of the module object MODULE, or NULL where no DWARF
- * says it (its words are then scanned). Valid for the life of RT. */
+ * or table says it (its words are then scanned). Valid for the life of RT; one thread at a
+ * time per runtime, as every other question asked of it. */
 const struct pl_state_layout *pl_module_state_layout(struct pl_runtime *rt, uint64_t module,
 						     int64_t size);
 void pl_module_states_destroy(struct pl_module_states *s);

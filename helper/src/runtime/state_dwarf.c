@@ -26,7 +26,14 @@
 #include "runtime/dwarf_die.h"
 #include "runtime/state_dwarf.h"
 
-enum { MAX_SEARCH_NODES = 4096, MAX_ARRAY_STRUCTS = 64, CACHE_MAX = 1024 };
+enum {
+	MAX_SEARCH_NODES = 4096,   /* DIEs looked at in one function for the state */
+	MAX_FLATTEN_VISITS = 65536, /* members looked at in one state, nested ones included */
+	MAX_ARRAY_STRUCTS = 64,    /* elements of an array of structs flattened */
+	MAX_RANGES = 16,           /* ranges of a function tried as its start */
+	MAX_STATE_SIZE = 1 << 24,  /* bytes of a state believed */
+	CACHE_MAX = 1024,
+};
 
 struct pl_state_dwarf {
 	char *path;
@@ -50,12 +57,6 @@ struct cached {
 static struct cached *cache;
 static size_t ncache;
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static bool same_stat(const struct stat *a, const struct stat *b)
-{
-	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
-	       a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
-}
 
 void pl_state_layout_free(struct pl_state_layout *s)
 {
@@ -96,10 +97,10 @@ void pl_state_dwarf_close(struct pl_state_dwarf *f)
 	if (f->opened) {
 		Dwarf_Error err = NULL;
 		for (Dwarf_Signed i = 0; i < f->naranges; i++)
-			f->d.f->dwarf_dealloc(f->d.dbg, f->aranges[i], DW_DLA_ARANGE);
+			f->d.lib->dwarf_dealloc(f->d.dbg, f->aranges[i], DW_DLA_ARANGE);
 		if (f->aranges)
-			f->d.f->dwarf_dealloc(f->d.dbg, f->aranges, DW_DLA_LIST);
-		f->d.f->dwarf_finish(f->d.dbg, &err);
+			f->d.lib->dwarf_dealloc(f->d.dbg, f->aranges, DW_DLA_LIST);
+		f->d.lib->dwarf_finish(f->d.dbg, &err);
 	}
 	free(f->path);
 	free(f);
@@ -113,18 +114,18 @@ static struct pl_error *dwarf_open(struct pl_state_dwarf *f)
 		return NULL;
 	if (f->failed)
 		return pl_error_create(PL_ERR_LOOKUP, "%s: no DWARF address ranges", f->path);
-	if (!(f->d.f = pl_dwarf_lib(&load_err)))
+	if (!(f->d.lib = pl_dwarf_lib(&load_err)))
 		return load_err;
-	int rc = f->d.f->dwarf_init_path(f->path, NULL, 0, DW_DLC_READ, DW_GROUPNUMBER_ANY, NULL,
+	int rc = f->d.lib->dwarf_init_path(f->path, NULL, 0, DW_DLC_READ, DW_GROUPNUMBER_ANY, NULL,
 					 NULL, &f->d.dbg, NULL, 0, NULL, &err);
 	if (rc != DW_DLV_OK) {
 		if (rc == DW_DLV_ERROR)
-			f->d.f->dwarf_dealloc_error(NULL, err);
+			f->d.lib->dwarf_dealloc_error(NULL, err);
 		f->failed = true;
 		return pl_error_create(PL_ERR_LOOKUP, "%s has no DWARF debug information", f->path);
 	}
 	f->opened = true;
-	if (f->d.f->dwarf_get_aranges(f->d.dbg, &f->aranges, &f->naranges, &err) != DW_DLV_OK) {
+	if (f->d.lib->dwarf_get_aranges(f->d.dbg, &f->aranges, &f->naranges, &err) != DW_DLV_OK) {
 		pl_dw_drop_error(&f->d, &err);
 		f->aranges = NULL;
 		f->naranges = 0;
@@ -142,20 +143,20 @@ static bool range_starts_at(const struct pl_dw *d, Dwarf_Die die, uint64_t pc)
 	Dwarf_Off off = 0;
 	Dwarf_Rnglists_Head head = NULL;
 	bool yes = false;
-	if (d->f->dwarf_attr(die, DW_AT_ranges, &attr, &err) != DW_DLV_OK) {
+	if (d->lib->dwarf_attr(die, DW_AT_ranges, &attr, &err) != DW_DLV_OK) {
 		pl_dw_drop_error(d, &err);
 		return false;
 	}
-	if (d->f->dwarf_whatform(attr, &form, &err) == DW_DLV_OK &&
-	    (form == DW_FORM_rnglistx ? d->f->dwarf_formudata(attr, &value, &err)
-				      : d->f->dwarf_global_formref(attr, &off, &err)) == DW_DLV_OK &&
-	    d->f->dwarf_rnglists_get_rle_head(attr, form, form == DW_FORM_rnglistx ? value : off,
+	if (d->lib->dwarf_whatform(attr, &form, &err) == DW_DLV_OK &&
+	    (form == DW_FORM_rnglistx ? d->lib->dwarf_formudata(attr, &value, &err)
+				      : d->lib->dwarf_global_formref(attr, &off, &err)) == DW_DLV_OK &&
+	    d->lib->dwarf_rnglists_get_rle_head(attr, form, form == DW_FORM_rnglistx ? value : off,
 					      &head, &count, &global, &err) == DW_DLV_OK) {
-		for (Dwarf_Unsigned i = 0; i < count && i < PL_DW_MAX_CHILDREN && !yes; i++) {
+		for (Dwarf_Unsigned i = 0; i < count && i < MAX_RANGES && !yes; i++) {
 			unsigned len = 0, code = 0;
 			Dwarf_Unsigned raw1, raw2, lo = 0, hi = 0;
 			Dwarf_Bool unavailable = 0;
-			if (d->f->dwarf_get_rnglists_entry_fields_a(head, i, &len, &code, &raw1, &raw2,
+			if (d->lib->dwarf_get_rnglists_entry_fields_a(head, i, &len, &code, &raw1, &raw2,
 								    &unavailable, &lo, &hi, &err) != DW_DLV_OK)
 				break;
 			yes = !unavailable && lo == pc && hi > lo &&
@@ -163,10 +164,10 @@ static bool range_starts_at(const struct pl_dw *d, Dwarf_Die die, uint64_t pc)
 			       code == DW_RLE_startx_length || code == DW_RLE_start_end ||
 			       code == DW_RLE_start_length);
 		}
-		d->f->dwarf_dealloc_rnglists_head(head);
+		d->lib->dwarf_dealloc_rnglists_head(head);
 	}
 	pl_dw_drop_error(d, &err);
-	d->f->dwarf_dealloc_attribute(attr);
+	d->lib->dwarf_dealloc_attribute(attr);
 	return yes;
 }
 
@@ -176,7 +177,7 @@ static bool starts_at(const struct pl_dw *d, Dwarf_Die die, uint64_t pc)
 {
 	Dwarf_Addr low = 0;
 	Dwarf_Error err = NULL;
-	if (d->f->dwarf_lowpc(die, &low, &err) == DW_DLV_OK)
+	if (d->lib->dwarf_lowpc(die, &low, &err) == DW_DLV_OK)
 		return low == pc;
 	pl_dw_drop_error(d, &err);
 	return range_starts_at(d, die, pc);
@@ -191,25 +192,25 @@ static Dwarf_Die function_at(struct pl_state_dwarf *f, uint64_t pc)
 	Dwarf_Error err = NULL;
 	Dwarf_Die cu = NULL;
 	if (!f->naranges ||
-	    d->f->dwarf_get_arange(f->aranges, (Dwarf_Unsigned)f->naranges, pc, &a, &err) != DW_DLV_OK ||
-	    d->f->dwarf_get_cu_die_offset(a, &cu_off, &err) != DW_DLV_OK ||
-	    d->f->dwarf_offdie_b(d->dbg, cu_off, true, &cu, &err) != DW_DLV_OK) {
+	    d->lib->dwarf_get_arange(f->aranges, (Dwarf_Unsigned)f->naranges, pc, &a, &err) != DW_DLV_OK ||
+	    d->lib->dwarf_get_cu_die_offset(a, &cu_off, &err) != DW_DLV_OK ||
+	    d->lib->dwarf_offdie_b(d->dbg, cu_off, true, &cu, &err) != DW_DLV_OK) {
 		pl_dw_drop_error(d, &err);
 		return NULL;
 	}
 	Dwarf_Die die = pl_dw_child(d, cu), found = NULL;
-	d->f->dwarf_dealloc_die(cu);
+	d->lib->dwarf_dealloc_die(cu);
 	for (size_t n = 0; die && n < PL_DW_MAX_CHILDREN; n++) {
 		if (pl_dw_tag(d, die) == DW_TAG_subprogram && starts_at(d, die, pc)) {
 			found = die;
 			break;
 		}
 		Dwarf_Die next = pl_dw_sibling(d, die);
-		d->f->dwarf_dealloc_die(die);
+		d->lib->dwarf_dealloc_die(die);
 		die = next;
 	}
 	if (die && !found)
-		d->f->dwarf_dealloc_die(die);
+		d->lib->dwarf_dealloc_die(die);
 	return found;
 }
 
@@ -221,13 +222,13 @@ static Dwarf_Die type_of(const struct pl_dw *d, Dwarf_Die die)
 	for (int i = 0; !t && i < 4; i++) { /* origin of an origin: LTO's concrete copies */
 		Dwarf_Die origin = pl_dw_ref(d, cur ? cur : die, DW_AT_abstract_origin);
 		if (cur)
-			d->f->dwarf_dealloc_die(cur);
+			d->lib->dwarf_dealloc_die(cur);
 		if (!(cur = origin))
 			break;
 		t = pl_dw_ref(d, cur, DW_AT_type);
 	}
 	if (cur)
-		d->f->dwarf_dealloc_die(cur);
+		d->lib->dwarf_dealloc_die(cur);
 	return t;
 }
 
@@ -240,12 +241,15 @@ static const char *name_of(const struct pl_dw *d, Dwarf_Die die)
 	Dwarf_Die origin = pl_dw_ref(d, die, DW_AT_abstract_origin);
 	if (origin) {
 		name = pl_dw_name(d, origin); /* libdwarf's string: outlives the DIE */
-		d->f->dwarf_dealloc_die(origin);
+		d->lib->dwarf_dealloc_die(origin);
 	}
 	return name;
 }
 
-/* If TYPE (consumed) points to a complete struct of SIZE bytes, that struct, and in *NAME the
+static bool is_object_struct(const struct pl_dw *d, Dwarf_Die s, int depth);
+
+/* If TYPE (consumed) points to a complete struct of SIZE bytes that is not an object (the
+ * module itself, a PyObject of 16 bytes, is no state), that struct, and in *NAME the
  * name it is pointed to by (a typedef's, else the struct's tag; NULL if none); else NULL. */
 static Dwarf_Die state_struct(const struct pl_dw *d, Dwarf_Die type, int64_t size, const char **name)
 {
@@ -253,7 +257,7 @@ static Dwarf_Die state_struct(const struct pl_dw *d, Dwarf_Die type, int64_t siz
 	if (!type)
 		return NULL;
 	if (pl_dw_tag(d, type) != DW_TAG_pointer_type) {
-		d->f->dwarf_dealloc_die(type);
+		d->lib->dwarf_dealloc_die(type);
 		return NULL;
 	}
 	Dwarf_Die pointee = pl_dw_ref(d, type, DW_AT_type);
@@ -261,10 +265,10 @@ static Dwarf_Die state_struct(const struct pl_dw *d, Dwarf_Die type, int64_t siz
 	Dwarf_Die s = pl_dw_strip_to_struct(d, pointee);
 	if (s && !*name)
 		*name = pl_dw_name(d, s);
-	d->f->dwarf_dealloc_die(type);
+	d->lib->dwarf_dealloc_die(type);
 	if (s && (pl_dw_tag(d, s) != DW_TAG_structure_type || !pl_dw_is_definition(d, s) ||
-		  pl_dw_byte_size(d, s) != size)) {
-		d->f->dwarf_dealloc_die(s);
+		  pl_dw_byte_size(d, s) != size || is_object_struct(d, s, 0))) {
+		d->lib->dwarf_dealloc_die(s);
 		return NULL;
 	}
 	return s;
@@ -299,22 +303,22 @@ static void search_in(struct search *s, Dwarf_Die die, int depth)
 			bool named = says_state(name);
 			if (st && (!s->best || (named && !s->best_named))) {
 				if (s->best)
-					d->f->dwarf_dealloc_die(s->best);
+					d->lib->dwarf_dealloc_die(s->best);
 				s->best = st;
 				s->best_type = type_name;
 				s->best_named = named;
 			} else if (st) {
-				d->f->dwarf_dealloc_die(st);
+				d->lib->dwarf_dealloc_die(st);
 			}
 		}
 		if (tag == DW_TAG_lexical_block || tag == DW_TAG_inlined_subroutine)
 			search_in(s, c, depth + 1);
 		Dwarf_Die next = pl_dw_sibling(d, c);
-		d->f->dwarf_dealloc_die(c);
+		d->lib->dwarf_dealloc_die(c);
 		c = next;
 	}
 	if (c)
-		d->f->dwarf_dealloc_die(c);
+		d->lib->dwarf_dealloc_die(c);
 }
 
 /* Is S (a struct DIE) an object: PyObject, PyTypeObject, or a struct that starts with one? */
@@ -332,10 +336,10 @@ static bool is_object_struct(const struct pl_dw *d, Dwarf_Die s, int depth)
 		Dwarf_Die inner = pl_dw_strip_to_struct(d, pl_dw_ref(d, m, DW_AT_type));
 		yes = inner && is_object_struct(d, inner, depth + 1);
 		if (inner)
-			d->f->dwarf_dealloc_die(inner);
+			d->lib->dwarf_dealloc_die(inner);
 	}
 	if (m)
-		d->f->dwarf_dealloc_die(m);
+		d->lib->dwarf_dealloc_die(m);
 	return yes;
 }
 
@@ -347,7 +351,7 @@ static bool is_object_pointer(const struct pl_dw *d, Dwarf_Die type)
 	Dwarf_Die s = pl_dw_strip_to_struct(d, pl_dw_ref(d, type, DW_AT_type));
 	bool yes = s && is_object_struct(d, s, 0);
 	if (s)
-		d->f->dwarf_dealloc_die(s);
+		d->lib->dwarf_dealloc_die(s);
 	return yes;
 }
 
@@ -360,30 +364,32 @@ static uint64_t array_count(const struct pl_dw *d, Dwarf_Die a)
 		Dwarf_Attribute attr = NULL;
 		Dwarf_Error err = NULL;
 		Dwarf_Unsigned v = 0;
-		if (d->f->dwarf_attr(sub, DW_AT_count, &attr, &err) == DW_DLV_OK) {
-			if (d->f->dwarf_formudata(attr, &v, &err) == DW_DLV_OK)
+		if (d->lib->dwarf_attr(sub, DW_AT_count, &attr, &err) == DW_DLV_OK) {
+			if (d->lib->dwarf_formudata(attr, &v, &err) == DW_DLV_OK)
 				n = v;
-			d->f->dwarf_dealloc_attribute(attr);
-		} else if (pl_dw_drop_error(d, &err),
-			   d->f->dwarf_attr(sub, DW_AT_upper_bound, &attr, &err) == DW_DLV_OK) {
-			if (d->f->dwarf_formudata(attr, &v, &err) == DW_DLV_OK && v < UINT32_MAX)
+			d->lib->dwarf_dealloc_attribute(attr);
+		}
+		pl_dw_drop_error(d, &err);
+		if (!n && d->lib->dwarf_attr(sub, DW_AT_upper_bound, &attr, &err) == DW_DLV_OK) {
+			if (d->lib->dwarf_formudata(attr, &v, &err) == DW_DLV_OK && v < UINT32_MAX)
 				n = v + 1;
-			d->f->dwarf_dealloc_attribute(attr);
+			d->lib->dwarf_dealloc_attribute(attr);
 		}
 		pl_dw_drop_error(d, &err);
 	}
 	if (sub)
-		d->f->dwarf_dealloc_die(sub);
+		d->lib->dwarf_dealloc_die(sub);
 	return n;
 }
 
 struct flat {
 	const struct pl_dw *d;
-	const char *state; /* the state's type name, or NULL */
+	const char *state_type; /* the state's type name, or NULL */
 	uint64_t version_hex;
-	struct pl_state_member *m;
-	size_t n;
-	bool full;
+	int64_t size;           /* of the state: members past it are not believed */
+	struct pl_state_member *members;
+	size_t n, visits;
+	bool full;              /* no room, or no budget, left */
 };
 
 /* Members of stdlib modules' states that point to an object without owning a reference (not
@@ -405,8 +411,8 @@ static bool is_borrowed(const struct flat *f, const char *prefix, const char *na
 {
 	if (strstr(name, "freelist")) /* _asyncio's fi_freelist (3.12, 3.13) */
 		return true;
-	for (size_t i = 0; i < PL_ARRAY_SIZE(borrowed) && f->state && !*prefix; i++)
-		if (strcmp(f->state, borrowed[i].state) == 0 && strcmp(name, borrowed[i].member) == 0 &&
+	for (size_t i = 0; i < PL_ARRAY_SIZE(borrowed) && f->state_type && !*prefix; i++)
+		if (strcmp(f->state_type, borrowed[i].state) == 0 && strcmp(name, borrowed[i].member) == 0 &&
 		    (!borrowed[i].before || f->version_hex < borrowed[i].before))
 			return true;
 	return false;
@@ -415,13 +421,15 @@ static bool is_borrowed(const struct flat *f, const char *prefix, const char *na
 static void add_member(struct flat *f, int64_t off, uint64_t count, const char *prefix,
 		       const char *name)
 {
-	if (is_borrowed(f, prefix, name))
+	if (is_borrowed(f, prefix, name) || off < 0 || off > f->size - 8)
 		return;
 	if (f->n == PL_STATE_MAX_MEMBERS) {
 		f->full = true;
 		return;
 	}
-	struct pl_state_member *m = &f->m[f->n++];
+	if (count > (uint64_t)(f->size - off) / 8) /* an array longer than the state */
+		count = (uint64_t)(f->size - off) / 8;
+	struct pl_state_member *m = &f->members[f->n++];
 	m->off = off;
 	m->count = (uint32_t)count;
 	snprintf(m->name, sizeof(m->name), "%s%s", prefix, name);
@@ -441,7 +449,7 @@ static void flatten_member(struct flat *f, Dwarf_Die type, int64_t base, const c
 	Dwarf_Half tag = pl_dw_tag(d, type);
 	if (tag == DW_TAG_pointer_type && is_object_pointer(d, type)) {
 		add_member(f, base, 1, prefix, name);
-	} else if (tag == DW_TAG_structure_type) {
+	} else if (tag == DW_TAG_structure_type && !is_object_struct(d, type, 0)) {
 		snprintf(inner, sizeof(inner), "%s%s%s", prefix, name, *name ? "." : "");
 		flatten(f, type, base, inner, depth + 1);
 	} else if (tag == DW_TAG_array_type) {
@@ -451,7 +459,7 @@ static void flatten_member(struct flat *f, Dwarf_Die type, int64_t base, const c
 		int64_t esize = elem ? pl_dw_byte_size(d, elem) : -1;
 		if (n && n < UINT32_MAX && etag == DW_TAG_pointer_type && is_object_pointer(d, elem)) {
 			add_member(f, base, n, prefix, name);
-		} else if (n && etag == DW_TAG_structure_type && esize > 0) {
+		} else if (n && etag == DW_TAG_structure_type && esize > 0 && esize <= f->size) {
 			for (uint64_t i = 0; i < n && i < MAX_ARRAY_STRUCTS && !f->full; i++) {
 				snprintf(inner, sizeof(inner), "%s%s[%llu].", prefix, name,
 					 (unsigned long long)i);
@@ -459,9 +467,9 @@ static void flatten_member(struct flat *f, Dwarf_Die type, int64_t base, const c
 			}
 		}
 		if (elem)
-			d->f->dwarf_dealloc_die(elem);
+			d->lib->dwarf_dealloc_die(elem);
 	}
-	d->f->dwarf_dealloc_die(type);
+	d->lib->dwarf_dealloc_die(type);
 }
 
 /* The object pointers of struct S (at BASE in the state), their names after PREFIX. */
@@ -473,17 +481,20 @@ static void flatten(struct flat *f, Dwarf_Die s, int64_t base, const char *prefi
 	Dwarf_Die m = pl_dw_child(d, s);
 	for (size_t k = 0; m && !f->full && k < PL_DW_MAX_CHILDREN; k++) {
 		int64_t off;
-		if (pl_dw_tag(d, m) == DW_TAG_member && pl_dw_member_offset(d, m, &off)) {
+		if (++f->visits > MAX_FLATTEN_VISITS)
+			f->full = true;
+		else if (pl_dw_tag(d, m) == DW_TAG_member && pl_dw_member_offset(d, m, &off) &&
+			 off >= 0 && off < f->size - base) { /* base <= size: no overflow */
 			const char *name = pl_dw_name(d, m);
 			flatten_member(f, pl_dw_ref(d, m, DW_AT_type), base + off, prefix,
 				       name ? name : "", depth);
 		}
 		Dwarf_Die next = pl_dw_sibling(d, m);
-		d->f->dwarf_dealloc_die(m);
+		d->lib->dwarf_dealloc_die(m);
 		m = next;
 	}
 	if (m)
-		d->f->dwarf_dealloc_die(m);
+		d->lib->dwarf_dealloc_die(m);
 }
 
 /* The layout read from F's DWARF. */
@@ -496,33 +507,33 @@ static struct pl_error *read_layout(struct pl_state_dwarf *f, uint64_t version_h
 		return err;
 	const struct pl_dw *d = &f->d;
 	Dwarf_Die st = NULL;
-	const char *state = NULL;
+	const char *state_type = NULL;
 	for (size_t i = 0; i < npcs && !st; i++) {
 		Dwarf_Die fn = pcs[i] ? function_at(f, pcs[i]) : NULL;
 		if (!fn)
 			continue;
 		struct search s = { .d = d, .size = size };
 		search_in(&s, fn, 0);
-		d->f->dwarf_dealloc_die(fn);
+		d->lib->dwarf_dealloc_die(fn);
 		st = s.best;
-		state = s.best_type;
+		state_type = s.best_type;
 	}
 	if (!st)
 		return pl_error_create(PL_ERR_LOOKUP, "%s: no function of the module takes a state "
 				       "of %lld bytes", f->path, (long long)size);
-	struct flat fl = { .d = d, .state = state, .version_hex = version_hex,
-			   .m = calloc(PL_STATE_MAX_MEMBERS, sizeof(*fl.m)) };
-	if (!fl.m) {
-		d->f->dwarf_dealloc_die(st);
+	struct flat fl = { .d = d, .state_type = state_type, .version_hex = version_hex, .size = size,
+			   .members = calloc(PL_STATE_MAX_MEMBERS, sizeof(*fl.members)) };
+	if (!fl.members) {
+		d->lib->dwarf_dealloc_die(st);
 		return &pl_enomem;
 	}
 	memset(ret, 0, sizeof(*ret));
 	flatten(&fl, st, 0, "", 0);
-	d->f->dwarf_dealloc_die(st);
+	d->lib->dwarf_dealloc_die(st);
 	ret->n = fl.n;
-	ret->members = fl.n ? realloc(fl.m, fl.n * sizeof(*fl.m)) : NULL;
+	ret->members = fl.n ? realloc(fl.members, fl.n * sizeof(*fl.members)) : NULL;
 	if (!ret->members)
-		free(fl.m);
+		free(fl.members);
 	if (fl.n && !ret->members)
 		return &pl_enomem;
 	return NULL;
@@ -532,7 +543,7 @@ static struct cached *cache_find(const struct stat *st, uint64_t version_hex, co
 				 size_t npcs, int64_t size)
 {
 	for (size_t i = 0; i < ncache; i++)
-		if (cache[i].npcs == npcs && cache[i].size == size && same_stat(&cache[i].st, st) &&
+		if (cache[i].npcs == npcs && cache[i].size == size && pl_same_stat(&cache[i].st, st) &&
 		    cache[i].version_hex == version_hex &&
 		    memcmp(cache[i].pcs, pcs, npcs * sizeof(*pcs)) == 0)
 			return &cache[i];
@@ -544,6 +555,8 @@ struct pl_error *pl_state_dwarf_layout(struct pl_state_dwarf *f, uint64_t versio
 				       struct pl_state_layout *ret)
 {
 	memset(ret, 0, sizeof(*ret));
+	if (size < 8 || size > MAX_STATE_SIZE)
+		return pl_error_create(PL_ERR_LOOKUP, "a module state of %lld bytes", (long long)size);
 	if (npcs > PL_STATE_MAX_PCS)
 		npcs = PL_STATE_MAX_PCS;
 	if (f->have_stat) {

@@ -4,9 +4,6 @@
 #include "runtime/layout_tables.h"
 
 const struct pl_state_table pl_state_tables[] = {
-	{ 0x03060ff0, "3.6.15", "_curses_panel", 16, 1, (const struct pl_state_table_member[]){
-		{ 8, 1, "ob_type" },
-	} },
 	{ 0x03060ff0, "3.6.15", "_elementtree", 24, 3, (const struct pl_state_table_member[]){
 		{ 0, 1, "parseerror_obj" },
 		{ 8, 1, "deepcopy_obj" },
@@ -44,9 +41,6 @@ const struct pl_state_table pl_state_tables[] = {
 		{ 32, 1, "begidx" },
 		{ 40, 1, "endidx" },
 	} },
-	{ 0x030710f0, "3.7.16", "_curses_panel", 16, 1, (const struct pl_state_table_member[]){
-		{ 8, 1, "ob_type" },
-	} },
 	{ 0x030710f0, "3.7.16", "_elementtree", 24, 3, (const struct pl_state_table_member[]){
 		{ 0, 1, "parseerror_obj" },
 		{ 8, 1, "deepcopy_obj" },
@@ -83,9 +77,6 @@ const struct pl_state_table pl_state_tables[] = {
 		{ 24, 1, "completer" },
 		{ 32, 1, "begidx" },
 		{ 40, 1, "endidx" },
-	} },
-	{ 0x030812f0, "3.8.18", "_curses_panel", 16, 1, (const struct pl_state_table_member[]){
-		{ 8, 1, "ob_type" },
 	} },
 	{ 0x030812f0, "3.8.18", "_elementtree", 40, 5, (const struct pl_state_table_member[]){
 		{ 0, 1, "parseerror_obj" },
@@ -187,7 +178,6 @@ const struct pl_state_table pl_state_tables[] = {
 		{ 8, 1, "unpackiter_type" },
 		{ 16, 1, "StructError" },
 	} },
-	{ 0x030912f0, "3.9.18", "_testmultiphase_meth_state_access", 4, 0, NULL },
 	{ 0x030912f0, "3.9.18", "atexit", 16, 0, NULL },
 	{ 0x030912f0, "3.9.18", "audioop", 8, 1, (const struct pl_state_table_member[]){
 		{ 0, 1, "AudioopError" },
@@ -394,7 +384,6 @@ const struct pl_state_table pl_state_tables[] = {
 		{ 16, 1, "unpackiter_type" },
 		{ 24, 1, "StructError" },
 	} },
-	{ 0x030a0df0, "3.10.13", "_testmultiphase_meth_state_access", 4, 0, NULL },
 	{ 0x030a0df0, "3.10.13", "_thread", 24, 3, (const struct pl_state_table_member[]){
 		{ 0, 1, "lock_type" },
 		{ 8, 1, "local_type" },
@@ -668,7 +657,6 @@ const struct pl_state_table pl_state_tables[] = {
 		{ 16, 1, "unpackiter_type" },
 		{ 24, 1, "StructError" },
 	} },
-	{ 0x030b07f0, "3.11.7", "_testmultiphase_meth_state_access", 4, 0, NULL },
 	{ 0x030b07f0, "3.11.7", "_thread", 32, 4, (const struct pl_state_table_member[]){
 		{ 0, 1, "excepthook_type" },
 		{ 8, 1, "lock_type" },
@@ -1009,7 +997,6 @@ const struct pl_state_table pl_state_tables[] = {
 	{ 0x030c01f0, "3.12.1", "_testinternalcapi", 8, 1, (const struct pl_state_table_member[]){
 		{ 0, 1, "record_list" },
 	} },
-	{ 0x030c01f0, "3.12.1", "_testmultiphase_meth_state_access", 4, 0, NULL },
 	{ 0x030c01f0, "3.12.1", "_thread", 32, 4, (const struct pl_state_table_member[]){
 		{ 0, 1, "excepthook_type" },
 		{ 8, 1, "lock_type" },
@@ -1470,7 +1457,6 @@ const struct pl_state_table pl_state_tables[] = {
 	{ 0x030d00f0, "3.13.0", "_testinternalcapi", 8, 1, (const struct pl_state_table_member[]){
 		{ 0, 1, "record_list" },
 	} },
-	{ 0x030d00f0, "3.13.0", "_testmultiphase_meth_state_access", 4, 0, NULL },
 	{ 0x030d00f0, "3.13.0", "_thread", 56, 5, (const struct pl_state_table_member[]){
 		{ 0, 1, "excepthook_type" },
 		{ 8, 1, "lock_type" },
@@ -1933,7 +1919,6 @@ const struct pl_state_table pl_state_tables[] = {
 	{ 0x030d12f0, "3.13.18@Debian-python3.13", "_testinternalcapi", 8, 1, (const struct pl_state_table_member[]){
 		{ 0, 1, "record_list" },
 	} },
-	{ 0x030d12f0, "3.13.18@Debian-python3.13", "_testmultiphase_meth_state_access", 4, 0, NULL },
 	{ 0x030d12f0, "3.13.18@Debian-python3.13", "_thread", 56, 5, (const struct pl_state_table_member[]){
 		{ 0, 1, "excepthook_type" },
 		{ 8, 1, "lock_type" },
@@ -2405,7 +2390,6 @@ const struct pl_state_table pl_state_tables[] = {
 	{ 0x030e0af0, "3.14.10@Debian-python3.14", "_testinternalcapi", 8, 1, (const struct pl_state_table_member[]){
 		{ 0, 1, "record_list" },
 	} },
-	{ 0x030e0af0, "3.14.10@Debian-python3.14", "_testmultiphase_meth_state_access", 4, 0, NULL },
 	{ 0x030e0af0, "3.14.10@Debian-python3.14", "_thread", 56, 5, (const struct pl_state_table_member[]){
 		{ 0, 1, "excepthook_type" },
 		{ 8, 1, "lock_type" },
@@ -3044,4 +3028,4 @@ const struct pl_state_table pl_state_tables[] = {
 	{ 0, NULL, NULL, 0, 0, NULL }, /* end mark: C has no empty initializer */
 };
 
-const size_t pl_state_tables_count = 454;
+const size_t pl_state_tables_count = 444;
