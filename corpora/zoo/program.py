@@ -207,7 +207,6 @@ ZOO["lru_cache"] = cached
 if sys.version_info >= (3, 10):
     # (3.6 - 3.9's _asyncio keeps objects in C static variables its module's m_traverse
     # visits: pyleaks counts those as held from C, so tp_traverse cannot be matched there)
-    import asyncio
     loop = asyncio.new_event_loop()
     future = loop.create_future()
     future.set_result([10])
