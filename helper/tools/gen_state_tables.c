@@ -14,10 +14,11 @@
 #include <string.h>
 
 #include "runtime/layout.h"
+#include "runtime/module_states.h"
 #include "runtime/state_dwarf.h"
 #include "target/elf_image.h"
 
-enum { MAX_SLOTS = 32, PY_MOD_EXEC = 2, MAX_NAME = 64, MAX_DEFS = 4096 };
+enum { MAX_NAME = 64, MAX_DEFS = 4096 };
 
 struct entry {
 	char module[MAX_NAME];
@@ -73,80 +74,53 @@ static bool plain_text(const char *s)
 	return true;
 }
 
-static uint64_t word_at(const uint8_t *buf, int64_t off)
+/* LEN bytes at link-time address ADDR of the ELF file ARG as the loader leaves them. */
+static bool file_read(void *arg, uint64_t addr, void *buf, size_t len)
 {
-	uint64_t v;
-	memcpy(&v, buf + off, 8);
-	return v;
+	uint8_t *bytes = NULL;
+	struct pl_error *err = pl_elf_image_loaded_bytes(arg, 0, addr, len, &bytes);
+	if (err) {
+		pl_error_destroy(err);
+		return false;
+	}
+	memcpy(buf, bytes, len);
+	free(bytes);
+	return true;
 }
 
 /* The module definition at link-time address DEF of C's file, if it is one with a state. */
-static void read_def(struct file_ctx *c, uint64_t def, int64_t def_size)
+static void read_def(struct file_ctx *c, uint64_t def)
 {
 	const struct pl_layout *l = &c->b->l;
-	uint8_t *buf = NULL, *name = NULL;
-	if (pl_elf_image_loaded_bytes(c->data, 0, def, (size_t)def_size, &buf))
+	uint64_t type = 1, name_at = 0, pcs[PL_STATE_MAX_PCS];
+	int64_t size = 0;
+	char name[MAX_NAME] = "";
+	/* a definition's type is set when it is used: none in the file */
+	if (!file_read(c->data, def + (uint64_t)l->object_type, &type, 8) || type ||
+	    !file_read(c->data, def + (uint64_t)l->moduledef_size, &size, 8) || size <= 0 ||
+	    size > (1 << 20) || !file_read(c->data, def + (uint64_t)l->moduledef_name, &name_at, 8) ||
+	    !file_read(c->data, name_at, name, sizeof(name) - 1) ||
+	    !plain_text(name)) /* it becomes a C string literal */
 		return;
-	if (word_at(buf, l->object_type)) { /* a definition's type is set when it is used */
-		free(buf);
-		return;
-	}
-	int64_t size = (int64_t)word_at(buf, l->moduledef_size);
-	uint64_t pcs[PL_STATE_MAX_PCS];
-	size_t n = 0;
-	pcs[n++] = word_at(buf, l->moduledef_traverse);
-	pcs[n++] = word_at(buf, l->moduledef_clear);
-	pcs[n++] = word_at(buf, l->moduledef_free);
-	uint64_t slots = word_at(buf, l->moduledef_slots);
-	for (int i = 0; slots && i < MAX_SLOTS && n < PL_STATE_MAX_PCS; i++) {
-		uint8_t *slot = NULL;
-		uint64_t at = slots + (uint64_t)i * (uint64_t)l->size_moduledef_slot;
-		int32_t id = 0;
-		if (pl_elf_image_loaded_bytes(c->data, 0, at, (size_t)l->size_moduledef_slot, &slot))
-			break;
-		memcpy(&id, slot + l->moduledef_slot_id, 4);
-		uint64_t value = word_at(slot, l->moduledef_slot_value);
-		free(slot);
-		if (id == 0)
-			break;
-		if (id == PY_MOD_EXEC)
-			pcs[n++] = value;
-	}
-	size_t k = 0;
-	for (size_t i = 0; i < n; i++)
-		if (pcs[i])
-			pcs[k++] = pcs[i];
-	if (size <= 0 || size > (1 << 20) || !k ||
-	    pl_elf_image_loaded_bytes(c->data, 0, word_at(buf, l->moduledef_name), MAX_NAME, &name)) {
-		free(buf);
-		return;
-	}
-	free(buf);
-	name[MAX_NAME - 1] = 0;
-	if (!plain_text((const char *)name)) { /* becomes a C string literal */
-		free(name);
-		return;
-	}
+	size_t k = pl_moduledef_functions(l, file_read, c->data, def, pcs);
 	struct pl_state_layout sl;
-	struct pl_error *err = pl_state_dwarf_layout(c->dwarf, c->b->version_hex, pcs, k, size, &sl);
-	if (err) {
+	struct pl_error *err = k ? pl_state_dwarf_layout(c->dwarf, c->b->version_hex, pcs, k, size, &sl)
+				 : NULL;
+	if (!k || err) {
 		pl_error_destroy(err);
-		free(name);
 		return;
 	}
 	struct entry *more = realloc(c->b->entries, (c->b->n + 1) * sizeof(*more));
 	if (!more) {
 		c->status = 1;
 		pl_state_layout_free(&sl);
-		free(name);
 		return;
 	}
 	c->b->entries = more;
 	struct entry *e = &c->b->entries[c->b->n++];
-	snprintf(e->module, sizeof(e->module), "%s", (const char *)name);
+	snprintf(e->module, sizeof(e->module), "%s", name);
 	e->size = size;
 	e->layout = sl;
-	free(name);
 }
 
 /* Every module definition of ARG ("FILE[=DWARF]") into B. */
@@ -173,7 +147,7 @@ static int read_file(struct build *b, const char *arg)
 	int64_t def_size = b->l.moduledef_free + 8;
 	pl_elf_image_each_object(syms ? syms : c.data, (uint64_t)def_size, collect_def, &c);
 	for (size_t i = 0; i < c.ndefs && !c.status; i++)
-		read_def(&c, c.defs[i], def_size);
+		read_def(&c, c.defs[i]);
 	pl_state_dwarf_close(c.dwarf);
 	pl_elf_image_destroy(c.data);
 	pl_elf_image_destroy(syms);

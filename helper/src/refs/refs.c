@@ -625,14 +625,10 @@ static void atexit_refs(struct visit *v, uint64_t obj, uint64_t state)
 	const struct pl_layout *l = &v->rt->layout;
 	struct pl_target *t = v->rt->target;
 	char name[16] = "";
-	uint64_t def = pl_runtime_field(v->rt, obj, l->module_def), array = 0, cb = 0;
-	uint64_t def_name = def ? pl_runtime_field(v->rt, def, l->moduledef_name) : 0;
+	uint64_t array = 0, cb = 0;
 	int32_t n = 0, len = 0;
 	if (l->atexit_callbacks < 0 || l->atexit_ncallbacks < 0 || l->atexit_callback_len < 0 ||
-	    !def_name) /* its definition's name: a module can be renamed */
-		return;
-	pl_error_destroy(pl_target_read_cstr(t, def_name, name, sizeof(name), NULL));
-	if (strcmp(name, "atexit") != 0 ||
+	    !pl_module_def_name(v->rt, obj, name, sizeof(name)) || strcmp(name, "atexit") != 0 ||
 	    !pl_target_u64(t, state + (uint64_t)l->atexit_callbacks, &array) ||
 	    !pl_target_read_ok(t, state + (uint64_t)l->atexit_ncallbacks, &n, 4) ||
 	    !pl_target_read_ok(t, state + (uint64_t)l->atexit_callback_len, &len, 4) || n > len)

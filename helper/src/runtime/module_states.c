@@ -71,38 +71,60 @@ static uint64_t module_def(struct pl_runtime *rt, uint64_t module)
 	return is_def ? pl_runtime_field(rt, module, l->module_token) : 0;
 }
 
+size_t pl_moduledef_functions(const struct pl_layout *l, pl_state_read_fn *read, void *arg,
+			      uint64_t def, uint64_t *pcs)
+{
+	const int64_t fields[] = { l->moduledef_traverse, l->moduledef_clear, l->moduledef_free };
+	uint64_t slots = 0;
+	size_t n = 0;
+	for (size_t i = 0; i < PL_ARRAY_SIZE(fields); i++)
+		if (fields[i] >= 0 && read(arg, def + (uint64_t)fields[i], &pcs[n], 8) && pcs[n])
+			n++;
+	if (l->moduledef_slots < 0 || l->size_moduledef_slot <= 0 || l->moduledef_slot_id < 0 ||
+	    l->moduledef_slot_value < 0 || !read(arg, def + (uint64_t)l->moduledef_slots, &slots, 8))
+		return n;
+	for (int i = 0; slots && i < MAX_SLOTS && n < PL_STATE_MAX_PCS; i++) {
+		uint64_t slot = slots + (uint64_t)i * (uint64_t)l->size_moduledef_slot;
+		int32_t id = 0;
+		if (!read(arg, slot + (uint64_t)l->moduledef_slot_id, &id, 4) || id == 0)
+			break;
+		if (id == PY_MOD_EXEC && read(arg, slot + (uint64_t)l->moduledef_slot_value, &pcs[n], 8) &&
+		    pcs[n])
+			n++;
+	}
+	return n;
+}
+
+static bool target_read(void *arg, uint64_t addr, void *buf, size_t len)
+{
+	return pl_target_read_ok(arg, addr, buf, len);
+}
+
 /* The addresses of MODULE's functions that take its state, first the traverse; their count. */
 static size_t module_functions(struct pl_runtime *rt, uint64_t module, uint64_t *pcs)
 {
 	const struct pl_layout *l = &rt->layout;
-	size_t n = 0;
-	uint64_t def = module_def(rt, module);
-	if (l->module_state_traverse >= 0) { /* 3.15+: in the module object */
-		pcs[n++] = pl_runtime_field(rt, module, l->module_state_traverse);
-		pcs[n++] = pl_runtime_field(rt, module, l->module_state_clear);
-		pcs[n++] = pl_runtime_field(rt, module, l->module_state_free);
-		pcs[n++] = pl_runtime_field(rt, module, l->module_exec);
-	} else if (def) {
-		pcs[n++] = pl_runtime_field(rt, def, l->moduledef_traverse);
-		pcs[n++] = pl_runtime_field(rt, def, l->moduledef_clear);
-		pcs[n++] = pl_runtime_field(rt, def, l->moduledef_free);
-		uint64_t slots = pl_runtime_field(rt, def, l->moduledef_slots);
-		int32_t id = 0;
-		for (int i = 0; slots && l->size_moduledef_slot > 0 && l->moduledef_slot_id >= 0 &&
-				i < MAX_SLOTS && n < PL_STATE_MAX_PCS; i++) {
-			uint64_t slot = slots + (uint64_t)i * (uint64_t)l->size_moduledef_slot;
-			if (!pl_target_read_ok(rt->target, slot + (uint64_t)l->moduledef_slot_id, &id, 4) ||
-			    id == 0)
-				break;
-			if (id == PY_MOD_EXEC)
-				pcs[n++] = pl_runtime_field(rt, slot, l->moduledef_slot_value);
-		}
+	if (l->module_state_traverse < 0) {
+		uint64_t def = module_def(rt, module);
+		return def ? pl_moduledef_functions(l, target_read, rt->target, def, pcs) : 0;
 	}
-	size_t k = 0; /* drop the ones it has not */
-	for (size_t i = 0; i < n; i++)
-		if (pcs[i])
-			pcs[k++] = pcs[i];
-	return k;
+	/* 3.15+: in the module object */
+	const int64_t fields[] = { l->module_state_traverse, l->module_state_clear,
+				   l->module_state_free, l->module_exec };
+	size_t n = 0;
+	for (size_t i = 0; i < PL_ARRAY_SIZE(fields); i++)
+		if ((pcs[n] = pl_runtime_field(rt, module, fields[i])))
+			n++;
+	return n;
+}
+
+bool pl_module_def_name(struct pl_runtime *rt, uint64_t module, char *buf, size_t max)
+{
+	uint64_t def = module_def(rt, module);
+	uint64_t name = def ? pl_runtime_field(rt, def, rt->layout.moduledef_name) : 0;
+	struct pl_error *err = name ? pl_target_read_cstr(rt->target, name, buf, max, NULL) : NULL;
+	pl_error_destroy(err);
+	return name && !err;
 }
 
 /* The mapping of the target that holds PC, or NULL. */
@@ -141,9 +163,7 @@ static struct state_file *file_of(struct pl_runtime *rt, struct pl_module_states
 	char debug_file[PL_MAX_PATH];
 	if (!err && pl_elf_image_vaddr_of_offset(img, t->maps[i].offset, &vaddr)) {
 		f->bias = t->maps[i].lo - vaddr;
-		const char *dwarf = pl_elf_image_has_dwarf(img) ? path
-				  : pl_runtime_debug_file(img, rt->debug_dir, debug_file, sizeof(debug_file))
-					  ? debug_file : NULL;
+		const char *dwarf = pl_runtime_dwarf_file(rt, img, debug_file, sizeof(debug_file));
 		err = dwarf ? pl_state_dwarf_open(dwarf, &f->dwarf) : NULL;
 	}
 	pl_error_destroy(err); /* without DWARF here, the module's state is scanned */
@@ -158,11 +178,10 @@ static bool table_layout(struct pl_runtime *rt, uint64_t module, int64_t size,
 {
 	const struct pl_layout *l = &rt->layout;
 	char name[PL_STATE_LABEL] = "";
-	uint64_t def = module_def(rt, module);
-	uint64_t def_name = def ? pl_runtime_field(rt, def, l->moduledef_name) : 0;
-	struct pl_error *err = def_name ? pl_target_read_cstr(rt->target, def_name, name, sizeof(name), NULL)
-				      : pl_py_str(rt, pl_runtime_field(rt, module, l->module_name), name,
-						  sizeof(name));
+	struct pl_error *err = pl_module_def_name(rt, module, name, sizeof(name))
+				       ? NULL
+				       : pl_py_str(rt, pl_runtime_field(rt, module, l->module_name), name,
+						   sizeof(name));
 	const struct pl_state_table *t = err ? NULL : pl_state_table_find(l->version_hex, name, size);
 	pl_error_destroy(err);
 	if (!t)

@@ -265,7 +265,10 @@ static struct pl_error *find_roots(struct pl_runtime *rt, struct pl_elf_image *i
 	return NULL;
 }
 
-bool pl_runtime_debug_file(struct pl_elf_image *img, const char *debug_dir, char *buf, size_t max)
+/* A separate debug file for IMG: by build-id under DEBUG_DIR, or by .gnu_debuglink beside the
+ * file, in its .debug/ folder, or under DEBUG_DIR. Writes the path to BUF; false if none has
+ * DWARF. */
+static bool find_debug_file(struct pl_elf_image *img, const char *debug_dir, char *buf, size_t max)
 {
 	char id[256], link[256], dir[PL_MAX_PATH];
 	const char *path = pl_elf_image_path(img);
@@ -305,11 +308,19 @@ bool pl_runtime_debug_file(struct pl_elf_image *img, const char *debug_dir, char
 static const char *const extension_modules[] = { "_asyncio.", "_sqlite3.", "_socket.", "array.",
 						 "_json.", "_struct." };
 
+const char *pl_runtime_dwarf_file(const struct pl_runtime *rt, struct pl_elf_image *img, char *buf,
+				  size_t max)
+{
+	if (pl_elf_image_has_dwarf(img))
+		return pl_elf_image_path(img);
+	return find_debug_file(img, rt->debug_dir, buf, max) ? buf : NULL;
+}
+
 /* Fill the layout's fields of extension modules' structs from the DWARF of those the target
  * mapped (the file's own, or its separate debug file): where the build compiled them into
  * the runtime, its DWARF had them already. A module without DWARF keeps them missing (its
  * objects' words are scanned conservatively). */
-static void add_extension_layouts(struct pl_runtime *rt, const char *debug_dir)
+static void add_extension_layouts(struct pl_runtime *rt)
 {
 	const struct pl_target *t = rt->target;
 	for (size_t i = 0; i < t->nmaps; i++) {
@@ -324,9 +335,7 @@ static void add_extension_layouts(struct pl_runtime *rt, const char *debug_dir)
 		struct pl_error *err = wanted ? pl_elf_image_create(path, &img) : NULL;
 		char debug_file[PL_MAX_PATH];
 		if (img && !err) {
-			const char *dwarf = pl_elf_image_has_dwarf(img) ? path
-					  : pl_runtime_debug_file(img, debug_dir, debug_file, sizeof(debug_file))
-						  ? debug_file : NULL;
+			const char *dwarf = pl_runtime_dwarf_file(rt, img, debug_file, sizeof(debug_file));
 			err = dwarf ? pl_layout_add_dwarf(dwarf, &rt->layout) : NULL;
 		}
 		pl_error_destroy(err); /* a module's DWARF is a bonus: without it, scanning */
@@ -431,8 +440,7 @@ struct pl_error *pl_runtime_create(struct pl_target *t, const char *debug_dir,
 	    (err = pl_layout_check_version(rt->layout.version_hex)))
 		goto fail;
 	if (!pl_elf_image_has_dwarf(img) &&
-	    pl_runtime_debug_file(img, rt->debug_dir, debug_file,
-			    sizeof(debug_file))) {
+	    find_debug_file(img, rt->debug_dir, debug_file, sizeof(debug_file))) {
 		if ((err = pl_elf_image_create(debug_file, &dbg)))
 			goto fail;
 	}
@@ -448,7 +456,7 @@ struct pl_error *pl_runtime_create(struct pl_target *t, const char *debug_dir,
 				    debug_dir)) ||
 	    (rt->salvaged && (err = pl_runtime_restore_data(rt, img))))
 		goto fail;
-	add_extension_layouts(rt, rt->debug_dir);
+	add_extension_layouts(rt);
 	if (!rt->have_exact_version)
 		refine_version_from_sys(rt);
 	pl_elf_image_destroy(img);

@@ -123,10 +123,12 @@ struct pl_error *pl_runtime_create(struct pl_target *t, const char *debug_dir,
 				   struct pl_runtime **ret);
 void pl_runtime_destroy(struct pl_runtime *rt);
 
-/* A separate debug file for IMG: by build-id under DEBUG_DIR, or by .gnu_debuglink beside the
- * file, in its .debug/ folder, or under DEBUG_DIR. Writes the path to BUF; false if none has
- * DWARF. */
+/* The file with the DWARF of IMG, a file the target mapped: IMG's own path if it has DWARF,
+ * else its separate debug file (by build-id under RT's debug dir, or by .gnu_debuglink beside
+ * it, in its .debug/ folder, or under the debug dir), written into BUF (size MAX); NULL if
+ * none has DWARF. */
 struct pl_elf_image;
-bool pl_runtime_debug_file(struct pl_elf_image *img, const char *debug_dir, char *buf, size_t max);
+const char *pl_runtime_dwarf_file(const struct pl_runtime *rt, struct pl_elf_image *img, char *buf,
+				  size_t max);
 
 #endif
