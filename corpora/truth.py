@@ -10,7 +10,7 @@ import time
 def type_name(tp):
     module = getattr(tp, "__module__", None)
     qualname = getattr(tp, "__qualname__", tp.__name__)
-    if not module or module == "builtins":
+    if not module or module in ("builtins", "__builtin__"):
         return qualname
     return module + "." + qualname
 
@@ -193,6 +193,9 @@ def report(class_names, frozen=None, referents=False, extra=None, leak=None):
         write_referents(out + "/referents.txt")
     if out:
         write_sizes(out + "/sizes.txt")
-    sys.stdout.write("PYLEAKS-TRUTH " + json.dumps(truth, sort_keys=True) + "\n")
+    # 2.7 sorts keys in Python code that leaves cyclic garbage behind the count: unsorted, its
+    # C encoder leaves none
+    sys.stdout.write("PYLEAKS-TRUTH " + json.dumps(truth, sort_keys=sys.version_info[0] >= 3)
+                     + "\n")
     sys.stdout.write("READY\n")
     sys.stdout.flush()

@@ -269,21 +269,6 @@ EOF
 	assert_output --partial "/nonexistent/python3.12"
 }
 
-# unsupported_version VERSION: a core of that Python must give a clear version error.
-unsupported_version() {
-	local v=$1 exe
-	exe=$(ls "$(pyenv_root)"/versions/"$v".*/bin/python"$v" 2>/dev/null | head -1)
-	[ -n "$exe" ] || skip "no CPython $v on this machine"
-	take_core "$exe" "$CORPORA/registry/program.py" "$BATS_TEST_TMPDIR/py$v"
-	run_cli leaks "$BATS_TEST_TMPDIR/py$v/core"
-	assert_failure 1
-	assert_output "pyleaks: error: Python $v is not supported (supported: 3.6 to 3.15)"
-}
-
-@test "a Python 2.7 core: clear unsupported-version error" {
-	unsupported_version 2.7
-}
-
 @test "--pid of a process that does not exist" {
 	run_cli leaks --pid 999999999
 	assert_failure 1

@@ -46,11 +46,17 @@ census_check() {
 # separate debug file, again with the debug files hidden) and on the stopped live process.
 census_scenario() {
 	local scenario=$1 failed=0 v exe debug_dir dir live
-	local pythons
-	pythons=$(selected_pythons)
+	local pythons python3_only
+	pythons=$(selected_pythons; python2_pythons)
 	[ -n "$pythons" ] || skip "no supported CPython build found under $(pyenv_root)/versions"
+	python3_only=$("$CHECK_PYTHON" -c 'import json, sys; print(json.load(open(sys.argv[1])).get("python3_only", ""))' \
+		"$CORPORA/$scenario/expected.json")
 	mkdir -p "$BATS_TEST_TMPDIR/no-debug-files"
 	while read -r v exe debug_dir; do
+		if [ -n "$python3_only" ] && [ "${v%%.*}" = 2 ]; then
+			printf '%s\t%s\t-\tskip (Python 3 only: %s)\n' "$v" "$scenario" "$python3_only" >>"$MATRIX"
+			continue
+		fi
 		if ! dir=$(cached_core "$v" "$exe" "$scenario"); then
 			printf '%s\t%s\tcore\tFAIL (could not take a core)\n' "$v" "$scenario" >>"$MATRIX"
 			failed=1

@@ -9,10 +9,12 @@ if there is any; prints a one-line summary and exits 0 otherwise."""
 import json
 import sys
 
+import scenario_expected
+
 
 def main(truth_path, expected_path, report_path):
     truth = json.load(open(truth_path))
-    expected = json.load(open(expected_path))
+    expected = scenario_expected.load(expected_path, truth)
     report = json.load(open(report_path))
     errors = []
     if report.get("schema") != 1:

@@ -11,12 +11,14 @@ program's own figure. Prints one line; exits 1 on a mismatch."""
 import json
 import sys
 
+import scenario_expected
+
 TOLERANCE = 0.10
 
 
 def main(truth_path, expected_path, report_path):
     truth = json.load(open(truth_path))
-    expected = json.load(open(expected_path))
+    expected = scenario_expected.load(expected_path, truth)
     report = json.load(open(report_path))
     want = expected.get("leak")
     if want is None:

@@ -32,4 +32,5 @@ TRACK = [Geometry.Point(i, -i) for i in range(POINTS)]
 TRACK.extend(Tagged(i, i, "t") for i in range(POINTS // 10))
 SEEN = {TRACK[0], TRACK[1]}  # a set holding two of them, for the set decoder
 
-report_and_wait(["__main__.Geometry.Point", "__main__.Tagged"], leak=leak_measure(base, TRACK))
+POINT = "__main__.Geometry.Point" if sys.version_info[0] >= 3 else "__main__.Point"  # 2.7: no qualname
+report_and_wait([POINT, "__main__.Tagged"], leak=leak_measure(base, TRACK))

@@ -27,7 +27,9 @@ int main(void)
 	check(0x030d00f0, NULL);            /* 3.13.0 */
 	check(0x030e0af0, NULL);            /* 3.14.10 */
 	check(0x030e05f0, NULL);            /* 3.14.5: generational GC again */
-	check(0x02070ff0, "Python 2.7 is not supported (supported: 3.6 to 3.15)");
+	check(0x02070ff0, NULL);            /* 2.7.15 */
+	check(0x020607f0, "Python 2.6 is not supported (supported: 2.7, and 3.6 to 3.15)");
+	check(0x030000f0, "Python 3.0 is not supported");
 	check(0x030500f0, "Python 3.5 is not supported");
 	check(0x030e00f0, NULL);            /* 3.14.0: incremental GC, from the published layout */
 	check(0x030f02f0, NULL);            /* 3.15.2 */

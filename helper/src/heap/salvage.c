@@ -15,9 +15,9 @@
 
 enum { MAX_META_DEPTH = 8 };                     /* type(type(...(T))) steps to `type` */
 #define PREV_MASK (~UINT64_C(7))                 /* _gc_prev keeps flags in its low bits */
-/* 3.6 and 3.7 keep a state in the header's third word (gc_refs >> 1): an untracked object's
- * links are stale (pl_gc_says_untracked), and outside a collection every tracked one is
- * "reachable". */
+/* 2.7, 3.6 and 3.7 keep a state in the header's third word (gc_refs, in 3.x shifted left by
+ * one): an untracked object's links are stale (pl_gc_says_untracked), and outside a collection
+ * every tracked one is "reachable". */
 enum { GC_REACHABLE = -3 };
 
 struct scan {
@@ -70,7 +70,7 @@ static bool is_gc_object(const struct scan *s, const struct pl_segment *seg, uin
 		uint64_t refs;
 		if (!pl_target_u64(s->t, g + (uint64_t)pl_gc_state_offset(s->l), &refs) ||
 		    pl_gc_says_untracked(s->l, refs) ||
-		    (links == LINKS_UNKNOWN && (int64_t)refs >> 1 != GC_REACHABLE))
+		    (links == LINKS_UNKNOWN && (int64_t)refs >> s->l->gc_refs_shift != GC_REACHABLE))
 			links = LINKS_NO;
 	}
 	if (links == LINKS_NO ||

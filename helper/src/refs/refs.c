@@ -605,7 +605,8 @@ static bool module_state(struct pl_runtime *rt, uint64_t obj, uint64_t *state_re
 	struct pl_target *t = rt->target;
 	uint64_t def = 0;
 	int64_t size = 0;
-	if (!pl_target_u64(t, obj + (uint64_t)l->module_state, state_ret) || !*state_ret)
+	if (l->module_state < 0 || /* 2.7: no C state */
+	    !pl_target_u64(t, obj + (uint64_t)l->module_state, state_ret) || !*state_ret)
 		return false;
 	if (l->module_state_size >= 0) {
 		if (!pl_target_read_ok(t, obj + (uint64_t)l->module_state_size, &size, 8))

@@ -402,7 +402,11 @@ struct pl_error *pl_roots_each_ref(struct pl_refs *r, const struct pl_root *root
 
 void pl_module_name(struct pl_runtime *rt, uint64_t module, char *buf, size_t max)
 {
-	pl_py_str_or(rt, pl_runtime_field(rt, module, rt->layout.module_name), buf, max, "?");
+	uint64_t name = pl_runtime_field(rt, module, rt->layout.module_name);
+	uint64_t dict = pl_runtime_field(rt, module, rt->layout.module_dict);
+	if (rt->layout.module_name < 0 && dict) /* 2.7: only its dict's __name__ says */
+		pl_error_destroy(pl_py_dict_get_str(rt, dict, "__name__", &name));
+	pl_py_str_or(rt, name, buf, max, "?");
 }
 
 void pl_root_thread_info(struct pl_refs *r, const struct pl_roots *roots,

@@ -7,15 +7,16 @@
 #include "base/internal.h"
 #include "runtime/layout.h"
 
-/* Oldest and first-unsupported PY_VERSION_HEX (major.minor only). */
-enum { PL_VERSION_MIN = 0x03060000, PL_VERSION_END = 0x03100000 };
+/* Oldest and first-unsupported PY_VERSION_HEX (major.minor only) of Python 3, and Python 2's
+ * one supported release family, 2.7. */
+enum { PL_VERSION_MIN = 0x03060000, PL_VERSION_END = 0x03100000, PL_VERSION_27 = 0x02070000 };
 
 struct pl_error *pl_layout_check_version(uint64_t v)
 {
 	unsigned major = (unsigned)(v >> 24) & 0xff, minor = (unsigned)(v >> 16) & 0xff;
-	if (v < PL_VERSION_MIN || v >= PL_VERSION_END)
+	if ((v < PL_VERSION_MIN || v >= PL_VERSION_END) && (v & 0xffff0000) != PL_VERSION_27)
 		return pl_error_create(PL_ERR_VERSION,
-				       "Python %u.%u is not supported (supported: 3.6 to 3.15)",
+				       "Python %u.%u is not supported (supported: 2.7, and 3.6 to 3.15)",
 				       major, minor);
 	unsigned level = (unsigned)(v >> 4) & 0xf;
 	if (level != 0xf)
@@ -49,6 +50,7 @@ struct pl_error *pl_layout_derive_rules(struct pl_layout *l)
 			: v >= 0x030b0000   ? PL_MANAGED_DICT_311
 					    : PL_MANAGED_DICT_NONE;
 	l->gc_next_mask = ~(uint64_t)3;
+	l->gc_refs_shift = v >= 0x03000000 ? 1 : 0;
 	l->stackrefs = v >= 0x030e0000;
 	l->stackref_wrapped = v >= 0x030f0000;
 	/* PyFrameState: 3.11 - 3.14 run from CREATED -3 to EXECUTING 0, COMPLETED 1, CLEARED 4;

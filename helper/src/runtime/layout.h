@@ -50,18 +50,20 @@ struct pl_layout {
 	bool stackref_wrapped;         /* 3.15+: a slot tagged 2 wraps a C pointer, not an object */
 	int8_t gen_executing;          /* gi_frame_state of a running generator (3.11+) */
 	int8_t gen_finished;           /* the lowest gi_frame_state of a finished one */
+	int64_t unicode2_width;        /* 2.7: bytes per character of unicode (Py_UNICODE), else 0 */
+	int8_t gc_refs_shift;          /* 3.6, 3.7 keep gc_refs shifted left by one; 2.7 does not */
 };
 
 /* Does the collector's header of an object say it is not tracked? WORD is the header's word at
- * pl_gc_state_offset(L) from its start: 3.6 and 3.7 keep a state there (gc_refs, shifted by
- * one), -2 when untracked; later versions clear _gc_next (the first word). */
+ * pl_gc_state_offset(L) from its start: 2.7, 3.6 and 3.7 keep a state there (gc_refs; shifted
+ * by one in 3.x), -2 when untracked; later versions clear _gc_next (the first word). */
 static inline int64_t pl_gc_state_offset(const struct pl_layout *l)
 {
 	return l->size_gc_head >= 24 ? 16 : 0;
 }
 static inline bool pl_gc_says_untracked(const struct pl_layout *l, uint64_t word)
 {
-	return l->size_gc_head >= 24 ? (int64_t)word >> 1 == -2 : word == 0;
+	return l->size_gc_head >= 24 ? (int64_t)word >> l->gc_refs_shift == -2 : word == 0;
 }
 
 /* A fingerprint of struct pl_layout, its size and its fields' names: libpyleaks hands its

@@ -239,13 +239,13 @@ static int64_t dw_type_size(struct dw_ctx *c, const char *type_name)
 
 #define DW_WANT_FIELD(id, type, path, required) overflow |= !dw_type_slot(&c, type);
 #define DW_WANT_SIZE(id, type, required) overflow |= !dw_type_slot(&c, type);
-#define DW_FILL_FIELD(id, type, path, required)                                                \
-	l->id = dw_path_offset(&c, type, path);                                                \
-	if (l->id < 0 && (required))                                                           \
+#define DW_FILL_FIELD(id, type, path, required) l->id = dw_path_offset(&c, type, path);
+#define DW_FILL_SIZE(id, type, required) l->size_##id = dw_type_size(&c, type);
+#define DW_CHECK_FIELD(id, type, path, required)                                               \
+	if (l->id < 0 && ((required) == true || ((required) == PL_PY3 && !py2)))               \
 		dw_note_missing(missing, sizeof(missing), type "." path);
-#define DW_FILL_SIZE(id, type, required)                                                       \
-	l->size_##id = dw_type_size(&c, type);                                                 \
-	if (l->size_##id < 0 && (required))                                                    \
+#define DW_CHECK_SIZE(id, type, required)                                                      \
+	if (l->size_##id < 0 && ((required) == true || ((required) == PL_PY3 && !py2)))        \
 		dw_note_missing(missing, sizeof(missing), "sizeof(" type ")");
 
 static void dw_note_missing(char *buf, size_t size, const char *what)
@@ -370,6 +370,9 @@ static struct pl_error *dw_read_layout(const char *path, struct pl_layout *l, bo
 	}
 	char missing[1024] = "";
 	PL_LAYOUT_FIELDS(DW_FILL_FIELD, DW_FILL_SIZE)
+	/* Python 2.7: a str that is bytes (PyStringObject), and no PEP 393 strings */
+	bool py2 = l->string_sval >= 0 && l->size_ascii_object < 0;
+	PL_LAYOUT_FIELDS(DW_CHECK_FIELD, DW_CHECK_SIZE)
 	dw->dwarf_finish(c.d.dbg, &err);
 	if (missing[0] && !partial)
 		return pl_error_create(PL_ERR_LOOKUP, "DWARF of %s lacks %s", path, missing);

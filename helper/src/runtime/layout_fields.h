@@ -7,8 +7,9 @@
  *   offset of a member ("a.b" walks nested members; unnamed unions are searched).
  * PL_SIZE(id, type name in DWARF, required)
  *   sizeof the type.
- * "required" fields must be found or the layout is refused; optional ones exist only in some
- * versions, and their absence (-1) is itself information the walker uses. The runtime and GC
+ * "required" fields must be found or the layout is refused (PL_PY3: on Python 3 only, 2.7 has
+ * no such field); optional ones exist only in some versions, and their absence (-1) is itself
+ * information the walker uses. The runtime and GC
  * state fields are optional here because 3.6 has neither struct (its GC state is static
  * variables); runtime.c checks them for the versions that have them.
  *
@@ -16,7 +17,11 @@
  * interp_modules <= 3.11, interp_imports_modules 3.12+) and the code that reads it takes
  * whichever is present. Sections: runtime and interpreters, threads, GC state, objects and
  * types, builtin containers and small objects, functions and code, frames and generators,
- * exceptions, C types of the stdlib, strings and ints, _Py_DebugOffsets. */
+ * exceptions, C types of the stdlib, strings and ints, Python 2.7's own structs,
+ * _Py_DebugOffsets. */
+
+/* The "required" of a field that Python 3 has and 2.7 does not (true and false are 1 and 0). */
+enum { PL_PY3 = 2 };
 
 #define PL_LAYOUT_FIELDS(PL_FIELD, PL_SIZE)                                                    \
 	/* runtime, interpreters */                                                             \
@@ -104,10 +109,10 @@
 	PL_SIZE(type_object, "PyTypeObject", false)                  /* type.__sizeof__ */   \
 	PL_SIZE(heaptype_object, "PyHeapTypeObject", false)                                   \
 	PL_FIELD(heaptype_name, "PyHeapTypeObject", "ht_name", true)                           \
-	PL_FIELD(heaptype_qualname, "PyHeapTypeObject", "ht_qualname", true)                   \
+	PL_FIELD(heaptype_qualname, "PyHeapTypeObject", "ht_qualname", PL_PY3)                \
 	PL_FIELD(heaptype_slots, "PyHeapTypeObject", "ht_slots", true)                         \
 	PL_FIELD(heaptype_module, "PyHeapTypeObject", "ht_module", false)          /* 3.9+ */  \
-	PL_FIELD(heaptype_cached_keys, "PyHeapTypeObject", "ht_cached_keys", true)             \
+	PL_FIELD(heaptype_cached_keys, "PyHeapTypeObject", "ht_cached_keys", PL_PY3)          \
 	PL_SIZE(member_def, "PyMemberDef", true)                                               \
 	PL_FIELD(member_name, "PyMemberDef", "name", true)                                     \
 	PL_FIELD(member_type, "PyMemberDef", "type", true)                                     \
@@ -121,8 +126,8 @@
 	PL_FIELD(set_smalltable, "PySetObject", "smalltable", false)                         \
 	PL_SIZE(set_entry, "setentry", true)                                                   \
 	PL_FIELD(set_entry_key, "setentry", "key", true)                                       \
-	PL_FIELD(dict_keys, "PyDictObject", "ma_keys", true)                                   \
-	PL_FIELD(dict_values, "PyDictObject", "ma_values", true)                               \
+	PL_FIELD(dict_keys, "PyDictObject", "ma_keys", PL_PY3)                                \
+	PL_FIELD(dict_values, "PyDictObject", "ma_values", PL_PY3)                            \
 	PL_FIELD(dict_used, "PyDictObject", "ma_used", false)                                \
 	PL_FIELD(dictkeys_refcnt, "PyDictKeysObject", "dk_refcnt", false)                    \
 	PL_FIELD(dictkeys_usable, "PyDictKeysObject", "dk_usable", false)                    \
@@ -130,18 +135,18 @@
 	PL_FIELD(dictkeys_log2_size, "PyDictKeysObject", "dk_log2_size", false) /* 3.11+ */    \
 	PL_FIELD(dictkeys_log2_index_bytes, "PyDictKeysObject", "dk_log2_index_bytes", false) \
 	PL_FIELD(dictkeys_kind, "PyDictKeysObject", "dk_kind", false)                          \
-	PL_FIELD(dictkeys_nentries, "PyDictKeysObject", "dk_nentries", true)                   \
-	PL_FIELD(dictkeys_indices, "PyDictKeysObject", "dk_indices", true)                     \
-	PL_SIZE(dict_entry, "PyDictKeyEntry", true)                                            \
-	PL_FIELD(dict_entry_key, "PyDictKeyEntry", "me_key", true)                             \
-	PL_FIELD(dict_entry_value, "PyDictKeyEntry", "me_value", true)                         \
+	PL_FIELD(dictkeys_nentries, "PyDictKeysObject", "dk_nentries", PL_PY3)                \
+	PL_FIELD(dictkeys_indices, "PyDictKeysObject", "dk_indices", PL_PY3)                  \
+	PL_SIZE(dict_entry, "PyDictKeyEntry", PL_PY3)                                         \
+	PL_FIELD(dict_entry_key, "PyDictKeyEntry", "me_key", PL_PY3)                          \
+	PL_FIELD(dict_entry_value, "PyDictKeyEntry", "me_value", PL_PY3)                      \
 	PL_SIZE(dict_unicode_entry, "PyDictUnicodeEntry", false)               /* 3.11+ */     \
 	PL_FIELD(dict_unicode_entry_key, "PyDictUnicodeEntry", "me_key", false)                \
 	PL_FIELD(dict_unicode_entry_value, "PyDictUnicodeEntry", "me_value", false)            \
 	PL_FIELD(module_dict, "PyModuleObject", "md_dict", true)                               \
-	PL_FIELD(module_name, "PyModuleObject", "md_name", true)                               \
+	PL_FIELD(module_name, "PyModuleObject", "md_name", PL_PY3)                            \
 	PL_FIELD(module_def, "PyModuleObject", "md_def", false)                                 \
-	PL_FIELD(module_state, "PyModuleObject", "md_state", true)                             \
+	PL_FIELD(module_state, "PyModuleObject", "md_state", PL_PY3)                          \
 	PL_FIELD(module_state_size, "PyModuleObject", "md_state_size", false)  /* 3.15+ */     \
 	PL_FIELD(module_state_traverse, "PyModuleObject", "md_state_traverse", false) /* 3.15+ */ \
 	PL_FIELD(module_state_clear, "PyModuleObject", "md_state_clear", false)  /* 3.15+ */   \
@@ -157,7 +162,7 @@
 	PL_FIELD(atexit_callback_func, "atexit_callback", "func", false)                       \
 	PL_FIELD(atexit_callback_args, "atexit_callback", "args", false)                       \
 	PL_FIELD(atexit_callback_kwargs, "atexit_callback", "kwargs", false)                   \
-	PL_FIELD(moduledef_size, "PyModuleDef", "m_size", true)                                \
+	PL_FIELD(moduledef_size, "PyModuleDef", "m_size", PL_PY3)                             \
 	PL_FIELD(moduledef_slots, "PyModuleDef", "m_slots", false)                             \
 	PL_FIELD(moduledef_traverse, "PyModuleDef", "m_traverse", false)                       \
 	PL_FIELD(moduledef_clear, "PyModuleDef", "m_clear", false)                             \
@@ -169,9 +174,9 @@
 	PL_FIELD(method_func, "PyMethodObject", "im_func", true)                               \
 	PL_FIELD(method_self, "PyMethodObject", "im_self", true)                               \
 	PL_FIELD(classmethod_callable, "classmethod", "cm_callable", true)                     \
-	PL_FIELD(classmethod_dict, "classmethod", "cm_dict", true)                             \
+	PL_FIELD(classmethod_dict, "classmethod", "cm_dict", PL_PY3)                          \
 	PL_FIELD(staticmethod_callable, "staticmethod", "sm_callable", true)                   \
-	PL_FIELD(staticmethod_dict, "staticmethod", "sm_dict", true)                           \
+	PL_FIELD(staticmethod_dict, "staticmethod", "sm_dict", PL_PY3)                        \
 	PL_FIELD(property_get, "propertyobject", "prop_get", true)                             \
 	PL_FIELD(property_set, "propertyobject", "prop_set", true)                             \
 	PL_FIELD(property_del, "propertyobject", "prop_del", true)                             \
@@ -182,8 +187,8 @@
 	PL_FIELD(cmethod_class, "PyCMethodObject", "mm_class", false)          /* 3.9+ */      \
 	PL_FIELD(descr_type, "PyDescrObject", "d_type", true)                                  \
 	PL_FIELD(descr_name, "PyDescrObject", "d_name", true)                                  \
-	PL_FIELD(descr_qualname, "PyDescrObject", "d_qualname", true)                          \
-	PL_FIELD(mappingproxy_mapping, "mappingproxyobject", "mapping", true)                  \
+	PL_FIELD(descr_qualname, "PyDescrObject", "d_qualname", PL_PY3)                       \
+	PL_FIELD(mappingproxy_mapping, "mappingproxyobject", "mapping", PL_PY3)               \
 	PL_FIELD(methodwrapper_descr, "wrapperobject", "descr", true)                          \
 	PL_FIELD(methodwrapper_self, "wrapperobject", "self", true)                            \
 	PL_FIELD(weakref_object, "PyWeakReference", "wr_object", true)                         \
@@ -193,14 +198,14 @@
 	PL_FIELD(func_globals, "PyFunctionObject", "func_globals", true)                       \
 	PL_FIELD(func_builtins, "PyFunctionObject", "func_builtins", false)    /* 3.10+ */     \
 	PL_FIELD(func_name, "PyFunctionObject", "func_name", true)                             \
-	PL_FIELD(func_qualname, "PyFunctionObject", "func_qualname", true)                     \
+	PL_FIELD(func_qualname, "PyFunctionObject", "func_qualname", PL_PY3)                  \
 	PL_FIELD(func_defaults, "PyFunctionObject", "func_defaults", true)                     \
-	PL_FIELD(func_kwdefaults, "PyFunctionObject", "func_kwdefaults", true)                 \
+	PL_FIELD(func_kwdefaults, "PyFunctionObject", "func_kwdefaults", PL_PY3)              \
 	PL_FIELD(func_closure, "PyFunctionObject", "func_closure", true)                       \
 	PL_FIELD(func_doc, "PyFunctionObject", "func_doc", true)                               \
 	PL_FIELD(func_dict, "PyFunctionObject", "func_dict", true)                             \
 	PL_FIELD(func_module, "PyFunctionObject", "func_module", true)                         \
-	PL_FIELD(func_annotations, "PyFunctionObject", "func_annotations", true)               \
+	PL_FIELD(func_annotations, "PyFunctionObject", "func_annotations", PL_PY3)            \
 	PL_FIELD(func_annotate, "PyFunctionObject", "func_annotate", false)    /* 3.14+ */     \
 	PL_FIELD(func_typeparams, "PyFunctionObject", "func_typeparams", false) /* 3.12+ */    \
 	PL_FIELD(code_nlocals, "PyCodeObject", "co_nlocals", true)                             \
@@ -259,8 +264,8 @@
 	PL_FIELD(iframe_localsplus, "_PyInterpreterFrame", "localsplus", false)                \
 	PL_FIELD(gen_frame, "PyGenObject", "gi_frame", false)         /* <= 3.10 */            \
 	PL_FIELD(gen_code, "PyGenObject", "gi_code", false)           /* <= 3.11 */            \
-	PL_FIELD(gen_name, "PyGenObject", "gi_name", true)                                     \
-	PL_FIELD(gen_qualname, "PyGenObject", "gi_qualname", true)                             \
+	PL_FIELD(gen_name, "PyGenObject", "gi_name", PL_PY3)                                  \
+	PL_FIELD(gen_qualname, "PyGenObject", "gi_qualname", PL_PY3)                          \
 	PL_FIELD(gen_iframe, "PyGenObject", "gi_iframe", false)       /* 3.11+ */              \
 	PL_FIELD(gen_frame_state, "PyGenObject", "gi_frame_state", false) /* 3.11+ */          \
 	PL_FIELD(gen_exc_type, "PyGenObject", "gi_exc_state.exc_type", false) /* 3.7 - 3.10 */ \
@@ -276,9 +281,9 @@
 	PL_FIELD(exc_dict, "PyBaseExceptionObject", "dict", true)                              \
 	PL_FIELD(exc_args, "PyBaseExceptionObject", "args", true)                              \
 	PL_FIELD(exc_notes, "PyBaseExceptionObject", "notes", false)           /* 3.11+ */     \
-	PL_FIELD(exc_traceback, "PyBaseExceptionObject", "traceback", true)                    \
-	PL_FIELD(exc_context, "PyBaseExceptionObject", "context", true)                        \
-	PL_FIELD(exc_cause, "PyBaseExceptionObject", "cause", true)                            \
+	PL_FIELD(exc_traceback, "PyBaseExceptionObject", "traceback", PL_PY3)                 \
+	PL_FIELD(exc_context, "PyBaseExceptionObject", "context", PL_PY3)                     \
+	PL_FIELD(exc_cause, "PyBaseExceptionObject", "cause", PL_PY3)                         \
 	/* C types of the stdlib built into libpython, told apart by tp_name */                 \
 	PL_SIZE(partial, "partialobject", false)                                               \
 	PL_FIELD(partial_fn, "partialobject", "fn", false)                                     \
@@ -518,13 +523,13 @@
 	PL_FIELD(deque_rightindex, "dequeobject", "rightindex", false)                         \
 	PL_FIELD(deque_block_data, "BLOCK", "data", false)                                     \
 	PL_FIELD(deque_block_rightlink, "BLOCK", "rightlink", false)                           \
-	PL_SIZE(odict, "PyODictObject", true)                                                  \
-	PL_FIELD(odict_first, "PyODictObject", "od_first", true)                               \
-	PL_FIELD(odict_inst_dict, "PyODictObject", "od_inst_dict", true)                       \
+	PL_SIZE(odict, "PyODictObject", PL_PY3)                                               \
+	PL_FIELD(odict_first, "PyODictObject", "od_first", PL_PY3)                            \
+	PL_FIELD(odict_inst_dict, "PyODictObject", "od_inst_dict", PL_PY3)                    \
 	PL_FIELD(odict_fast_nodes_size, "PyODictObject", "od_fast_nodes_size", false)        \
 	PL_SIZE(odict_node, "_ODictNode", false)                                              \
-	PL_FIELD(odictnode_key, "_ODictNode", "key", true)                                     \
-	PL_FIELD(odictnode_next, "_ODictNode", "next", true)                                   \
+	PL_FIELD(odictnode_key, "_ODictNode", "key", PL_PY3)                                  \
+	PL_FIELD(odictnode_next, "_ODictNode", "next", PL_PY3)                                \
 	PL_FIELD(lru_root_next, "lru_cache_object", "root.next", false)                        \
 	PL_FIELD(lru_cache, "lru_cache_object", "cache", false)                              \
 	PL_FIELD(lru_elem_next, "lru_list_elem", "next", false)                                \
@@ -535,11 +540,11 @@
 	PL_FIELD(long_digits, "PyLongObject", "long_value.ob_digit", false)   /* 3.12+ */      \
 	PL_FIELD(long_tag, "PyLongObject", "long_value.lv_tag", false)        /* 3.12+ */      \
 	/* strings */                                                                           \
-	PL_FIELD(unicode_length, "PyASCIIObject", "length", true)                              \
-	PL_FIELD(unicode_state, "PyASCIIObject", "state", true)                                \
-	PL_SIZE(ascii_object, "PyASCIIObject", true)                                           \
-	PL_SIZE(compact_unicode_object, "PyCompactUnicodeObject", true)                        \
-	PL_FIELD(bytes_sval, "PyBytesObject", "ob_sval", true)  /* line tables are bytes */    \
+	PL_FIELD(unicode_length, "PyASCIIObject", "length", PL_PY3)                           \
+	PL_FIELD(unicode_state, "PyASCIIObject", "state", PL_PY3)                             \
+	PL_SIZE(ascii_object, "PyASCIIObject", PL_PY3)                                        \
+	PL_SIZE(compact_unicode_object, "PyCompactUnicodeObject", PL_PY3)                     \
+	PL_FIELD(bytes_sval, "PyBytesObject", "ob_sval", PL_PY3)/* line tables are bytes */    \
 	PL_FIELD(bytearray_alloc, "PyByteArrayObject", "ob_alloc", false)                    \
 	PL_FIELD(bytearray_bytes_object, "PyByteArrayObject", "ob_bytes_object", false) /* 3.15+ */\
 	PL_FIELD(unicode_wstr, "PyASCIIObject", "wstr", false)             /* <= 3.11 */     \
@@ -548,6 +553,27 @@
 	PL_FIELD(unicode_utf8_length, "PyCompactUnicodeObject", "utf8_length", false)        \
 	PL_SIZE(unicode_object, "PyUnicodeObject", false)                                     \
 	PL_FIELD(unicode_data, "PyUnicodeObject", "data", false)                             \
+	/* Python 2.7: its dict (one table of entries with hashes), str (bytes), unicode (a  \
+	 * separate buffer), int, and old-style classes and instances */                        \
+	PL_FIELD(dict2_mask, "PyDictObject", "ma_mask", false)                                 \
+	PL_FIELD(dict2_table, "PyDictObject", "ma_table", false)                               \
+	PL_FIELD(dict2_smalltable, "PyDictObject", "ma_smalltable", false)                     \
+	PL_SIZE(dict2_entry, "PyDictEntry", false)                                             \
+	PL_FIELD(dict2_entry_key, "PyDictEntry", "me_key", false)                              \
+	PL_FIELD(dict2_entry_value, "PyDictEntry", "me_value", false)                          \
+	PL_FIELD(string_sval, "PyStringObject", "ob_sval", false)                              \
+	PL_FIELD(unicode2_length, "PyUnicodeObject", "length", false)                          \
+	PL_FIELD(unicode2_str, "PyUnicodeObject", "str", false)                                \
+	PL_FIELD(int_ival, "PyIntObject", "ob_ival", false)                                    \
+	PL_FIELD(class_bases, "PyClassObject", "cl_bases", false)                              \
+	PL_FIELD(class_dict, "PyClassObject", "cl_dict", false)                                \
+	PL_FIELD(class_name, "PyClassObject", "cl_name", false)                                \
+	PL_FIELD(class_getattr, "PyClassObject", "cl_getattr", false)                          \
+	PL_FIELD(class_setattr, "PyClassObject", "cl_setattr", false)                          \
+	PL_FIELD(class_delattr, "PyClassObject", "cl_delattr", false)                          \
+	PL_FIELD(instance_class, "PyInstanceObject", "in_class", false)                        \
+	PL_FIELD(instance_dict, "PyInstanceObject", "in_dict", false)                          \
+	PL_FIELD(method_class, "PyMethodObject", "im_class", false)                            \
 	/* where, inside _Py_DebugOffsets (3.13+), the build states its own offsets */          \
 	PL_FIELD(dbg_version, "_Py_DebugOffsets", "version", false)                            \
 	PL_FIELD(dbg_free_threaded, "_Py_DebugOffsets", "free_threaded", false)                \

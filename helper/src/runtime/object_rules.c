@@ -89,10 +89,18 @@ static uint64_t keys_size(const struct pl_object_rules *r, uint64_t keys)
 	return (uint64_t)l->dictkeys_indices + index_bytes + usable_fraction(slots) * entry;
 }
 
-/* _PyDict_SizeOf: the object, a split table's values, and its keys unless they are shared. */
+/* _PyDict_SizeOf: the object, a split table's values, and its keys unless they are shared;
+ * 2.7: the object, and its table once it outgrew the one inside it. */
 static uint64_t dict_size(const struct pl_object_rules *r, uint64_t obj, uint64_t basicsize)
 {
 	const struct pl_layout *l = r->l;
+	if (l->dict2_table >= 0 && l->dict_keys < 0) {
+		uint64_t table = u64_at(r, obj, l->dict2_table);
+		if (!table || table == obj + (uint64_t)l->dict2_smalltable)
+			return basicsize;
+		return basicsize + (capped(u64_at(r, obj, l->dict2_mask)) + 1) *
+					   (uint64_t)l->size_dict2_entry;
+	}
 	uint64_t size = basicsize, keys = u64_at(r, obj, l->dict_keys);
 	if (!keys)
 		return size;
@@ -143,10 +151,13 @@ static uint64_t deque_size(const struct pl_object_rules *r, uint64_t obj, uint64
 }
 
 /* unicode.__sizeof__: the object and its characters, plus a wchar_t copy (up to 3.11) and a
- * UTF-8 copy where they are separate buffers. */
+ * UTF-8 copy where they are separate buffers (2.7: only its characters, always apart). */
 static uint64_t str_size(const struct pl_object_rules *r, uint64_t obj)
 {
 	const struct pl_layout *l = r->l;
+	if (l->unicode2_str >= 0) /* 2.7: the object and its characters, with a terminator */
+		return (uint64_t)l->size_unicode_object +
+		       (uint64_t)l->unicode2_width * (capped(u64_at(r, obj, l->unicode2_length)) + 1);
 	uint32_t state = (uint32_t)i32_at(r, obj, l->unicode_state);
 	uint64_t length = capped(u64_at(r, obj, l->unicode_length));
 	uint64_t kind = (state >> STATE_KIND_SHIFT) & STATE_KIND_MASK;
@@ -462,11 +473,34 @@ enum pl_dict_shape_status pl_rules_keys_shape(const struct pl_object_rules *r, u
 	return PL_DICT_SHAPE_OK;
 }
 
+/* Python 2.7: one table of MASK + 1 entries (hash, key, value), in the object while it is small.
+ * A deleted entry keeps a dummy key and no value. */
+static enum pl_dict_shape_status py2_dict_shape(const struct pl_object_rules *r, uint64_t dict,
+						uint64_t max, struct pl_dict_shape *s)
+{
+	const struct pl_layout *l = r->l;
+	uint64_t mask, table;
+	if (!dict || !r->read(r->ctx, dict + (uint64_t)l->dict2_mask, &mask, 8) ||
+	    !r->read(r->ctx, dict + (uint64_t)l->dict2_table, &table, 8) || !table)
+		return PL_DICT_SHAPE_UNREADABLE;
+	if (mask >= (UINT64_C(1) << 40) || (mask & (mask + 1)))
+		return PL_DICT_SHAPE_BAD_SIZE;
+	if (mask + 1 > max)
+		return PL_DICT_SHAPE_TOO_MANY;
+	*s = (struct pl_dict_shape){ .entries = table, .nentries = mask + 1,
+				     .entry_size = (uint64_t)l->size_dict2_entry,
+				     .key_off = (uint64_t)l->dict2_entry_key,
+				     .value_off = (uint64_t)l->dict2_entry_value };
+	return PL_DICT_SHAPE_OK;
+}
+
 enum pl_dict_shape_status pl_rules_dict_shape(const struct pl_object_rules *r, uint64_t dict,
 					      uint64_t max, struct pl_dict_shape *s)
 {
 	const struct pl_layout *l = r->l;
 	uint64_t keys, values;
+	if (l->dict2_table >= 0 && l->dict_keys < 0)
+		return py2_dict_shape(r, dict, max, s);
 	if (!dict || !r->read(r->ctx, dict + (uint64_t)l->dict_keys, &keys, 8) ||
 	    !r->read(r->ctx, dict + (uint64_t)l->dict_values, &values, 8))
 		return PL_DICT_SHAPE_UNREADABLE;

@@ -34,31 +34,11 @@ static size_t utf8_put(char *out, uint32_t cp)
 	return 4;
 }
 
-struct pl_error *pl_py_str(struct pl_runtime *rt, uint64_t addr, char *buf, size_t max)
+/* LENGTH characters of KIND bytes each at DATA into BUF (MAX bytes) as UTF-8, "..." at the end
+ * if they do not fit. */
+static struct pl_error *decode_chars(struct pl_target *t, uint64_t data, uint64_t length,
+				     unsigned kind, char *buf, size_t max)
 {
-	const struct pl_layout *l = &rt->layout;
-	struct pl_target *t = rt->target;
-	uint64_t type, length;
-	uint32_t state;
-	if (max < 8)
-		return pl_error_create(PL_ERR_USAGE, "string buffer too small");
-	buf[0] = '\0'; /* what the caller sees if this fails */
-	if (!pl_target_u64(t, addr + (uint64_t)l->object_type, &type) ||
-	    !pl_target_u64(t, addr + (uint64_t)l->unicode_length, &length) ||
-	    !pl_target_read_ok(t, addr + (uint64_t)l->unicode_state, &state, 4))
-		return pl_error_fault(addr, "str object");
-	if (type != rt->types[PL_T_UNICODE])
-		return pl_error_create(PL_ERR_BAD_DATA, "object at 0x%llx is not a str",
-				       (unsigned long long)addr);
-	if (!(state & STATE_COMPACT))
-		return pl_error_create(PL_ERR_BAD_DATA, "str at 0x%llx is not compact",
-				       (unsigned long long)addr);
-	unsigned kind = (state >> STATE_KIND_SHIFT) & STATE_KIND_MASK;
-	if (kind != 1 && kind != 2 && kind != 4)
-		return pl_error_create(PL_ERR_BAD_DATA, "str at 0x%llx has kind %u",
-				       (unsigned long long)addr, kind);
-	bool ascii = state & STATE_ASCII;
-	uint64_t data = addr + (uint64_t)(ascii ? l->size_ascii_object : l->size_compact_unicode_object);
 	size_t out = 0;
 	bool truncated = false;
 	uint8_t chunk[256];
@@ -93,6 +73,61 @@ struct pl_error *pl_py_str(struct pl_runtime *rt, uint64_t addr, char *buf, size
 		memcpy(buf + out, "...", 3), out += 3;
 	buf[out] = '\0';
 	return NULL;
+}
+
+/* Python 2.7's str (bytes, read as Latin-1) and unicode (a separate buffer of UCS2 or UCS4). */
+static struct pl_error *py2_str(struct pl_runtime *rt, uint64_t addr, uint64_t type, char *buf,
+				size_t max)
+{
+	const struct pl_layout *l = &rt->layout;
+	struct pl_target *t = rt->target;
+	uint64_t length, data;
+	if (type == rt->types[PL_T_STRING]) {
+		if (!pl_target_u64(t, addr + (uint64_t)l->varobject_size, &length))
+			return pl_error_fault(addr, "str object");
+		return decode_chars(t, addr + (uint64_t)l->string_sval, length, 1, buf, max);
+	}
+	if (type != rt->types[PL_T_UNICODE] || l->unicode2_str < 0 ||
+	    (l->unicode2_width != 2 && l->unicode2_width != 4))
+		return pl_error_create(PL_ERR_BAD_DATA, "object at 0x%llx is not a str",
+				       (unsigned long long)addr);
+	if (!pl_target_u64(t, addr + (uint64_t)l->unicode2_length, &length) ||
+	    !pl_target_u64(t, addr + (uint64_t)l->unicode2_str, &data))
+		return pl_error_fault(addr, "unicode object");
+	return decode_chars(t, data, length, (unsigned)l->unicode2_width, buf, max);
+}
+
+struct pl_error *pl_py_str(struct pl_runtime *rt, uint64_t addr, char *buf, size_t max)
+{
+	const struct pl_layout *l = &rt->layout;
+	struct pl_target *t = rt->target;
+	uint64_t type, length;
+	uint32_t state;
+	if (max < 8)
+		return pl_error_create(PL_ERR_USAGE, "string buffer too small");
+	buf[0] = '\0'; /* what the caller sees if this fails */
+	if (l->version_hex < 0x03000000) {
+		if (!pl_target_u64(t, addr + (uint64_t)l->object_type, &type))
+			return pl_error_fault(addr, "str object");
+		return py2_str(rt, addr, type, buf, max);
+	}
+	if (!pl_target_u64(t, addr + (uint64_t)l->object_type, &type) ||
+	    !pl_target_u64(t, addr + (uint64_t)l->unicode_length, &length) ||
+	    !pl_target_read_ok(t, addr + (uint64_t)l->unicode_state, &state, 4))
+		return pl_error_fault(addr, "str object");
+	if (type != rt->types[PL_T_UNICODE])
+		return pl_error_create(PL_ERR_BAD_DATA, "object at 0x%llx is not a str",
+				       (unsigned long long)addr);
+	if (!(state & STATE_COMPACT))
+		return pl_error_create(PL_ERR_BAD_DATA, "str at 0x%llx is not compact",
+				       (unsigned long long)addr);
+	unsigned kind = (state >> STATE_KIND_SHIFT) & STATE_KIND_MASK;
+	if (kind != 1 && kind != 2 && kind != 4)
+		return pl_error_create(PL_ERR_BAD_DATA, "str at 0x%llx has kind %u",
+				       (unsigned long long)addr, kind);
+	bool ascii = state & STATE_ASCII;
+	uint64_t data = addr + (uint64_t)(ascii ? l->size_ascii_object : l->size_compact_unicode_object);
+	return decode_chars(t, data, length, kind, buf, max);
 }
 
 void pl_py_str_or(struct pl_runtime *rt, uint64_t addr, char *buf, size_t max,
@@ -264,7 +299,8 @@ struct pl_error *pl_py_list_items(struct pl_runtime *rt, uint64_t addr, uint64_t
 	return NULL;
 }
 
-/* "module.Qualname" for heap types (plain qualname for builtins), tp_name for static types. */
+/* "module.Qualname" for heap types (plain qualname for builtins; 2.7: "module.Name"), tp_name for
+ * static types. */
 char *pl_py_type_name(struct pl_runtime *rt, uint64_t addr, uint64_t flags)
 {
 	const struct pl_layout *l = &rt->layout;
@@ -281,7 +317,8 @@ char *pl_py_type_name(struct pl_runtime *rt, uint64_t addr, uint64_t flags)
 	if (!(flags & PL_TPFLAGS_HEAPTYPE))
 		return strdup(tp_name);
 	qualname[0] = module[0] = '\0';
-	if (pl_target_u64(rt->target, addr + (uint64_t)l->heaptype_qualname, &p) && p)
+	if (l->heaptype_qualname >= 0 && /* 2.7 has none: its tp_name is the bare name */
+	    pl_target_u64(rt->target, addr + (uint64_t)l->heaptype_qualname, &p) && p)
 		pl_error_destroy(pl_py_str(rt, p, qualname, sizeof(qualname)));
 	uint64_t dict, mod = 0;
 	if (pl_target_u64(rt->target, addr + (uint64_t)l->type_dict, &dict) && dict) {
@@ -290,7 +327,7 @@ char *pl_py_type_name(struct pl_runtime *rt, uint64_t addr, uint64_t flags)
 			pl_error_destroy(pl_py_str(rt, mod, module, sizeof(module)));
 	}
 	const char *q = qualname[0] ? qualname : tp_name;
-	if (!module[0] || strcmp(module, "builtins") == 0)
+	if (!module[0] || strcmp(module, "builtins") == 0 || strcmp(module, "__builtin__") == 0)
 		return strdup(q);
 	char *out = NULL;
 	if (asprintf(&out, "%s.%s", module, q) < 0)

@@ -147,17 +147,19 @@ static struct pl_error *symbol_addr(struct pl_runtime *rt, struct pl_elf_image *
 static const struct {
 	enum pl_builtin_type id;
 	const char *symbol;
-	bool required;
+	int required; /* true, false or PL_PY3 */
 } builtin_type_symbols[] = { PL_BUILTIN_TYPES(PL_BUILTIN_TYPE_SYMBOL) };
 
 /* rt->types from the symbols; a missing required one is an error. */
 static struct pl_error *find_builtin_types(struct pl_runtime *rt, struct pl_elf_image *img,
 					   struct pl_elf_image *dbg)
 {
+	bool py2 = rt->layout.version_hex < 0x03000000;
 	for (size_t i = 0; i < PL_ARRAY_SIZE(builtin_type_symbols); i++) {
 		struct pl_error *err = symbol_addr(rt, img, dbg, builtin_type_symbols[i].symbol,
 						   &rt->types[builtin_type_symbols[i].id]);
-		if (err && builtin_type_symbols[i].required)
+		int required = builtin_type_symbols[i].required;
+		if (err && (required == true || (required == PL_PY3 && !py2)))
 			return err;
 		pl_error_destroy(err);
 	}
@@ -181,9 +183,17 @@ static struct pl_error *detect_version(struct pl_runtime *rt, struct pl_elf_imag
 	}
 	unsigned major, minor, micro;
 	bool named = version_from_name(rt->image_path, &major, &minor, &ft);
-	if (!rt->have_exact_version && pl_elf_image_version_string(img, 6, 14, &minor, &micro)) {
+	unsigned lit_major = 0; /* the major version of a PY_VERSION literal found, else 0 */
+	if (!rt->have_exact_version) {
+		if (pl_elf_image_version_string(img, 3, 6, 14, &minor, &micro))
+			lit_major = 3;
+		else if (pl_elf_image_version_string(img, 2, 7, 7, &minor, &micro))
+			lit_major = 2;
+	}
+	if (lit_major) {
 		/* the PY_VERSION literal: exact, and needs no name */
-		rt->layout.version_hex = 0x03000000 | ((uint64_t)minor << 16) | ((uint64_t)micro << 8) | 0xf0;
+		rt->layout.version_hex = ((uint64_t)lit_major << 24) | ((uint64_t)minor << 16) |
+					 ((uint64_t)micro << 8) | 0xf0;
 	} else if (!rt->have_exact_version) {
 		if (!named)
 			return pl_error_create(PL_ERR_VERSION,
@@ -457,6 +467,11 @@ struct pl_error *pl_runtime_create(struct pl_target *t, const char *debug_dir,
 	    (rt->salvaged && (err = pl_runtime_restore_data(rt, img))))
 		goto fail;
 	add_extension_layouts(rt);
+	if (rt->layout.version_hex < 0x03000000) { /* 2.7's Py_UNICODE: its functions say which */
+		uint64_t any;
+		rt->layout.unicode2_width =
+			pl_elf_image_symbol(img, "PyUnicodeUCS2_FromString", &any, NULL) ? 2 : 4;
+	}
 	if (!rt->have_exact_version)
 		refine_version_from_sys(rt);
 	pl_elf_image_destroy(img);

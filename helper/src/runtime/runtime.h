@@ -15,14 +15,14 @@
 #include "target/target.h"
 
 /* The builtin types pyleaks tells apart, each by the symbol that defines it. Required ones must
- * be found (every supported build exports them); the others are used where the build exports
- * them, and objects of a type not found are decoded conservatively. */
+ * be found (every supported build exports them; PL_PY3: every Python 3 build); the others are
+ * used where the build exports them, and objects of a type not found are decoded conservatively. */
 #define PL_BUILTIN_TYPES(X)                                             \
 	X(TYPE, "PyType_Type", true)                                    \
 	X(OBJECT, "PyBaseObject_Type", true)                            \
 	X(UNICODE, "PyUnicode_Type", true)                              \
 	X(LONG, "PyLong_Type", true)                                    \
-	X(BYTES, "PyBytes_Type", true)                                  \
+	X(BYTES, "PyBytes_Type", PL_PY3)                                \
 	X(DICT, "PyDict_Type", true)                                    \
 	X(LIST, "PyList_Type", true)                                    \
 	X(TUPLE, "PyTuple_Type", true)                                  \
@@ -56,7 +56,11 @@
 	X(ODICT, "PyODict_Type", false)                                 \
 	X(BYTEARRAY, "PyByteArray_Type", false)                         \
 	X(FROZENDICT, "PyFrozenDict_Type", false)             /* 3.15+ */ \
-	X(CAPSULE, "PyCapsule_Type", false)
+	X(CAPSULE, "PyCapsule_Type", false)                             \
+	X(STRING, "PyString_Type", false)                     /* 2.7 */ \
+	X(INT, "PyInt_Type", false)                           /* 2.7 */ \
+	X(CLASS, "PyClass_Type", false)                       /* 2.7 */ \
+	X(INSTANCE, "PyInstance_Type", false)                 /* 2.7 */
 
 #define PL_BUILTIN_TYPE_ENUM(id, symbol, required) PL_T_##id,
 enum pl_builtin_type { PL_BUILTIN_TYPES(PL_BUILTIN_TYPE_ENUM) PL_T_COUNT };

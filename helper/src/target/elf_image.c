@@ -171,11 +171,12 @@ bool pl_elf_image_debuglink(struct pl_elf_image *img, char *buf, size_t max)
 	return true;
 }
 
-/* Parse "3.M.m\0" at P (END bounds it); returns false if it is not one. */
-static bool parse_version_literal(const char *p, const char *end, unsigned *minor, unsigned *micro)
+/* Parse "MAJOR.M.m\0" at P (END bounds it); returns false if it is not one. */
+static bool parse_version_literal(const char *p, const char *end, unsigned major, unsigned *minor,
+				  unsigned *micro)
 {
 	unsigned v[2] = { 0, 0 };
-	if (end - p < 6 || p[0] != '3' || p[1] != '.')
+	if (end - p < 6 || p[0] != (char)('0' + major) || p[1] != '.')
 		return false;
 	p += 2;
 	for (int part = 0; part < 2; part++) {
@@ -196,8 +197,8 @@ static bool parse_version_literal(const char *p, const char *end, unsigned *mino
 	return true;
 }
 
-bool pl_elf_image_version_string(struct pl_elf_image *img, unsigned minor_min, unsigned minor_max,
-				 unsigned *minor_ret, unsigned *micro_ret)
+bool pl_elf_image_version_string(struct pl_elf_image *img, unsigned major, unsigned minor_min,
+				 unsigned minor_max, unsigned *minor_ret, unsigned *micro_ret)
 {
 	size_t shstrndx;
 	if (elf_getshdrstrndx(img->elf, &shstrndx) != 0)
@@ -216,8 +217,9 @@ bool pl_elf_image_version_string(struct pl_elf_image *img, unsigned minor_min, u
 		const char *p = data->d_buf, *end = p + data->d_size;
 		for (const char *q = p; q + 6 <= end; q++) {
 			unsigned minor, micro;
-			if (*q != '3' || (q > p && ((q[-1] >= '0' && q[-1] <= '9') || q[-1] == '.')) ||
-			    !parse_version_literal(q, end, &minor, &micro) || minor < minor_min ||
+			if (*q != (char)('0' + major) ||
+			    (q > p && ((q[-1] >= '0' && q[-1] <= '9') || q[-1] == '.')) ||
+			    !parse_version_literal(q, end, major, &minor, &micro) || minor < minor_min ||
 			    minor > minor_max)
 				continue;
 			if (found && (minor != *minor_ret || micro != *micro_ret))

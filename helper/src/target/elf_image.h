@@ -31,11 +31,11 @@ bool pl_elf_image_build_id(struct pl_elf_image *img, char *buf, size_t max);
 /* The file name in .gnu_debuglink into BUF (size MAX); false if it has none. */
 bool pl_elf_image_debuglink(struct pl_elf_image *img, char *buf, size_t max);
 
-/* The PY_VERSION literal ("3.10.13") in .rodata: a NUL-terminated "3.M.m" not preceded by a
- * digit or a dot (it is often the tail of a longer string such as a build path), with
+/* The PY_VERSION literal ("3.10.13") in .rodata: a NUL-terminated "MAJOR.M.m" not preceded by
+ * a digit or a dot (it is often the tail of a longer string such as a build path), with
  * MINOR_MIN <= M <= MINOR_MAX. True only if exactly one such version is there. */
-bool pl_elf_image_version_string(struct pl_elf_image *img, unsigned minor_min, unsigned minor_max,
-				 unsigned *minor_ret, unsigned *micro_ret);
+bool pl_elf_image_version_string(struct pl_elf_image *img, unsigned major, unsigned minor_min,
+				 unsigned minor_max, unsigned *minor_ret, unsigned *micro_ret);
 
 /* Call FN(ARG, VALUE) for each object symbol defined in .dynsym or .symtab whose size is SIZE
  * (one value may come twice: once from each table). */
