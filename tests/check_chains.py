@@ -11,6 +11,8 @@ printed about itself (e.g. "line": "thread.line"). Prints each mismatch and exit
 import json
 import sys
 
+import scenario_expected
+
 
 def fact(truth, dotted):
     for part in dotted.split("."):
@@ -20,7 +22,7 @@ def fact(truth, dotted):
 
 def main(report_path, truth_path, expected_path, type_name):
     report, truth = json.load(open(report_path)), json.load(open(truth_path))
-    groups = json.load(open(expected_path))["chains"][type_name]
+    groups = scenario_expected.load(expected_path, truth)["chains"][type_name]
     errors = []
     total = truth["classes"][type_name]
     if report["target"] != {"type": type_name, "classes": 1, "instances": total}:

@@ -38,7 +38,7 @@ growth_session() {
 
 @test "py-leaks --since shows exactly the Requests made between two stops, and --new lists them, on every build" {
 	local pythons failed=0 v exe debug_dir out args
-	pythons=$(selected_pythons)
+	pythons=$(selected_pythons; python2_pythons)
 	[ -n "$pythons" ] || skip "no supported CPython build found"
 	while read -r v exe debug_dir; do
 		out=$BATS_TEST_TMPDIR/$v

@@ -115,7 +115,7 @@ chain_check() {
 				failed=1
 			fi
 		done
-	done <<<"$(selected_pythons)"
+	done <<<"$(selected_pythons; python2_pythons)"
 	[ "$failed" = 0 ]
 }
 

@@ -147,3 +147,19 @@ sizes_check() {
 	done <<<"$(selected_pythons)"
 	[ "$failed" = 0 ]
 }
+
+@test "2.7: zoo2's references are what tp_traverse visits, its sizes and registry's what sys.getsizeof said" {
+	local failed=0 v exe dir scenario pythons
+	pythons=$(python2_pythons)
+	[ -n "$pythons" ] || skip "no CPython 2.7 build with debug info under $(pyenv_root)/versions"
+	while read -r v exe; do
+		dir=$(cached_core "$v" "$exe" zoo2) || { failed=1; continue; }
+		[ -s "$dir/referents.txt" ] || { echo "$v: zoo2 wrote no referents.txt"; failed=1; continue; }
+		graph_check "$v" "$dir" || failed=1
+		for scenario in zoo2 registry; do
+			dir=$(cached_core "$v" "$exe" $scenario) || { failed=1; continue; }
+			sizes_check "$v-$scenario" "$dir" || failed=1
+		done
+	done <<<"$pythons"
+	[ "$failed" = 0 ]
+}

@@ -11,7 +11,7 @@ stripped_copy() {
 	local v=$1 exe=$2
 	local dir=${PYLEAKS_CORE_DIR:-$PWD/tests/tmp/cores}/stripped-$v
 	local lib
-	lib=$(ls "$(dirname "$exe")"/../lib/libpython3*.so.1.0 2>/dev/null | head -1)
+	lib=$(ls "$(dirname "$exe")"/../lib/libpython[23]*.so.1.0 2>/dev/null | head -1)
 	[ -n "$lib" ] || return 1
 	(
 		flock 9
@@ -59,18 +59,31 @@ stripped_copy() {
 	[ "$failed" = 0 ]
 }
 
-@test "a fully stripped 3.6 (no symbol table) gives a clear error" {
-	need_python 3.6
-	local dir
-	dir=$(stripped_copy "$PY_VERSION" "$PY_EXE")
-	LD_LIBRARY_PATH=$dir/lib take_core "$PY_EXE" "$CORPORA/registry/program.py" "$BATS_TEST_TMPDIR/c36"
-	run timeout 60 "$PYLEAKS_CLI" leaks "$BATS_TEST_TMPDIR/c36/core" --debug-dir "$BATS_TEST_TMPDIR"
+# stripped_static_gc VERSION EXE: a fully stripped build whose GC state is static variables
+# (2.7, 3.6) gives a clear error, and works with its debug file (which has the symbol table's
+# locals too).
+stripped_static_gc() {
+	local v=$1 exe=$2 dir
+	dir=$(stripped_copy "$v" "$exe")
+	LD_LIBRARY_PATH=$dir/lib take_core "$exe" "$CORPORA/registry/program.py" "$BATS_TEST_TMPDIR/c$v"
+	run timeout 60 "$PYLEAKS_CLI" leaks "$BATS_TEST_TMPDIR/c$v/core" --debug-dir "$BATS_TEST_TMPDIR"
 	assert_failure 1
-	assert_output --partial "finding the static GC state of Python 3.6 (it needs the symbol table)"
-	# with its debug file, which has the symbol table's locals too, it works
-	run timeout 60 "$PYLEAKS_CLI" leaks "$BATS_TEST_TMPDIR/c36/core" --debug-dir "$dir/debug" --top 8
+	assert_output --partial "finding the static GC state of Python $v (it needs the symbol table)"
+	run timeout 60 "$PYLEAKS_CLI" leaks "$BATS_TEST_TMPDIR/c$v/core" --debug-dir "$dir/debug" --top 8
 	assert_success
 	assert_output --partial "__main__.Session"
+}
+
+@test "a fully stripped 3.6 (no symbol table) gives a clear error" {
+	need_python 3.6
+	stripped_static_gc "$PY_VERSION" "$PY_EXE"
+}
+
+@test "a fully stripped 2.7 (no symbol table) gives a clear error" {
+	local v exe
+	read -r v exe <<<"$(python2_pythons | tail -1)"
+	[ -n "$v" ] || skip "no CPython 2.7 build with debug info under $(pyenv_root)/versions"
+	stripped_static_gc "$v" "$exe"
 }
 
 @test "no Py_Version, no version in the file name: the PY_VERSION literal gives the exact version" {

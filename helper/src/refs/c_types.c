@@ -15,6 +15,12 @@ static const struct pl_c_type c_types[] = {
 	{ "list_iterator", { F(listiter_seq, "it_seq"), F(listiter_seq_pc, "it_seq") }, NO_ITEMS },
 	{ "tuple_iterator", { F(tupleiter_seq, "it_seq"), F(tupleiter_seq_pc, "it_seq") }, NO_ITEMS },
 	{ "list_reverseiterator", { F(listreviter_seq, "it_seq") }, NO_ITEMS },
+	/* (2.7's names) */
+	{ "listiterator", { F(listiter_seq, "it_seq") }, NO_ITEMS },
+	{ "tupleiterator", { F(tupleiter_seq, "it_seq") }, NO_ITEMS },
+	{ "listreverseiterator", { F(listreviter_seq, "it_seq") }, NO_ITEMS },
+	{ "callable-iterator", { F(calliter_callable, "it_callable"), F(calliter_sentinel, "it_sentinel") },
+	  NO_ITEMS },
 	{ "iterator", { F(seqiter_seq, "it_seq") }, NO_ITEMS },
 	{ "callable_iterator", { F(calliter_callable, "it_callable"), F(calliter_sentinel, "it_sentinel") },
 	  NO_ITEMS },

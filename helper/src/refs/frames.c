@@ -212,8 +212,9 @@ static uint8_t *read_bytes(struct pl_runtime *rt, uint64_t addr, size_t *len_ret
 	if (!addr || !pl_target_u64(rt->target, addr + (uint64_t)rt->layout.varobject_size, &n) ||
 	    n > MAX_LINETABLE)
 		return NULL;
+	int64_t sval = rt->layout.bytes_sval >= 0 ? rt->layout.bytes_sval : rt->layout.string_sval; /* 2.7: str */
 	uint8_t *buf = malloc(n ? n : 1);
-	if (buf && n && !pl_target_read_ok(rt->target, addr + (uint64_t)rt->layout.bytes_sval, buf, n)) {
+	if (buf && n && !pl_target_read_ok(rt->target, addr + (uint64_t)sval, buf, n)) {
 		free(buf);
 		return NULL;
 	}
@@ -221,15 +222,16 @@ static uint8_t *read_bytes(struct pl_runtime *rt, uint64_t addr, size_t *len_ret
 	return buf;
 }
 
-/* co_lnotab (3.6 - 3.9): (address increment, signed line increment) byte pairs. */
-static int line_from_lnotab(const uint8_t *t, size_t n, int line, int64_t lasti)
+/* co_lnotab (2.7, 3.6 - 3.9): (address increment, line increment) byte pairs; the line
+ * increment is signed from 3.6 (SIGNED). */
+static int line_from_lnotab(const uint8_t *t, size_t n, int line, int64_t lasti, bool is_signed)
 {
 	int64_t addr = 0;
 	for (size_t i = 0; i + 1 < n; i += 2) {
 		addr += t[i];
 		if (addr > lasti)
 			break;
-		line += (int8_t)t[i + 1];
+		line += is_signed ? (int8_t)t[i + 1] : t[i + 1];
 	}
 	return line;
 }
@@ -310,7 +312,7 @@ int pl_code_line(struct pl_runtime *rt, uint64_t code, int64_t lasti)
 									 : l->code_linetable), &n);
 	if (!t)
 		return 0;
-	int line = l->code_lnotab >= 0	       ? line_from_lnotab(t, n, first, lasti)
+	int line = l->code_lnotab >= 0 ? line_from_lnotab(t, n, first, lasti, l->version_hex >= 0x03000000)
 		 : l->code_code_adaptive < 0 ? line_from_pep626(t, n, first, lasti)
 					       : line_from_locations(t, n, first, lasti);
 	free(t);

@@ -240,7 +240,7 @@ static struct pl_error *deque_refs(struct visit *v, uint64_t obj)
 	    !pl_target_u64(t, obj + (uint64_t)l->deque_rightblock, &right) ||
 	    !pl_target_read_ok(t, obj + (uint64_t)l->deque_leftindex, &left_index, 8) ||
 	    !pl_target_read_ok(t, obj + (uint64_t)l->deque_rightindex, &right_index, 8) ||
-	    !pl_target_u64(t, obj + (uint64_t)l->varobject_size, &len))
+	    !pl_target_u64(t, obj + (uint64_t)(l->deque_len >= 0 ? l->deque_len : l->varobject_size), &len))
 		return pl_error_fault(obj, "deque object");
 	int64_t per_block = (l->deque_block_rightlink - l->deque_block_data) / 8;
 	if (len > PL_MAX_LIST_ITEMS || per_block <= 0 || left_index < 0 || left_index >= per_block ||
@@ -440,7 +440,16 @@ static void fixed_refs(struct visit *v, uint64_t obj, const struct pl_typeinfo *
 	};
 	const struct field_label cell[] = { { l->cell_ref, "cell_contents" } };
 	const struct field_label method[] = { { l->method_func, "__func__" },
-					      { l->method_self, "__self__" } };
+					      { l->method_self, "__self__" },
+					      { l->method_class, "im_class" } }; /* 2.7 */
+	const struct field_label class[] = { { l->class_bases, "__bases__" },
+					     { l->class_dict, "__dict__" },
+					     { l->class_name, "__name__" },
+					     { l->class_getattr, "__getattr__" },
+					     { l->class_setattr, "__setattr__" },
+					     { l->class_delattr, "__delattr__" } };
+	const struct field_label instance[] = { { l->instance_class, "__class__" },
+						{ l->instance_dict, "__dict__" } };
 	const struct field_label classmethod[] = { { l->classmethod_callable, "__func__" },
 						   { l->classmethod_dict, "__dict__" } };
 	const struct field_label staticmethod[] = { { l->staticmethod_callable, "__func__" },
@@ -485,6 +494,8 @@ static void fixed_refs(struct visit *v, uint64_t obj, const struct pl_typeinfo *
 	CASE(PL_KIND_FUNCTION, function)
 	CASE(PL_KIND_CELL, cell)
 	CASE(PL_KIND_METHOD, method)
+	CASE(PL_KIND_CLASS, class)
+	CASE(PL_KIND_INSTANCE, instance)
 	CASE(PL_KIND_CLASSMETHOD, classmethod)
 	CASE(PL_KIND_STATICMETHOD, staticmethod)
 	CASE(PL_KIND_PROPERTY, property)

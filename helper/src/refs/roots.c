@@ -209,8 +209,17 @@ static void collect_subclasses(struct collect *c)
 	while (w.head < w.n && !c->failed) {
 		uint64_t type = w.queue[w.head++], dict = pl_refs_subclasses(c->r, type);
 		note_static_type(c, type);
-		if (dict)
+		if (dict && rt->layout.version_hex < 0x03000000) { /* 2.7: a list of weak references */
+			uint64_t *refs = NULL;
+			size_t n = 0;
+			struct pl_error *err = pl_py_list_items(rt, dict, &refs, &n);
+			for (size_t i = 0; !err && i < n && subclass_value(&w, 0, refs[i]); i++)
+				;
+			pl_error_destroy(err);
+			free(refs);
+		} else if (dict) {
 			pl_error_destroy(pl_py_dict_each(rt, dict, subclass_value, &w));
+		}
 	}
 	free(w.queue);
 	pl_addr_set_free(&w.seen);
@@ -272,7 +281,10 @@ static bool thread_entry(void *arg, uint64_t key, uint64_t value)
 	struct pl_thread_name *t = &roots->names[roots->nnames++];
 	t->interp = a->interp;
 	t->ident = (uint64_t)ident;
-	pl_py_str_or(a->r->rt, pl_refs_attribute(a->r, value, "_name"), t->name, sizeof(t->name), "");
+	uint64_t name = pl_refs_attribute(a->r, value, "_name");
+	if (!name) /* 2.7's Thread keeps it as self.__name */
+		name = pl_refs_attribute(a->r, value, "_Thread__name");
+	pl_py_str_or(a->r->rt, name, t->name, sizeof(t->name), "");
 	return roots->nnames < MAX_THREADS;
 }
 

@@ -47,6 +47,7 @@ static const char *const kind_names[PL_KIND_COUNT] = {
 	[PL_KIND_LRU_CACHE] = "functools._lru_cache_wrapper",
 	[PL_KIND_CODE] = "code",	 [PL_KIND_C_FIELDS] = "C fields",
 	[PL_KIND_CAPSULE] = "capsule",
+	[PL_KIND_CLASS] = "classobj",	 [PL_KIND_INSTANCE] = "instance",
 };
 
 const char *pl_kind_name(enum pl_kind kind)
@@ -81,6 +82,8 @@ static const struct {
 	{ PL_T_WEAKCALLABLEPROXY, PL_KIND_WEAKREF },
 	{ PL_T_ODICT, PL_KIND_ODICT },		   { PL_T_FROZENDICT, PL_KIND_DICT },
 	{ PL_T_CAPSULE, PL_KIND_CAPSULE },
+	{ PL_T_CLASS, PL_KIND_CLASS },		   { PL_T_INSTANCE, PL_KIND_INSTANCE },
+	{ PL_T_STRING, PL_KIND_NONE },		   { PL_T_INT, PL_KIND_NONE },
 };
 
 struct pl_error *pl_types_create(struct pl_runtime *rt, struct pl_types **ret)

@@ -49,6 +49,8 @@ enum pl_kind {
 	PL_KIND_CODE,          /* code objects: constants, names, bytecode, line tables */
 	PL_KIND_C_FIELDS,      /* a stdlib C type of refs/c_types.c: fields, maybe items */
 	PL_KIND_CAPSULE,       /* PyCapsule: the objects of the C API struct it points to */
+	PL_KIND_CLASS,         /* 2.7's old-style class (classobj) */
+	PL_KIND_INSTANCE,      /* 2.7's instance of an old-style class */
 	PL_KIND_COUNT
 };
 

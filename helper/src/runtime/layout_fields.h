@@ -518,6 +518,7 @@ enum { PL_PY3 = 2 };
 	PL_FIELD(methodcaller_vectorcall_kwnames, "methodcallerobject", "vectorcall_kwnames", false)\
 	PL_SIZE(deque, "dequeobject", false)                                                   \
 	PL_FIELD(deque_leftblock, "dequeobject", "leftblock", false)                           \
+	PL_FIELD(deque_len, "dequeobject", "len", false)              /* 2.7: not ob_size */   \
 	PL_FIELD(deque_leftindex, "dequeobject", "leftindex", false)                           \
 	PL_FIELD(deque_rightblock, "dequeobject", "rightblock", false)                         \
 	PL_FIELD(deque_rightindex, "dequeobject", "rightindex", false)                         \

@@ -142,11 +142,12 @@ static uint64_t deque_size(const struct pl_object_rules *r, uint64_t obj, uint64
 	if (l->deque_block_rightlink < 0 || l->deque_block_data < 0)
 		return basicsize;
 	uint64_t blocklen = (uint64_t)(l->deque_block_rightlink - l->deque_block_data) / 8;
-	uint64_t n = abs_count(i64_at(r, obj, l->varobject_size));
+	uint64_t n = abs_count(i64_at(r, obj, l->deque_len >= 0 ? l->deque_len : l->varobject_size));
 	uint64_t left = capped(u64_at(r, obj, l->deque_leftindex));
 	if (!blocklen)
 		return basicsize;
-	uint64_t blocks = (left + n + blocklen) / blocklen;
+	/* 2.7 counts the blocks in use; 3.x one more once the last is full */
+	uint64_t blocks = (left + n + blocklen - (l->deque_len >= 0 ? 1 : 0)) / blocklen;
 	return basicsize + blocks * (blocklen * 8 + DEQUE_BLOCK_LINKS);
 }
 
@@ -359,6 +360,13 @@ static uint64_t indices_size(const struct pl_object_rules *r, uint64_t obj, uint
 	return basicsize + 8 * n;
 }
 
+/* object.__sizeof__: the basic size and the items. */
+static uint64_t plain_size(const struct pl_object_rules *r, const struct pl_size_type *ty, uint64_t obj)
+{
+	uint64_t items = ty->itemsize ? abs_count(i64_at(r, obj, r->l->varobject_size)) : 0;
+	return ty->basicsize + ty->itemsize * items;
+}
+
 /* What getsizeof adds to __sizeof__: up to 3.10 the GC header of an object the collector
  * could track (not a static type); from 3.11 the type's whole pre-header (GC header, managed
  * dict and weakref words), 3.13+ again not for static types. */
@@ -388,15 +396,15 @@ uint64_t pl_rules_size_of(const struct pl_object_rules *r, const struct pl_size_
 	case PL_SIZE_BYTEARRAY: body = bytearray_size(r, obj, b); break;
 	case PL_SIZE_STR: body = str_size(r, obj); break;
 	case PL_SIZE_INT: body = int_size(r, obj); break;
-	case PL_SIZE_TYPE: body = type_size(r, obj, b); break;
+	case PL_SIZE_TYPE: /* 2.7's type has no __sizeof__: object's, with its slots as items */
+		body = l->version_hex >= 0x03000000 ? type_size(r, obj, b) : plain_size(r, ty, obj);
+		break;
 	case PL_SIZE_CODE: body = code_size(r, ty, obj); break;
 	case PL_SIZE_FRAME: body = frame_size(r, ty, obj); break;
 	case PL_SIZE_GENERATOR: body = generator_size(r, ty, obj); break;
 	case PL_SIZE_ARRAY: body = array_size(r, obj, b); break;
 	case PL_SIZE_INDICES: body = indices_size(r, obj, b); break;
-	default:
-		body = b + (ty->itemsize ? ty->itemsize * abs_count(i64_at(r, obj, l->varobject_size)) : 0);
-		break;
+	default: body = plain_size(r, ty, obj); break;
 	}
 	return body + headers(r, ty, obj);
 }
@@ -414,7 +422,7 @@ static int own_kind(const struct pl_object_rules *r, uint64_t addr)
 		return PL_SIZE_DEQUE;
 	if (strcmp(name, "array.array") == 0)
 		return PL_SIZE_ARRAY;
-	if (strncmp(name, "itertools.", 10) == 0 &&
+	if (strncmp(name, "itertools.", 10) == 0 && r->l->version_hex >= 0x03000000 && /* 2.7: none */
 	    (strcmp(name + 10, "product") == 0 || strcmp(name + 10, "permutations") == 0 ||
 	     strncmp(name + 10, "combinations", 12) == 0))
 		return PL_SIZE_INDICES;

@@ -145,8 +145,11 @@ bool pl_py_int(struct pl_runtime *rt, uint64_t addr, int64_t *ret)
 	const struct pl_layout *l = &rt->layout;
 	uint64_t type, ndigits;
 	int sign;
-	if (!pl_target_u64(rt->target, addr + (uint64_t)l->object_type, &type) ||
-	    type != rt->types[PL_T_LONG])
+	if (!pl_target_u64(rt->target, addr + (uint64_t)l->object_type, &type))
+		return false;
+	if (type && type == rt->types[PL_T_INT]) /* 2.7's int: a C long */
+		return pl_target_read_ok(rt->target, addr + (uint64_t)l->int_ival, ret, 8);
+	if (type != rt->types[PL_T_LONG])
 		return false;
 	uint64_t digits_at;
 	if (l->long_tag >= 0 && l->long_digits >= 0) { /* 3.12+: ndigits << 3 | sign bits */

@@ -20,8 +20,8 @@ struct pl_error *pl_py_str(struct pl_runtime *rt, uint64_t addr, char *buf, size
 void pl_py_str_or(struct pl_runtime *rt, uint64_t addr, char *buf, size_t max,
 		  const char *otherwise);
 
-/* The value of the int object at ADDR if it fits in 60 bits; false if ADDR is not an int or it
- * is larger. */
+/* The value of the int object at ADDR (2.7: an int or a long) if it fits in 60 bits; false if
+ * ADDR is not an int or it is larger. */
 bool pl_py_int(struct pl_runtime *rt, uint64_t addr, int64_t *ret);
 
 /* Called for each live entry of a dict; return false to stop. */

@@ -258,8 +258,8 @@ static struct pl_error *find_roots(struct pl_runtime *rt, struct pl_elf_image *i
 	if ((err = symbol_addr(rt, img, dbg, "_PyGC_generation0", &rt->gc_static_gen0)) ||
 	    (err = symbol_addr(rt, img, dbg, "interp_head", &rt->interp_head_addr)) ||
 	    (err = symbol_addr(rt, img, dbg, "garbage", &rt->gc_static_garbage)))
-		return pl_error_wrap(err, "finding the static GC state of Python 3.6 (it needs the "
-					  "symbol table)");
+		return pl_error_wrap(err, "finding the static GC state of Python %s (it needs the "
+					  "symbol table)", rt->version);
 	/* only reported: their absence costs a line of the report, not the walk */
 	const struct {
 		const char *name;
@@ -316,7 +316,10 @@ static bool find_debug_file(struct pl_elf_image *img, const char *debug_dir, cha
 
 /* The stdlib extension modules whose own structs layout_fields.h names (refs/c_types.c). */
 static const char *const extension_modules[] = { "_asyncio.", "_sqlite3.", "_socket.", "array.",
-						 "_json.", "_struct." };
+						 "_json.", "_struct.",
+						 /* 2.7 builds these as shared objects */
+						 "_collections.", "itertools.", "operator.",
+						 "_functools." };
 
 const char *pl_runtime_dwarf_file(const struct pl_runtime *rt, struct pl_elf_image *img, char *buf,
 				  size_t max)
