@@ -128,21 +128,18 @@ PY
 	kill -0 "$SCENARIO_PID"
 }
 
-@test "a 2.7 process under gdb -p: py-leaks and py-referrers read-only, the agent says it does not read 2.7" {
+@test "a 2.7 process under gdb -p: py-leaks names the leak in-process, py-referrers its chain" {
 	local v exe
 	read -r v exe <<<"$(python2_pythons | tail -1)"
 	[ -n "$v" ] || skip "no CPython 2.7 build with debug info under $(pyenv_root)/versions"
 	run_scenario "$exe" "$CORPORA/registry/program.py" "$BATS_TEST_TMPDIR/live27"
 	run timeout 120 gdb -nx -batch -iex 'set auto-load no' -iex 'set debuginfod enabled off' \
 		-ex "source $TOP_SRCDIR/gdb/pyleaks-gdb.py" -ex "py-leaks --json $BATS_TEST_TMPDIR/suspects27.json" \
-		-ex "py-referrers --type __main__.Session" -ex "set pyleaks inject on" -ex "py-leaks --census" \
-		-ex "set pyleaks inject auto" -p "$SCENARIO_PID"
+		-ex "py-referrers --type __main__.Session" -ex 'show pyleaks inject' -p "$SCENARIO_PID"
 	assert_success
-	assert_output --partial "pyleaks: read-only: in-process mode failed: the in-process agent does not read Python 2.7 yet"
-	assert_output --partial "Python $v, process $SCENARIO_PID"
+	assert_output --partial "Python $v, process $SCENARIO_PID (in-process: references from each type's tp_traverse)"
 	assert_output --partial "5000 instances, root: module __main__"
-	# `set pyleaks inject on` refuses rather than read otherwise
-	assert_output --partial "pyleaks: in-process mode failed: the in-process agent does not read Python 2.7 yet"
+	assert_output --partial "the last command: in-process: every thread is at a safe point"
 	run "$CHECK_PYTHON" "$TOP_SRCDIR/tests/check_suspects.py" "$BATS_TEST_TMPDIR/live27/truth.json" \
 		"$CORPORA/registry/expected.json" "$BATS_TEST_TMPDIR/suspects27.json"
 	assert_success

@@ -32,7 +32,7 @@ assert c["path"][-1]["address"] == sys.argv[2]
 assert r["target"]["refcount"] == 1 and r["target"]["explained"] == 1, r["target"]
 assert r["referrers"]["total"] == 1 and r["referrers"]["on_chains"] == 1, r["referrers"]
 PY
-	done <<<"$(selected_pythons)"
+	done <<<"$(selected_pythons; python2_pythons)"
 	[ "$failed" = 0 ]
 }
 
@@ -166,7 +166,7 @@ c = r["chains"][0]
 assert c["root"]["kind"] == "held-from-c" and c["references"] == 0, c
 assert c["root"]["detail"] == {"address": sys.argv[2], "refcount": 1, "explained": 0, "excess": 1}, c["root"]
 PY
-	done <<<"$(selected_pythons)"
+	done <<<"$(selected_pythons; python2_pythons)"
 	[ "$failed" = 0 ]
 }
 
@@ -186,7 +186,7 @@ labels = [p["label"] for p in c["path"]]
 assert c["references"] == 100001 and len(labels) == 100002, (c["references"], len(labels))
 assert labels[:3] == ["", "__dict__", "['HEAD']"] and set(labels[3:]) == {".next"}, labels[:5]
 PY
-	done <<<"$(selected_pythons)"
+	done <<<"$(selected_pythons; python2_pythons)"
 	[ "$failed" = 0 ]
 }
 

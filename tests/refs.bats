@@ -30,7 +30,7 @@ ref_of() {
 		out=$("$PYLEAKS_CLI" refs "$dir/core" "$history" ${debug_dir:+--debug-dir "$debug_dir"})
 		printf '%s\n' "$out" | grep -q "^  \[0\] .* int$" && printf '%s\n' "$out" | grep -q "^  \[1\] .* int$" ||
 			{ echo "$v: history items:"; echo "$out"; failed=1; }
-	done <<<"$(selected_pythons)"
+	done <<<"$(selected_pythons; python2_pythons)"
 	[ "$failed" = 0 ]
 }
 

@@ -45,7 +45,7 @@ remote_gdb() {
 
 @test "py-leaks through gdbserver counts as the program did and names its leak, on every build" {
 	local pythons failed=0 v exe debug_dir out
-	pythons=$(selected_pythons)
+	pythons=$(selected_pythons; python2_pythons)
 	[ -n "$pythons" ] || skip "no supported CPython build found"
 	while read -r v exe debug_dir; do
 		out=$BATS_TEST_TMPDIR/$v

@@ -53,8 +53,9 @@ _DENY = re.compile(r"""^(
 
 # Of those, the ones that change a container in place and may call Python code between two
 # consistent states (a key's __eq__, an iterator's __next__): below a wait for the GIL
-# (take_gil), such a thread stands where CPython lets any other thread run Python code on the
-# same objects, so they are consistent there. The allocator, the loader, the collector and
+# (take_gil; 2.7 waits for it in PyThread_acquire_lock, as for any lock, which it only waits
+# on with the GIL released), such a thread stands where CPython lets any other thread run
+# Python code on the same objects, so they are consistent there. The allocator, the loader, the collector and
 # teardown stay refused at any depth.
 _CONSISTENT_AT_GIL_WAIT = re.compile(r"""^(
     dictresize | insertdict | insert_to_emptydict | insert_split_\w+ | delitem_common
@@ -62,6 +63,8 @@ _CONSISTENT_AT_GIL_WAIT = re.compile(r"""^(
   | list_resize | app1 | ins1 | list_ass_\w+ | PyList_(Append|Insert|SetSlice|SetItem)
   | set_table_resize | set_add_\w+ | set_insert_\w+ | set_discard_\w+ | set_update_\w+
 )$""", re.X)
+
+_GIL_WAIT = ("take_gil", "PyThread_acquire_lock")
 
 # Where a thread is blocked in (or about to make) a system call: the innermost frame.
 _SYSCALL = re.compile(r"""^(
@@ -157,7 +160,7 @@ def assess():
                 names, pc, nr = _thread_frames(thread)
             except gdb.error as e:
                 return False, "thread %d: its stack cannot be read (%s)" % (thread.num, e)
-            gil_wait = names.index("take_gil") if "take_gil" in names else None
+            gil_wait = next((i for i, name in enumerate(names) if name in _GIL_WAIT), None)
             for depth, name in enumerate(names):
                 if _DENY.match(name):
                     if (gil_wait is not None and depth > gil_wait

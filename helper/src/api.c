@@ -276,9 +276,6 @@ static struct pl_error *api_agent_allowed(const struct pyleaks *pl, const struct
 	if (pl->target->kind != PL_TARGET_PID)
 		return pl_error_create(PL_ERR_USAGE, "the in-process agent runs in a live local process "
 					 "only, not in %s", pl->target->description);
-	if (pl->runtime->layout.version_hex < 0x03000000)
-		return pl_error_create(PL_ERR_USAGE, "the in-process agent does not read Python 2.7 "
-					 "yet");
 	if (heap->collecting)
 		return pl_error_create(PL_ERR_USAGE, "a garbage collection is in progress (its lists "
 					 "are being moved): not a point to call into the process");

@@ -463,6 +463,9 @@ struct pl_error *pl_runtime_create(struct pl_target *t, const char *debug_dir,
 	uint64_t dummy_var;
 	if (!symbol_addr(rt, img, dbg, "_PySet_Dummy", &dummy_var))
 		pl_target_u64(t, dummy_var, &rt->set_dummy); /* in .data: in the core */
+	else if (pl_elf_image_file_symbol(img, "setobject.c", "dummy", &dummy_var) ||
+		 (dbg && pl_elf_image_file_symbol(dbg, "setobject.c", "dummy", &dummy_var)))
+		pl_target_u64(t, dummy_var + rt->bias, &rt->set_dummy); /* 2.7: a static */
 	else
 		rt->set_dummy = 1; /* matches no object */
 	if ((err = pl_layout_select(rt, pl_elf_image_has_dwarf(img), dbg ? debug_file : NULL,

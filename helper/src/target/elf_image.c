@@ -80,8 +80,10 @@ fail:
 	return err;
 }
 
-static bool scn_symbol(Elf *elf, Elf_Scn *scn, const char *name, uint64_t *value_ret,
-		       uint64_t *size_ret)
+/* The symbol NAME in SCN; if FILE is not NULL, only a local one after the STT_FILE symbol FILE
+ * and before the next (the static variable NAME of that source file). */
+static bool scn_symbol(Elf *elf, Elf_Scn *scn, const char *file, const char *name,
+		       uint64_t *value_ret, uint64_t *size_ret)
 {
 	GElf_Shdr sh;
 	if (!scn || !gelf_getshdr(scn, &sh) || sh.sh_entsize == 0)
@@ -90,11 +92,18 @@ static bool scn_symbol(Elf *elf, Elf_Scn *scn, const char *name, uint64_t *value
 	if (!data)
 		return false;
 	size_t n = sh.sh_size / sh.sh_entsize;
+	bool in_file = !file;
 	for (size_t i = 0; i < n; i++) {
 		GElf_Sym sym;
-		if (!gelf_getsym(data, (int)i, &sym) || sym.st_shndx == SHN_UNDEF)
+		if (!gelf_getsym(data, (int)i, &sym))
 			continue;
 		const char *s = elf_strptr(elf, sh.sh_link, sym.st_name);
+		if (file && GELF_ST_TYPE(sym.st_info) == STT_FILE) {
+			in_file = s && strcmp(s, file) == 0;
+			continue;
+		}
+		if (!in_file || sym.st_shndx == SHN_UNDEF)
+			continue;
 		if (s && strcmp(s, name) == 0) {
 			*value_ret = sym.st_value;
 			if (size_ret)
@@ -108,8 +117,14 @@ static bool scn_symbol(Elf *elf, Elf_Scn *scn, const char *name, uint64_t *value
 bool pl_elf_image_symbol(struct pl_elf_image *img, const char *name, uint64_t *value_ret,
 			 uint64_t *size_ret)
 {
-	return scn_symbol(img->elf, img->dynsym, name, value_ret, size_ret) ||
-	       scn_symbol(img->elf, img->symtab, name, value_ret, size_ret);
+	return scn_symbol(img->elf, img->dynsym, NULL, name, value_ret, size_ret) ||
+	       scn_symbol(img->elf, img->symtab, NULL, name, value_ret, size_ret);
+}
+
+bool pl_elf_image_file_symbol(struct pl_elf_image *img, const char *file, const char *name,
+			      uint64_t *value_ret)
+{
+	return scn_symbol(img->elf, img->symtab, file, name, value_ret, NULL);
 }
 
 bool pl_elf_image_vaddr_of_offset(const struct pl_elf_image *img, uint64_t file_offset,

@@ -20,6 +20,11 @@ void pl_elf_image_destroy(struct pl_elf_image *img);
 bool pl_elf_image_symbol(struct pl_elf_image *img, const char *name, uint64_t *value_ret,
 			 uint64_t *size_ret);
 
+/* The static variable NAME of the source file FILE (a local symbol of .symtab after FILE's
+ * STT_FILE entry, as compilers order them); false if there is none. */
+bool pl_elf_image_file_symbol(struct pl_elf_image *img, const char *file, const char *name,
+			      uint64_t *value_ret);
+
 /* The link-time address that file offset FILE_OFFSET (of a PT_LOAD) is loaded at, so that
  * bias = mapping address - this. Returns false if no PT_LOAD starts at that page. */
 bool pl_elf_image_vaddr_of_offset(const struct pl_elf_image *img, uint64_t file_offset,
