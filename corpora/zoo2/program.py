@@ -4,7 +4,7 @@
 # or __slots__, old-style classes and instances, bound and unbound methods, closures,
 # classmethod / staticmethod / property, exceptions with a traceback, frame objects of
 # finished calls, suspended generators, functools.partial, collections.deque, defaultdict and
-# OrderedDict, weak references, the stdlib's C types, and unicode.
+# OrderedDict, weak references, a class's dictproxy, the stdlib's C types, and unicode.
 #
 # Before it signals ready, it writes what the interpreter itself says each tracked object
 # holds (gc.get_referents: the type's tp_traverse) to referents.txt in PYLEAKS_SCENARIO_OUT,
@@ -128,6 +128,8 @@ UNICODE = {u"caf\xe9": [u"\u2603"]}
 CHAIN = itertools.chain([1], [2])
 GETTER = operator.itemgetter(1)
 INSTANCE_DICT = MyDict(a=[1])
+EXC_MESSAGE = ValueError([1])  # 2.7 keeps a lone argument as its message too
+PROXY = Described.__dict__  # a dictproxy
 DESCRIBED = Described()
 
 report_and_wait(["__main__.Plain", "__main__.Slotted"], referents=True,

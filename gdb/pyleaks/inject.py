@@ -53,9 +53,9 @@ _DENY = re.compile(r"""^(
 
 # Of those, the ones that change a container in place and may call Python code between two
 # consistent states (a key's __eq__, an iterator's __next__): below a wait for the GIL
-# (take_gil; 2.7 waits for it in PyThread_acquire_lock, as for any lock, which it only waits
-# on with the GIL released), such a thread stands where CPython lets any other thread run
-# Python code on the same objects, so they are consistent there. The allocator, the loader, the collector and
+# (take_gil; 2.7 waits for it in PyThread_acquire_lock called from the functions that take
+# the GIL back), such a thread stands where CPython lets any other thread run Python code on
+# the same objects, so they are consistent there. The allocator, the loader, the collector and
 # teardown stay refused at any depth.
 _CONSISTENT_AT_GIL_WAIT = re.compile(r"""^(
     dictresize | insertdict | insert_to_emptydict | insert_split_\w+ | delitem_common
@@ -64,7 +64,18 @@ _CONSISTENT_AT_GIL_WAIT = re.compile(r"""^(
   | set_table_resize | set_add_\w+ | set_insert_\w+ | set_discard_\w+ | set_update_\w+
 )$""", re.X)
 
-_GIL_WAIT = ("take_gil", "PyThread_acquire_lock")
+_GIL_TAKERS_27 = ("PyEval_RestoreThread", "PyEval_AcquireThread", "PyEval_EvalFrameEx")
+
+
+def _gil_wait(names):
+    """The depth of the innermost wait for the GIL in a thread's frames (innermost first), or
+    None: take_gil, or 2.7's PyThread_acquire_lock called by a function that takes the GIL."""
+    for i, name in enumerate(names):
+        if name == "take_gil" or (name == "PyThread_acquire_lock" and i + 1 < len(names)
+                                  and names[i + 1] in _GIL_TAKERS_27):
+            return i
+    return None
+
 
 # Where a thread is blocked in (or about to make) a system call: the innermost frame.
 _SYSCALL = re.compile(r"""^(
@@ -160,7 +171,7 @@ def assess():
                 names, pc, nr = _thread_frames(thread)
             except gdb.error as e:
                 return False, "thread %d: its stack cannot be read (%s)" % (thread.num, e)
-            gil_wait = next((i for i, name in enumerate(names) if name in _GIL_WAIT), None)
+            gil_wait = _gil_wait(names)
             for depth, name in enumerate(names):
                 if _DENY.match(name):
                     if (gil_wait is not None and depth > gil_wait

@@ -465,13 +465,15 @@ static void fixed_refs(struct visit *v, uint64_t obj, const struct pl_typeinfo *
 	const struct field_label descriptor[] = { { l->descr_type, "__objclass__" },
 						  { l->descr_name, "__name__" },
 						  { l->descr_qualname, "__qualname__" } };
-	const struct field_label mappingproxy[] = { { l->mappingproxy_mapping, "mapping" } };
+	const struct field_label mappingproxy[] = { { l->mappingproxy_mapping, "mapping" },
+						    { l->dictproxy_dict, "mapping" } }; /* 2.7 */
 	const struct field_label methodwrapper[] = { { l->methodwrapper_descr, "descriptor" },
 						     { l->methodwrapper_self, "__self__" } };
 	const struct field_label exception[] = {
 		{ l->exc_args, "args" },	       { l->exc_notes, "__notes__" },
 		{ l->exc_traceback, "__traceback__" }, { l->exc_context, "__context__" },
 		{ l->exc_cause, "__cause__" },	       { l->exc_dict, "__dict__" },
+		{ l->exc_message, "message" }, /* 2.7 */
 	};
 	const struct field_label traceback[] = { { l->traceback_next, "tb_next" },
 						 { l->traceback_frame, "tb_frame" } };

@@ -282,7 +282,7 @@ static bool thread_entry(void *arg, uint64_t key, uint64_t value)
 	t->interp = a->interp;
 	t->ident = (uint64_t)ident;
 	uint64_t name = pl_refs_attribute(a->r, value, "_name");
-	if (!name) /* 2.7's Thread keeps it as self.__name */
+	if (!name && a->r->rt->layout.version_hex < 0x03000000) /* 2.7's Thread: self.__name */
 		name = pl_refs_attribute(a->r, value, "_Thread__name");
 	pl_py_str_or(a->r->rt, name, t->name, sizeof(t->name), "");
 	return roots->nnames < MAX_THREADS;

@@ -226,7 +226,7 @@ static enum pl_kind kind_of(struct pl_types *c, uint64_t addr, const struct type
 	if ((strchr(name, '.') || !(f->flags & PL_TPFLAGS_HEAPTYPE)) &&
 	    (*ctype_ret = pl_c_type_find(name, l)))
 		return PL_KIND_C_FIELDS;
-	if (strcmp(name, "collections.OrderedDict") == 0) {
+	if (strcmp(name, "collections.OrderedDict") == 0 && l->size_odict > 0) { /* 2.7: Python code */
 		*known_ret = (uint64_t)l->size_odict;
 		return PL_KIND_ODICT;
 	}
@@ -405,7 +405,7 @@ static struct pl_error *classify(struct pl_types *c, uint64_t addr, struct pl_ty
 	ti->dictoffset = f.dictoffset;
 	ti->weaklistoffset = f.weaklistoffset;
 	ti->holds_type = f.flags & PL_TPFLAGS_HEAPTYPE;
-	if (ti->holds_type)
+	if (ti->holds_type && l->heaptype_cached_keys >= 0) /* 2.7: none */
 		pl_target_u64(rt->target, addr + (uint64_t)l->heaptype_cached_keys, &ti->cached_keys);
 	/* walk up past the Python classes */
 	uint64_t at = addr;

@@ -575,6 +575,8 @@ enum { PL_PY3 = 2 };
 	PL_FIELD(instance_class, "PyInstanceObject", "in_class", false)                        \
 	PL_FIELD(instance_dict, "PyInstanceObject", "in_dict", false)                          \
 	PL_FIELD(method_class, "PyMethodObject", "im_class", false)                            \
+	PL_FIELD(dictproxy_dict, "proxyobject", "dict", false)                                 \
+	PL_FIELD(exc_message, "PyBaseExceptionObject", "message", false)                       \
 	/* where, inside _Py_DebugOffsets (3.13+), the build states its own offsets */          \
 	PL_FIELD(dbg_version, "_Py_DebugOffsets", "version", false)                            \
 	PL_FIELD(dbg_free_threaded, "_Py_DebugOffsets", "free_threaded", false)                \

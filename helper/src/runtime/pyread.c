@@ -147,8 +147,14 @@ bool pl_py_int(struct pl_runtime *rt, uint64_t addr, int64_t *ret)
 	int sign;
 	if (!pl_target_u64(rt->target, addr + (uint64_t)l->object_type, &type))
 		return false;
-	if (type && type == rt->types[PL_T_INT]) /* 2.7's int: a C long */
-		return pl_target_read_ok(rt->target, addr + (uint64_t)l->int_ival, ret, 8);
+	if (type && type == rt->types[PL_T_INT]) { /* 2.7's int: a C long */
+		int64_t v;
+		if (!pl_target_read_ok(rt->target, addr + (uint64_t)l->int_ival, &v, 8) ||
+		    v >= (INT64_C(1) << 60) || v <= -(INT64_C(1) << 60))
+			return false;
+		*ret = v;
+		return true;
+	}
 	if (type != rt->types[PL_T_LONG])
 		return false;
 	uint64_t digits_at;
@@ -330,7 +336,8 @@ char *pl_py_type_name(struct pl_runtime *rt, uint64_t addr, uint64_t flags)
 			pl_error_destroy(pl_py_str(rt, mod, module, sizeof(module)));
 	}
 	const char *q = qualname[0] ? qualname : tp_name;
-	if (!module[0] || strcmp(module, "builtins") == 0 || strcmp(module, "__builtin__") == 0)
+	if (!module[0] || strcmp(module, "builtins") == 0 ||
+	    (l->version_hex < 0x03000000 && strcmp(module, "__builtin__") == 0))
 		return strdup(q);
 	char *out = NULL;
 	if (asprintf(&out, "%s.%s", module, q) < 0)

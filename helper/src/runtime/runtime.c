@@ -187,7 +187,8 @@ static struct pl_error *detect_version(struct pl_runtime *rt, struct pl_elf_imag
 	if (!rt->have_exact_version) {
 		if (pl_elf_image_version_string(img, 3, 6, 14, &minor, &micro))
 			lit_major = 3;
-		else if (pl_elf_image_version_string(img, 2, 7, 7, &minor, &micro))
+		else if ((!named || major == 2) && /* never a python3.X library taken for 2.7 */
+			 pl_elf_image_version_string(img, 2, 7, 7, &minor, &micro))
 			lit_major = 2;
 	}
 	if (lit_major) {

@@ -80,8 +80,8 @@ fail:
 	return err;
 }
 
-/* The symbol NAME in SCN; if FILE is not NULL, only a local one after the STT_FILE symbol FILE
- * and before the next (the static variable NAME of that source file). */
+/* The symbol NAME in SCN; if FILE is not NULL, only a local one after an STT_FILE symbol whose
+ * base name is FILE and before the next (the static variable NAME of that source file). */
 static bool scn_symbol(Elf *elf, Elf_Scn *scn, const char *file, const char *name,
 		       uint64_t *value_ret, uint64_t *size_ret)
 {
@@ -98,11 +98,13 @@ static bool scn_symbol(Elf *elf, Elf_Scn *scn, const char *file, const char *nam
 		if (!gelf_getsym(data, (int)i, &sym))
 			continue;
 		const char *s = elf_strptr(elf, sh.sh_link, sym.st_name);
-		if (file && GELF_ST_TYPE(sym.st_info) == STT_FILE) {
-			in_file = s && strcmp(s, file) == 0;
+		if (file && GELF_ST_TYPE(sym.st_info) == STT_FILE) { /* "setobject.c", "Objects/setobject.c" */
+			const char *base = s ? strrchr(s, '/') : NULL;
+			in_file = s && strcmp(base ? base + 1 : s, file) == 0;
 			continue;
 		}
-		if (!in_file || sym.st_shndx == SHN_UNDEF)
+		if (!in_file || sym.st_shndx == SHN_UNDEF ||
+		    (file && GELF_ST_BIND(sym.st_info) != STB_LOCAL))
 			continue;
 		if (s && strcmp(s, name) == 0) {
 			*value_ret = sym.st_value;
