@@ -462,8 +462,9 @@ struct pl_error *pl_runtime_create(struct pl_target *t, const char *debug_dir,
 		goto fail;
 	init_rules(rt); /* the layout it points to is filled below */
 	uint64_t dummy_var;
-	if (!symbol_addr(rt, img, dbg, "_PySet_Dummy", &dummy_var))
-		pl_target_u64(t, dummy_var, &rt->set_dummy); /* in .data: in the core */
+	if (pl_elf_image_symbol(img, "_PySet_Dummy", &dummy_var, NULL) ||
+	    (dbg && pl_elf_image_symbol(dbg, "_PySet_Dummy", &dummy_var, NULL)))
+		pl_target_u64(t, dummy_var + rt->bias, &rt->set_dummy); /* in .data: in the core */
 	else if (pl_elf_image_file_symbol(img, "setobject.c", "dummy", &dummy_var) ||
 		 (dbg && pl_elf_image_file_symbol(dbg, "setobject.c", "dummy", &dummy_var)))
 		pl_target_u64(t, dummy_var + rt->bias, &rt->set_dummy); /* 2.7: a static */
