@@ -85,6 +85,11 @@ selected_pythons() {
 	done
 }
 
+# Skip a test that runs on the Python 3 builds when PYLEAKS_ONLY selects none of them.
+need_selected_pythons() {
+	[ -n "$(selected_pythons)" ] || skip "no Python 3 build matches PYLEAKS_ONLY=${PYLEAKS_ONLY:-}"
+}
+
 # Print "VERSION PATH" for the Python 2.7 builds with debug info (pyenv's), which census.bats
 # runs beside selected_pythons (filtered by PYLEAKS_ONLY as they are).
 python2_pythons() {

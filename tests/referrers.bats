@@ -32,7 +32,7 @@ assert c["path"][-1]["address"] == sys.argv[2]
 assert r["target"]["refcount"] == 1 and r["target"]["explained"] == 1, r["target"]
 assert r["referrers"]["total"] == 1 and r["referrers"]["on_chains"] == 1, r["referrers"]
 PY
-	done <<<"$(selected_pythons; python2_pythons)"
+	done < <(selected_pythons; python2_pythons)
 	[ "$failed" = 0 ]
 }
 
@@ -61,6 +61,7 @@ PY
 }
 
 @test "referrers --type: every instance followed, merged by shape, on every build" {
+	need_selected_pythons
 	local failed=0 v exe debug_dir dir
 	while read -r v exe debug_dir; do
 		dir=$(cached_core "$v" "$exe" slots) || { failed=1; continue; }
@@ -78,7 +79,7 @@ top = r["chains"][0]
 assert top["root"]["name"] == "__main__" and top["count"] >= n - 2, top
 assert [p["label"] for p in top["path"]] == ["", "__dict__", "['TRACK']", "[*]"], top["path"]
 PY
-	done <<<"$(selected_pythons)"
+	done < <(selected_pythons)
 	[ "$failed" = 0 ]
 }
 
@@ -115,7 +116,7 @@ chain_check() {
 				failed=1
 			fi
 		done
-	done <<<"$(selected_pythons; python2_pythons)"
+	done < <(selected_pythons; python2_pythons)
 	[ "$failed" = 0 ]
 }
 
@@ -166,7 +167,7 @@ c = r["chains"][0]
 assert c["root"]["kind"] == "held-from-c" and c["references"] == 0, c
 assert c["root"]["detail"] == {"address": sys.argv[2], "refcount": 1, "explained": 0, "excess": 1}, c["root"]
 PY
-	done <<<"$(selected_pythons; python2_pythons)"
+	done < <(selected_pythons; python2_pythons)
 	[ "$failed" = 0 ]
 }
 
@@ -186,7 +187,7 @@ labels = [p["label"] for p in c["path"]]
 assert c["references"] == 100001 and len(labels) == 100002, (c["references"], len(labels))
 assert labels[:3] == ["", "__dict__", "['HEAD']"] and set(labels[3:]) == {".next"}, labels[:5]
 PY
-	done <<<"$(selected_pythons; python2_pythons)"
+	done < <(selected_pythons; python2_pythons)
 	[ "$failed" = 0 ]
 }
 

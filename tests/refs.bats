@@ -30,7 +30,7 @@ ref_of() {
 		out=$("$PYLEAKS_CLI" refs "$dir/core" "$history" ${debug_dir:+--debug-dir "$debug_dir"})
 		printf '%s\n' "$out" | grep -q "^  \[0\] .* int$" && printf '%s\n' "$out" | grep -q "^  \[1\] .* int$" ||
 			{ echo "$v: history items:"; echo "$out"; failed=1; }
-	done <<<"$(selected_pythons; python2_pythons)"
+	done < <(selected_pythons; python2_pythons)
 	[ "$failed" = 0 ]
 }
 
@@ -67,6 +67,7 @@ refs_of() {
 }
 
 @test "__slots__ through the MRO, a set, a function's globals and a class's fields, on every build" {
+	need_selected_pythons
 	local failed=0 v exe debug_dir dir t out main_dict fn set cls
 	while read -r v exe debug_dir; do
 		dir=$(cached_core "$v" "$exe" slots) || { failed=1; continue; }
@@ -92,7 +93,7 @@ refs_of() {
 		fn=$(ref_of "$(refs_of "$dir/core" "$cls" "$debug_dir")" "['__init__']")
 		[ "$(ref_of "$(refs_of "$dir/core" "$fn" "$debug_dir")" __globals__)" = "$main_dict" ] ||
 			{ echo "$v: Tagged.__init__.__globals__ is not __main__'s dict:"; refs_of "$dir/core" "$fn" "$debug_dir"; failed=1; }
-	done <<<"$(selected_pythons)"
+	done < <(selected_pythons)
 	[ "$failed" = 0 ]
 }
 
@@ -107,6 +108,7 @@ graph_check() {
 }
 
 @test "zoo: every reference the interpreter's own tp_traverse visits is an edge, on every build" {
+	need_selected_pythons
 	local failed=0 v exe debug_dir dir
 	while read -r v exe debug_dir; do
 		dir=$(cached_core "$v" "$exe" zoo) || { failed=1; continue; }
@@ -117,7 +119,7 @@ graph_check() {
 			mkdir -p "$BATS_TEST_TMPDIR/no-debug"
 			graph_check "$v-tables" "$dir" "$BATS_TEST_TMPDIR/no-debug" || failed=1 ;;
 		esac
-	done <<<"$(selected_pythons)"
+	done < <(selected_pythons)
 	[ "$failed" = 0 ]
 }
 
@@ -132,6 +134,7 @@ sizes_check() {
 }
 
 @test "sizes: every object's size is what sys.getsizeof said of it, untracked ones found, on every build" {
+	need_selected_pythons
 	local failed=0 v exe debug_dir dir scenario
 	while read -r v exe debug_dir; do
 		for scenario in zoo registry; do
@@ -144,7 +147,7 @@ sizes_check() {
 			mkdir -p "$BATS_TEST_TMPDIR/no-debug"
 			sizes_check "$v-zoo-tables" "$(cached_core "$v" "$exe" zoo)" "$BATS_TEST_TMPDIR/no-debug" || failed=1 ;;
 		esac
-	done <<<"$(selected_pythons)"
+	done < <(selected_pythons)
 	[ "$failed" = 0 ]
 }
 

@@ -19,6 +19,6 @@ load helpers
 				failed=1
 			fi
 		done
-	done <<<"$(selected_pythons; python2_pythons)"
+	done < <(selected_pythons; python2_pythons)
 	[ "$failed" = 0 ]
 }
