@@ -1,7 +1,8 @@
 # zoo2: the zoo of Python 2.7 (corpora/zoo is Python 3's): one or more of every kind of object
 # whose references pyleaks decodes on 2.7, each held from the module: dicts small and grown,
-# with deleted entries and non-str keys, lists, tuples, sets, new-style instances with a dict
-# or __slots__, old-style classes and instances, bound and unbound methods, closures,
+# with deleted entries and non-str keys, lists, tuples, sets (one with deleted entries),
+# new-style instances with a dict or __slots__, old-style classes and instances, bound and
+# unbound methods, closures,
 # classmethod / staticmethod / property, exceptions with a traceback, frame objects of
 # finished calls, suspended generators, functools.partial, collections.deque, defaultdict and
 # OrderedDict, weak references, a class's dictproxy, the stdlib's C types, and unicode.
@@ -111,6 +112,12 @@ DELETED = dict((str(i), [i]) for i in range(20))
 for i in range(10):
     del DELETED[str(i)]
 SETS = (set([(1, 2), "a"]), frozenset([(3, 4)]))
+# a set with deleted entries (2.7's dummy, a static str, in their slots) and an item that is a
+# str spelled like that dummy: only the item is a reference
+SHRUNK = set(["kept-%d" % i for i in range(4)] + ["gone-%d" % i for i in range(4)])
+for i in range(4):
+    SHRUNK.discard("gone-%d" % i)
+SHRUNK.add("<dummy" + " key>")
 CLOSURE = make_closure(5)
 FRAME, FRAME_LOCAL = finished_frame()
 GEN = gen(7)

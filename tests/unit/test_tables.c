@@ -29,7 +29,9 @@ int main(void)
 	expect(0x030e05f0, 0x030e0af0); /* 3.14.5: generational again, never the 3.14.4 one */
 	expect(0x030f00f0, 0x030f02f0); /* 3.15.0: Debian's 3.15.2 */
 	expect(0x031000f0, 0);          /* 3.16: none */
-	expect(0x02070ff0, 0);          /* 2.7: none */
+	expect(0x020712f0, 0x020712f0); /* 2.7.18: its own */
+	expect(0x02070ef0, 0x020712f0); /* 2.7.14: 2.7.18 */
+	expect(0x020609f0, 0);          /* 2.6.9: none */
 	const struct pl_layout_table *t = pl_layout_table_find(0x030e04f0);
 	TAP_OK(t && t->layout.gc_generations < 0 && t->layout.gc_young == 24 &&
 		       t->layout.gc_generation0 < 0,

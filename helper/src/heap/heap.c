@@ -302,6 +302,8 @@ static struct pl_error *walk_list(struct walk *w, uint64_t head, int gen, size_t
 static struct pl_error *read_garbage(struct walk *w, uint64_t where, size_t interp)
 {
 	uint64_t list;
+	if (!where)
+		w->h->garbage_unknown = true;
 	if (!where || !pl_target_u64(w->t, where, &list) || list == 0)
 		return NULL;
 	uint64_t *items;

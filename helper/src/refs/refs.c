@@ -185,6 +185,20 @@ static struct pl_error *word_items(struct visit *v, uint64_t items, uint64_t n, 
 	return NULL;
 }
 
+/* Whether KEY, in a set entry E, is 2.7's static dummy, where its symbol was stripped: the
+ * dummy is a str never hashed (ob_shash -1), and a deleted entry keeps its old key's hash, while
+ * a str that is an item has cached the very hash its entry holds. */
+static bool py2_set_dummy(const struct pl_runtime *rt, uint64_t key, uint64_t e)
+{
+	const struct pl_layout *l = &rt->layout;
+	uint64_t type, shash, hash;
+	return rt->set_dummy == 1 && l->string_shash >= 0 && l->set_entry_hash >= 0 &&
+	       rt->types[PL_T_STRING] && pl_target_u64(rt->target, key + (uint64_t)l->object_type, &type) &&
+	       type == rt->types[PL_T_STRING] &&
+	       pl_target_u64(rt->target, key + (uint64_t)l->string_shash, &shash) &&
+	       pl_target_u64(rt->target, e + (uint64_t)l->set_entry_hash, &hash) && shash != hash;
+}
+
 static struct pl_error *set_refs(struct visit *v, uint64_t obj)
 {
 	const struct pl_layout *l = &v->rt->layout;
@@ -197,10 +211,10 @@ static struct pl_error *set_refs(struct visit *v, uint64_t obj)
 				       (unsigned long long)obj, (unsigned long long)mask + 1);
 	for (uint64_t i = 0; i <= mask && !v->stopped; i++) {
 		uint64_t key;
-		uint64_t e = table + i * (uint64_t)l->size_set_entry + (uint64_t)l->set_entry_key;
-		if (!pl_target_u64(v->rt->target, e, &key))
+		uint64_t e = table + i * (uint64_t)l->size_set_entry;
+		if (!pl_target_u64(v->rt->target, e + (uint64_t)l->set_entry_key, &key))
 			return pl_error_fault(e, "set entry");
-		if (key != v->rt->set_dummy)
+		if (key && key != v->rt->set_dummy && !py2_set_dummy(v->rt, key, e))
 			emit(v, key, "{item}", PL_REF_STRONG);
 	}
 	return NULL;

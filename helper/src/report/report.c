@@ -185,7 +185,11 @@ static void text_report(struct pl_strbuf *sb, const struct pl_runtime *rt, const
 		pl_strbuf_printf(sb, "%14s %12s  %s%s\n", pl_fmt_count(a, sizeof(a), row_count(h, &rows[i])),
 				 pl_fmt_size(b, sizeof(b), row_size(h, &rows[i])), rows[i].name,
 				 rows[i].untracked ? " (untracked)" : "");
-	pl_strbuf_printf(sb, "\ngc.garbage: %zu object%s\n", h->ngarbage, h->ngarbage == 1 ? "" : "s");
+	if (h->garbage_unknown)
+		pl_strbuf_printf(sb, "\ngc.garbage: not listed (see the warnings)\n");
+	else
+		pl_strbuf_printf(sb, "\ngc.garbage: %zu object%s\n", h->ngarbage,
+				 h->ngarbage == 1 ? "" : "s");
 	for (size_t i = 0; i < h->ngarbage; i++)
 		pl_strbuf_printf(sb, "  0x%" PRIx64 "  %s\n", h->garbage[i].addr,
 				 h->types[h->garbage[i].type].name);
@@ -230,7 +234,7 @@ static void json_report(struct pl_strbuf *sb, const struct pl_runtime *rt, const
 		pl_strbuf_json_string(sb, h->types[h->garbage[i].type].name);
 		pl_strbuf_printf(sb, "}");
 	}
-	pl_strbuf_printf(sb, "]");
+	pl_strbuf_printf(sb, "],\n \"garbage_listed\": %s", h->garbage_unknown ? "false" : "true");
 	if (want) {
 		pl_strbuf_printf(sb, ",\n \"instances\": {\"type\": ");
 		pl_strbuf_json_string(sb, h->types[want->first].name);

@@ -454,7 +454,7 @@ static void gc_json(struct pl_strbuf *sb, const struct pl_gc_state *gc)
 }
 
 /* What the report did not find, in one line each (text only). */
-static void absent_text(struct pl_strbuf *sb, const struct pl_suspects *s)
+static void absent_text(struct pl_strbuf *sb, const struct pl_suspects *s, const struct pl_heap *h)
 {
 	char a[32], b[32];
 	pl_strbuf_printf(sb, "\n");
@@ -467,7 +467,9 @@ static void absent_text(struct pl_strbuf *sb, const struct pl_suspects *s)
 	if (!s->held_objects)
 		pl_strbuf_printf(sb, "held from C: nothing (every reference count is explained, or a "
 				     "root reaches the object)\n");
-	pl_strbuf_printf(sb, "gc.garbage: %s\n", s->garbage_objects ? "see the suspects above" : "empty");
+	pl_strbuf_printf(sb, "gc.garbage: %s\n", s->garbage_objects ? "see the suspects above"
+					       : h->garbage_unknown ? "not listed (see the warnings)"
+								    : "empty");
 }
 
 struct pl_error *pl_report_suspects(struct pl_labels *L, const struct pl_reach *reach,
@@ -527,7 +529,7 @@ struct pl_error *pl_report_suspects(struct pl_labels *L, const struct pl_reach *
 		if (s->n > shown)
 			pl_strbuf_printf(&sb, "\n(%zu more suspects%s; --max 0 shows them all)\n",
 					 s->n - shown, shown < o->max ? ", each under 1% of the heap" : "");
-		absent_text(&sb, s);
+		absent_text(&sb, s, g->heap);
 		if (warnings && warnings[0])
 			pl_strbuf_printf(&sb, "\nwarnings:\n%s%s", warnings,
 					 warnings[strlen(warnings) - 1] == '\n' ? "" : "\n");

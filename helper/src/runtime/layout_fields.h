@@ -126,6 +126,7 @@ enum { PL_PY3 = 2 };
 	PL_FIELD(set_smalltable, "PySetObject", "smalltable", false)                         \
 	PL_SIZE(set_entry, "setentry", true)                                                   \
 	PL_FIELD(set_entry_key, "setentry", "key", true)                                       \
+	PL_FIELD(set_entry_hash, "setentry", "hash", false)                                    \
 	PL_FIELD(dict_keys, "PyDictObject", "ma_keys", PL_PY3)                                \
 	PL_FIELD(dict_values, "PyDictObject", "ma_values", PL_PY3)                            \
 	PL_FIELD(dict_used, "PyDictObject", "ma_used", false)                                \
@@ -563,6 +564,7 @@ enum { PL_PY3 = 2 };
 	PL_FIELD(dict2_entry_key, "PyDictEntry", "me_key", false)                              \
 	PL_FIELD(dict2_entry_value, "PyDictEntry", "me_value", false)                          \
 	PL_FIELD(string_sval, "PyStringObject", "ob_sval", false)                              \
+	PL_FIELD(string_shash, "PyStringObject", "ob_shash", false)                            \
 	PL_FIELD(unicode2_length, "PyUnicodeObject", "length", false)                          \
 	PL_FIELD(unicode2_str, "PyUnicodeObject", "str", false)                                \
 	PL_FIELD(int_ival, "PyIntObject", "ob_ival", false)                                    \

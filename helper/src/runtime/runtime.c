@@ -247,6 +247,31 @@ struct pl_error *pl_runtime_gc_where(const struct pl_runtime *rt, uint64_t inter
 }
 
 /* Where the interpreters and the GC state hang from: _PyRuntime, or 3.6's static variables. */
+/* The static variable that FUNCTION (a getter exported in .dynsym) returns, from its code:
+ * x86-64 `mov disp32(%rip),%rax; ret`, as gcc compiles `return interp_head;`. A stripped build
+ * keeps the getter where strip removed the variable's symbol. False if the code is not that. */
+static bool getter_variable(struct pl_runtime *rt, struct pl_elf_image *img, const char *function,
+			    uint64_t *ret)
+{
+	uint64_t fn;
+	uint8_t *code;
+	if (!pl_elf_image_symbol(img, function, &fn, NULL))
+		return false;
+	struct pl_error *err = pl_elf_image_loaded_bytes(img, rt->bias, fn, 8, &code);
+	if (err) {
+		pl_error_destroy(err);
+		return false;
+	}
+	bool ok = code[0] == 0x48 && code[1] == 0x8b && code[2] == 0x05 && code[7] == 0xc3;
+	if (ok) {
+		int32_t disp = (int32_t)((uint32_t)code[3] | (uint32_t)code[4] << 8 |
+					 (uint32_t)code[5] << 16 | (uint32_t)code[6] << 24);
+		*ret = fn + 7 + (uint64_t)(int64_t)disp + rt->bias;
+	}
+	free(code);
+	return ok;
+}
+
 static struct pl_error *find_roots(struct pl_runtime *rt, struct pl_elf_image *img,
 				   struct pl_elf_image *dbg)
 {
@@ -257,10 +282,18 @@ static struct pl_error *find_roots(struct pl_runtime *rt, struct pl_elf_image *i
 	rt->runtime_addr = 0;
 	struct pl_error *err;
 	if ((err = symbol_addr(rt, img, dbg, "_PyGC_generation0", &rt->gc_static_gen0)) ||
-	    (err = symbol_addr(rt, img, dbg, "interp_head", &rt->interp_head_addr)) ||
-	    (err = symbol_addr(rt, img, dbg, "garbage", &rt->gc_static_garbage)))
+	    ((err = symbol_addr(rt, img, dbg, "interp_head", &rt->interp_head_addr)) &&
+	     !getter_variable(rt, img, "PyInterpreterState_Head", &rt->interp_head_addr)))
 		return pl_error_wrap(err, "finding the static GC state of Python %s (it needs the "
 					  "symbol table)", rt->version);
+	pl_error_destroy(err); /* NULL, or interp_head came from its getter: a stripped build */
+	if ((err = symbol_addr(rt, img, dbg, "garbage", &rt->gc_static_garbage))) {
+		pl_error_destroy(err);
+		rt->gc_static_garbage = 0;
+		pl_text_add_line(&rt->warnings, "gc.garbage is not listed: %s has no symbol table, "
+				 "and its gc.garbage is a static variable (its objects are counted with "
+				 "their generation)", rt->image_path);
+	}
 	/* only reported: their absence costs a line of the report, not the walk */
 	const struct {
 		const char *name;
@@ -469,7 +502,7 @@ struct pl_error *pl_runtime_create(struct pl_target *t, const char *debug_dir,
 		 (dbg && pl_elf_image_file_symbol(dbg, "setobject.c", "dummy", &dummy_var)))
 		pl_target_u64(t, dummy_var + rt->bias, &rt->set_dummy); /* 2.7: a static */
 	else
-		rt->set_dummy = 1; /* matches no object */
+		rt->set_dummy = 1; /* matches no object; a stripped 2.7's is told by its hash (refs.c) */
 	if ((err = pl_layout_select(rt, pl_elf_image_has_dwarf(img), dbg ? debug_file : NULL,
 				    debug_dir)) ||
 	    (rt->salvaged && (err = pl_runtime_restore_data(rt, img))))
