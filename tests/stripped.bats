@@ -91,6 +91,63 @@ stripped_static_gc() {
 	"$CHECK_PYTHON" "$CHECK" "$core/truth.json" "$CORPORA/registry/expected.json" "$core/dwarf.json"
 }
 
+# patch_getter LIB HEX: write the bytes HEX over the start of LIB's PyInterpreterState_Head,
+# where "DISP" in HEX stands for the getter's own displacement, less 4 (for an endbr64 before
+# it)
+patch_getter() {
+	local lib=$1 hex=$2 value
+	value=$(nm -D "$lib" | awk '$3 == "PyInterpreterState_Head" { print $1 }')
+	[ -n "$value" ] || return 1
+	"$CHECK_PYTHON" - "$lib" "$value" "$hex" "$(readelf -lW "$lib")" <<'PY'
+import struct, sys
+lib, vaddr, hexes, phdrs = sys.argv[1], int(sys.argv[2], 16), sys.argv[3], sys.argv[4]
+for line in phdrs.splitlines():
+    f = line.split()
+    if f and f[0] == "LOAD" and int(f[2], 16) <= vaddr < int(f[2], 16) + int(f[4], 16):
+        offset = vaddr - int(f[2], 16) + int(f[1], 16)
+with open(lib, "r+b") as fh:
+    fh.seek(offset)
+    code = fh.read(8)
+    assert code[:3] == b"\x48\x8b\x05" and code[7:8] == b"\xc3", code.hex()
+    disp = struct.unpack("<i", code[3:7])[0]
+    fh.seek(offset)
+    fh.write(bytes.fromhex(hexes.replace("DISP", struct.pack("<i", disp - 4).hex())))
+PY
+}
+
+# stripped_getter VERSION EXE: the getter's code as a build with control-flow protection has
+# it (endbr64 first) gives the same census; code that is not a getter gives a clear error.
+stripped_getter() {
+	local v=$1 exe=$2 dir copy lib
+	dir=$(stripped_copy "$v" "$exe")
+	copy=$BATS_TEST_TMPDIR/getter$v
+	mkdir -p "$copy/lib" "$BATS_TEST_TMPDIR/empty"
+	cp "$dir"/lib/libpython*.so.1.0 "$copy/lib/"
+	lib=$(ls "$copy"/lib/libpython*.so.1.0)
+	LD_LIBRARY_PATH=$copy/lib take_core "$exe" "$CORPORA/registry/program.py" "$copy/c"
+	# the core read the library's code from the file: patch the file after the core is taken
+	cp "$lib" "$lib.orig"
+	patch_getter "$lib" "f30f1efa488b05DISPc3"
+	run timeout 60 "$PYLEAKS_CLI" leaks "$copy/c/core" --debug-dir "$BATS_TEST_TMPDIR/empty" \
+		--json "$copy/endbr.json"
+	assert_success
+	"$CHECK_PYTHON" "$CHECK" "$copy/c/truth.json" "$CORPORA/registry/expected.json" "$copy/endbr.json"
+	cp "$lib.orig" "$lib"
+	patch_getter "$lib" "c3"
+	run timeout 60 "$PYLEAKS_CLI" leaks "$copy/c/core" --debug-dir "$BATS_TEST_TMPDIR/empty"
+	assert_failure 1
+	assert_output --partial "finding the static GC state of Python $v (it needs the symbol table, or an x86-64 PyInterpreterState_Head whose code says where interp_head is)"
+}
+
+@test "a stripped 2.7 and 3.6: a getter after endbr64 is read, code that is no getter is a clear error" {
+	local v exe
+	need_python 3.6
+	stripped_getter "$PY_VERSION" "$PY_EXE"
+	read -r v exe <<<"$(python2_pythons | tail -1)"
+	[ -n "$v" ] || skip "no CPython 2.7 build with debug info under $(pyenv_root)/versions"
+	stripped_getter "$v" "$exe"
+}
+
 @test "a fully stripped 3.6 (no symbol table): the census from built-in tables, gc.garbage said to be unlisted" {
 	need_python 3.6
 	stripped_static_gc "$PY_VERSION" "$PY_EXE"
@@ -125,10 +182,13 @@ print(" ".join(str(len(objs[r]["refs"])) for o in objs.values()
 	LD_LIBRARY_PATH=$dir/lib take_core "$exe" "$CORPORA/zoo2/program.py" "$core"
 	mkdir -p "$BATS_TEST_TMPDIR/empty"
 	# SHRUNK: 4 of 8 items discarded, then a str spelled like the dummy added: 5 items
-	"$PYLEAKS_CLI" graph "$core/core" --labels --json "$BATS_TEST_TMPDIR/tables.graph" \
+	run timeout 60 "$PYLEAKS_CLI" graph "$core/core" --labels --json "$BATS_TEST_TMPDIR/tables.graph" \
 		--debug-dir "$BATS_TEST_TMPDIR/empty"
+	assert_success
 	[ "$(set_items "$BATS_TEST_TMPDIR/tables.graph")" = 5 ]
-	"$PYLEAKS_CLI" graph "$core/core" --labels --json "$BATS_TEST_TMPDIR/dwarf.graph" --debug-dir "$dir/debug"
+	run timeout 60 "$PYLEAKS_CLI" leaks "$core/core" --debug-dir "$BATS_TEST_TMPDIR/empty" --top 1
+	assert_output --partial "(layout from built-in table of $v "
+	timeout 60 "$PYLEAKS_CLI" graph "$core/core" --labels --json "$BATS_TEST_TMPDIR/dwarf.graph" --debug-dir "$dir/debug"
 	[ "$(set_items "$BATS_TEST_TMPDIR/dwarf.graph")" = 5 ]
 }
 

@@ -302,9 +302,11 @@ static struct pl_error *walk_list(struct walk *w, uint64_t head, int gen, size_t
 static struct pl_error *read_garbage(struct walk *w, uint64_t where, size_t interp)
 {
 	uint64_t list;
-	if (!where)
+	if (!where || !pl_target_u64(w->t, where, &list)) {
 		w->h->garbage_unknown = true;
-	if (!where || !pl_target_u64(w->t, where, &list) || list == 0)
+		return NULL;
+	}
+	if (list == 0)
 		return NULL;
 	uint64_t *items;
 	size_t n;
@@ -313,6 +315,7 @@ static struct pl_error *read_garbage(struct walk *w, uint64_t where, size_t inte
 		pl_strbuf_printf(&w->warnings, "interpreter %zu: cannot read gc.garbage: %s\n", interp,
 				 err->message);
 		pl_error_destroy(err);
+		w->h->garbage_unknown = true;
 		return NULL;
 	}
 	struct pl_heap *h = w->h;
@@ -452,6 +455,7 @@ static struct pl_error *walk_salvaged(struct walk *w)
 	struct pl_gc_state *gc = &w->h->gc;
 	gc->enabled = -1; /* the collector's state was in the memory lost */
 	gc->debug = -1;
+	w->h->garbage_unknown = true; /* gc.garbage with it */
 	for (int i = 0; i < 3; i++)
 		gc->threshold[i] = gc->count[i] = -1;
 	struct pl_error *err = pl_salvage_scan(w->rt, salvaged_object, w, &scanned);

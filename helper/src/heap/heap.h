@@ -78,7 +78,8 @@ struct pl_heap {
 	struct pl_garbage *garbage;
 	size_t ngarbage;
 	uint64_t garbage_list;    /* the first interpreter's gc.garbage list, or 0 */
-	bool garbage_unknown;     /* where gc.garbage is could not be found (a stripped 2.7/3.6) */
+	bool garbage_unknown;     /* gc.garbage could not be read (a stripped 2.7/3.6, a salvaged
+				   * or damaged core): not known to be empty */
 	uint64_t *interps;        /* the interpreters walked (PyInterpreterState addresses) */
 	size_t ninterpreters;
 	int collecting;           /* a collection was running when the target stopped */

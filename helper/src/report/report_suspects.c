@@ -497,7 +497,8 @@ struct pl_error *pl_report_suspects(struct pl_labels *L, const struct pl_reach *
 				      "},\n ", s->heap_objects, s->heap_size, h->ntracked,
 				 h->nobjects - h->ntracked, s->unreached_objects);
 		gc_json(&sb, &h->gc);
-		pl_strbuf_printf(&sb, ",\n \"suspects\": [");
+		pl_strbuf_printf(&sb, ",\n \"garbage_listed\": %s,\n \"suspects\": [",
+				 h->garbage_unknown ? "false" : "true");
 	} else {
 		pl_report_text_head(&sb, rt, desc);
 		pl_strbuf_printf(&sb, "heap: %s objects, %s as sys.getsizeof counts them (%s tracked "
@@ -529,7 +530,7 @@ struct pl_error *pl_report_suspects(struct pl_labels *L, const struct pl_reach *
 		if (s->n > shown)
 			pl_strbuf_printf(&sb, "\n(%zu more suspects%s; --max 0 shows them all)\n",
 					 s->n - shown, shown < o->max ? ", each under 1% of the heap" : "");
-		absent_text(&sb, s, g->heap);
+		absent_text(&sb, s, h);
 		if (warnings && warnings[0])
 			pl_strbuf_printf(&sb, "\nwarnings:\n%s%s", warnings,
 					 warnings[strlen(warnings) - 1] == '\n' ? "" : "\n");

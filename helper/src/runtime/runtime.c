@@ -246,31 +246,36 @@ struct pl_error *pl_runtime_gc_where(const struct pl_runtime *rt, uint64_t inter
 	return NULL;
 }
 
-/* Where the interpreters and the GC state hang from: _PyRuntime, or 3.6's static variables. */
 /* The static variable that FUNCTION (a getter exported in .dynsym) returns, from its code:
- * x86-64 `mov disp32(%rip),%rax; ret`, as gcc compiles `return interp_head;`. A stripped build
+ * x86-64 `mov disp32(%rip),%rax; ret`, as gcc compiles `return interp_head;`, after an
+ * `endbr64` where the build has control-flow protection (-fcf-protection). A stripped build
  * keeps the getter where strip removed the variable's symbol. False if the code is not that. */
 static bool getter_variable(struct pl_runtime *rt, struct pl_elf_image *img, const char *function,
 			    uint64_t *ret)
 {
+	static const uint8_t endbr64[4] = { 0xf3, 0x0f, 0x1e, 0xfa };
 	uint64_t fn;
 	uint8_t *code;
 	if (!pl_elf_image_symbol(img, function, &fn, NULL))
 		return false;
-	struct pl_error *err = pl_elf_image_loaded_bytes(img, rt->bias, fn, 8, &code);
+	struct pl_error *err = pl_elf_image_loaded_bytes(img, rt->bias, fn, 12, &code);
 	if (err) {
 		pl_error_destroy(err);
 		return false;
 	}
-	bool ok = code[0] == 0x48 && code[1] == 0x8b && code[2] == 0x05 && code[7] == 0xc3;
+	size_t at = memcmp(code, endbr64, sizeof(endbr64)) == 0 ? sizeof(endbr64) : 0;
+	const uint8_t *mov = code + at;
+	bool ok = mov[0] == 0x48 && mov[1] == 0x8b && mov[2] == 0x05 && mov[7] == 0xc3;
 	if (ok) {
-		int32_t disp = (int32_t)((uint32_t)code[3] | (uint32_t)code[4] << 8 |
-					 (uint32_t)code[5] << 16 | (uint32_t)code[6] << 24);
-		*ret = fn + 7 + (uint64_t)(int64_t)disp + rt->bias;
+		int32_t disp;
+		memcpy(&disp, mov + 3, sizeof(disp)); /* little-endian, as the code is x86-64 */
+		*ret = fn + at + 7 + (uint64_t)(int64_t)disp + rt->bias;
 	}
 	free(code);
 	return ok;
 }
+
+/* Where the interpreters and the GC state hang from: _PyRuntime, or 3.6's static variables. */
 
 static struct pl_error *find_roots(struct pl_runtime *rt, struct pl_elf_image *img,
 				   struct pl_elf_image *dbg)
@@ -285,13 +290,14 @@ static struct pl_error *find_roots(struct pl_runtime *rt, struct pl_elf_image *i
 	    ((err = symbol_addr(rt, img, dbg, "interp_head", &rt->interp_head_addr)) &&
 	     !getter_variable(rt, img, "PyInterpreterState_Head", &rt->interp_head_addr)))
 		return pl_error_wrap(err, "finding the static GC state of Python %s (it needs the "
-					  "symbol table)", rt->version);
+					  "symbol table, or an x86-64 PyInterpreterState_Head whose "
+					  "code says where interp_head is)", rt->version);
 	pl_error_destroy(err); /* NULL, or interp_head came from its getter: a stripped build */
 	if ((err = symbol_addr(rt, img, dbg, "garbage", &rt->gc_static_garbage))) {
 		pl_error_destroy(err);
 		rt->gc_static_garbage = 0;
-		pl_text_add_line(&rt->warnings, "gc.garbage is not listed: %s has no symbol table, "
-				 "and its gc.garbage is a static variable (its objects are counted with "
+		pl_text_add_line(&rt->warnings, "gc.garbage is not listed: %s defines no symbol "
+				 "`garbage` (a static variable, stripped; its objects are counted with "
 				 "their generation)", rt->image_path);
 	}
 	/* only reported: their absence costs a line of the report, not the walk */
@@ -306,6 +312,10 @@ static struct pl_error *find_roots(struct pl_runtime *rt, struct pl_elf_image *i
 			pl_error_destroy(err);
 			*optional[i].addr = 0;
 		}
+	if (!rt->gc_static_collecting)
+		pl_text_add_line(&rt->warnings, "%s defines no symbol `collecting`: whether a "
+				 "collection was running when it stopped is not known",
+				 rt->image_path);
 	return NULL;
 }
 
@@ -495,8 +505,9 @@ struct pl_error *pl_runtime_create(struct pl_target *t, const char *debug_dir,
 		goto fail;
 	init_rules(rt); /* the layout it points to is filled below */
 	uint64_t dummy_var;
-	if (pl_elf_image_symbol(img, "_PySet_Dummy", &dummy_var, NULL) ||
-	    (dbg && pl_elf_image_symbol(dbg, "_PySet_Dummy", &dummy_var, NULL)))
+	if (rt->layout.version_hex >= 0x03000000 && /* 2.7's Py_REF_DEBUG one is a function */
+	    (pl_elf_image_symbol(img, "_PySet_Dummy", &dummy_var, NULL) ||
+	     (dbg && pl_elf_image_symbol(dbg, "_PySet_Dummy", &dummy_var, NULL))))
 		pl_target_u64(t, dummy_var + rt->bias, &rt->set_dummy); /* in .data: in the core */
 	else if (pl_elf_image_file_symbol(img, "setobject.c", "dummy", &dummy_var) ||
 		 (dbg && pl_elf_image_file_symbol(dbg, "setobject.c", "dummy", &dummy_var)))
