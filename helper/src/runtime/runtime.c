@@ -131,15 +131,24 @@ static struct pl_error *find_runtime_image(struct pl_target *t, struct pl_elf_im
 }
 
 /* Address of symbol NAME in the target, from IMG's symbols or its separate debug file DBG (may be
- * NULL; a debug file keeps the symbol table that strip removed). */
-static struct pl_error *symbol_addr(struct pl_runtime *rt, struct pl_elf_image *img,
-				    struct pl_elf_image *dbg, const char *name, uint64_t *ret)
+ * NULL; a debug file keeps the symbol table that strip removed). False if neither defines it. */
+static bool find_symbol(const struct pl_runtime *rt, struct pl_elf_image *img,
+			struct pl_elf_image *dbg, const char *name, uint64_t *ret)
 {
 	uint64_t v;
 	if (!pl_elf_image_symbol(img, name, &v, NULL) &&
 	    (!dbg || !pl_elf_image_symbol(dbg, name, &v, NULL)))
-		return pl_error_create(PL_ERR_LOOKUP, "%s does not define %s", rt->image_path, name);
+		return false;
 	*ret = v + rt->bias;
+	return true;
+}
+
+/* find_symbol, where the symbol is required: an error naming it. */
+static struct pl_error *symbol_addr(struct pl_runtime *rt, struct pl_elf_image *img,
+				    struct pl_elf_image *dbg, const char *name, uint64_t *ret)
+{
+	if (!find_symbol(rt, img, dbg, name, ret))
+		return pl_error_create(PL_ERR_LOOKUP, "%s does not define %s", rt->image_path, name);
 	return NULL;
 }
 
@@ -276,7 +285,6 @@ static bool getter_variable(struct pl_runtime *rt, struct pl_elf_image *img, con
 }
 
 /* Where the interpreters and the GC state hang from: _PyRuntime, or 3.6's static variables. */
-
 static struct pl_error *find_roots(struct pl_runtime *rt, struct pl_elf_image *img,
 				   struct pl_elf_image *dbg)
 {
@@ -293,8 +301,7 @@ static struct pl_error *find_roots(struct pl_runtime *rt, struct pl_elf_image *i
 					  "symbol table, or an x86-64 PyInterpreterState_Head whose "
 					  "code says where interp_head is)", rt->version);
 	pl_error_destroy(err); /* NULL, or interp_head came from its getter: a stripped build */
-	if ((err = symbol_addr(rt, img, dbg, "garbage", &rt->gc_static_garbage))) {
-		pl_error_destroy(err);
+	if (!find_symbol(rt, img, dbg, "garbage", &rt->gc_static_garbage)) {
 		rt->gc_static_garbage = 0;
 		pl_text_add_line(&rt->warnings, "gc.garbage is not listed: %s defines no symbol "
 				 "`garbage` (a static variable, stripped; its objects are counted with "
@@ -308,10 +315,8 @@ static struct pl_error *find_roots(struct pl_runtime *rt, struct pl_elf_image *i
 			 { "enabled", &rt->gc_static_enabled },
 			 { "debug", &rt->gc_static_debug } };
 	for (size_t i = 0; i < PL_ARRAY_SIZE(optional); i++)
-		if ((err = symbol_addr(rt, img, dbg, optional[i].name, optional[i].addr))) {
-			pl_error_destroy(err);
+		if (!find_symbol(rt, img, dbg, optional[i].name, optional[i].addr))
 			*optional[i].addr = 0;
-		}
 	if (!rt->gc_static_collecting)
 		pl_text_add_line(&rt->warnings, "%s defines no symbol `collecting`: whether a "
 				 "collection was running when it stopped is not known",
@@ -506,9 +511,8 @@ struct pl_error *pl_runtime_create(struct pl_target *t, const char *debug_dir,
 	init_rules(rt); /* the layout it points to is filled below */
 	uint64_t dummy_var;
 	if (rt->layout.version_hex >= 0x03000000 && /* 2.7's Py_REF_DEBUG one is a function */
-	    (pl_elf_image_symbol(img, "_PySet_Dummy", &dummy_var, NULL) ||
-	     (dbg && pl_elf_image_symbol(dbg, "_PySet_Dummy", &dummy_var, NULL))))
-		pl_target_u64(t, dummy_var + rt->bias, &rt->set_dummy); /* in .data: in the core */
+	    find_symbol(rt, img, dbg, "_PySet_Dummy", &dummy_var))
+		pl_target_u64(t, dummy_var, &rt->set_dummy); /* in .data: in the core */
 	else if (pl_elf_image_file_symbol(img, "setobject.c", "dummy", &dummy_var) ||
 		 (dbg && pl_elf_image_file_symbol(dbg, "setobject.c", "dummy", &dummy_var)))
 		pl_target_u64(t, dummy_var + rt->bias, &rt->set_dummy); /* 2.7: a static */
